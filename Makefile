@@ -1,0 +1,77 @@
+# sclens: see README.md. `make` builds build/sclens; `make test` and
+# `make demo` first install what a fresh Debian 12 machine lacks.
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BUILD := build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter
+PKGS := libbpf libseccomp libcjson
+INCLUDES := -Iinclude -I$(BUILD) -Iuser
+LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lpthread
+
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(USER_OBJS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
+
+.PHONY: all deps demo test unit bats bench clean vmlinux helpers
+all: $(BUILD)/sclens
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD) $(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# BPF object and skeleton (libbpf-bootstrap style)
+$(BUILD)/sclens.bpf.o: bpf/sclens.bpf.c $(wildcard bpf/*.bpf.h) include/sclens.h vmlinux/$(ARCH)/vmlinux.h | $(BUILD)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ivmlinux/$(ARCH) \
+		-Wall -Wno-unused-function -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/sclens.skel.h: $(BUILD)/sclens.bpf.o
+	$(BPFTOOL) gen skeleton $< name sclens_bpf > $@
+
+$(BUILD)/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+
+$(BUILD)/sclens: $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(INCLUDES) -Itests/unit $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Iinclude $< -lseccomp -lpthread -o $@
+
+helpers: $(HELPER_BINS) $(BUILD)/sclens
+	scripts/build-test-assets.sh $(BUILD)/tests
+
+vmlinux:
+	scripts/gen-vmlinux.sh $(ARCH)
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "# $$t"; $$t || exit 1; done
+
+bats: all helpers
+	bats --tap tests/bats
+
+# The README's commands: each works on a fresh machine.
+test: deps
+	$(MAKE) all helpers $(UNIT_BINS)
+	scripts/run-tests.sh
+
+demo: deps
+	$(MAKE) all helpers
+	scripts/demo.sh
+
+bench: deps
+	$(MAKE) all helpers
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)

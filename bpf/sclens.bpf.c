@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Seccomp denial observer, tracepoint method (see docs/architecture.md).
+ *
+ * The kernel runs seccomp before the sys_enter tracepoint and only fires
+ * sys_enter for allowed calls, while sys_exit fires for skipped calls too.
+ * So a thread in filter mode that exits a syscall it never entered had that
+ * call skipped by seccomp. Each filtered thread carries a small task-local
+ * state: "armed" (we know its history) and "in syscall" (sys_enter seen).
+ * TRAP and KILL end in SIGSYS (signal_generate); KILL_THREAD of a thread
+ * that is not the last one ends in do_exit(SIGSYS) (sched_process_exit).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "sclens.h"
+#include "arch_x86.bpf.h"
+
+#define SECCOMP_MODE_FILTER 2
+#define SECCOMP_MODE_DEAD (SECCOMP_MODE_FILTER + 1)
+#define SIGSYS 31
+#define SYS_SECCOMP 1
+#define ENOSYS 38
+#define MAX_ERRNO 4095
+#define MAX_FILTER_WALK 16
+#define SECCOMP_SET_MODE_FILTER 1
+#define PR_SET_SECCOMP 22
+
+/* Set by user space before load. */
+const volatile __u32 targ_tgid = 0;
+const volatile __s32 targ_nr = -1;
+const volatile bool filter_comm = false;
+const volatile char targ_comm[SCLENS_COMM_LEN] = {};
+const volatile bool filter_cgroup = false;
+
+#define ST_IN_SYSCALL (1U << 0)
+#define ST_SIGSYS_REPORTED (1U << 1)
+
+struct task_state {
+	__u32 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_states SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCLENS_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* cgroup ids to report when filter_cgroup is set (user space keeps it) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
+/* Threads filtered before we attached: tid -> SCLENS_SEED_IN_USER or the
+ * syscall they were blocked in (from /proc/<pid>/task/<tid>/syscall). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __s32);
+} seed_tids SEC(".maps");
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct task_state *state_get(struct task_struct *task, bool create)
+{
+	return bpf_task_storage_get(&task_states, task, 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (int i = 0; i < SCLENS_COMM_LEN; i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+/* Filters the user asked for, applied before anything is reserved. */
+static __always_inline bool wanted(struct task_struct *task, __s32 nr, __u64 cgid)
+{
+	if (targ_tgid && BPF_CORE_READ(task, tgid) != targ_tgid)
+		return false;
+	if (targ_nr >= 0 && nr != targ_nr)
+		return false;
+	if (filter_cgroup && !bpf_map_lookup_elem(&cgroup_filter, &cgid))
+		return false;
+	if (filter_comm) {
+		char comm[SCLENS_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!comm_matches(comm))
+			return false;
+	}
+	return true;
+}
+
+/* Flags and key describing the task's filter stack. */
+static __always_inline void read_filter_stack(struct task_struct *task, struct sclens_event *e)
+{
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
+
+	e->filter_key = (__u64)f;
+	e->filter_count = BPF_CORE_READ(task, seccomp.filter_count.counter);
+	for (int i = 0; i < MAX_FILTER_WALK && f; i++) {
+		if (BPF_CORE_READ(f, notif))
+			e->flags |= SCLENS_F_NOTIF_FILTER;
+		if (BPF_CORE_READ(f, log))
+			e->flags |= SCLENS_F_LOG_FILTER;
+		f = BPF_CORE_READ(f, prev);
+	}
+}
+
+static __always_inline void fill_task(struct task_struct *task, struct sclens_event *e)
+{
+	struct pid *tp;
+	struct upid up = {};
+	unsigned int level;
+	__u64 ugid = bpf_get_current_uid_gid();
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->tid = BPF_CORE_READ(task, pid);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)ugid;
+	e->gid = ugid >> 32;
+	e->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	tp = BPF_CORE_READ(task, thread_pid);
+	level = BPF_CORE_READ(tp, level);
+	bpf_core_read(&up, sizeof(up), &tp->numbers[level & 31]);
+	e->pidns = BPF_CORE_READ(up.ns, ns.inum);
+	/* kernel_cap_t is one u64 since 6.3 and u32[2] before: same bytes */
+	bpf_core_read(&e->cap_eff, sizeof(e->cap_eff), &task->cred->cap_effective);
+	if (BPF_CORE_READ(task, ptrace))
+		e->flags |= SCLENS_F_PTRACED;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->cgroup_leaf, sizeof(e->cgroup_leaf),
+				  BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name));
+	read_filter_stack(task, e);
+}
+
+/*
+ * Reserves and fills an event for the current task's syscall. The caller
+ * sets action, err and flags, then submits. NULL when unwanted or lost.
+ */
+static __always_inline struct sclens_event *new_call_event(struct task_struct *task,
+							   struct pt_regs *regs, __u32 type)
+{
+	struct sclens_event *e;
+	__u64 cgid = bpf_get_current_cgroup_id();
+	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax) & ~SCLENS_X32_SYSCALL_BIT;
+
+	if (type == SCLENS_EV_DENIAL) {
+		count(SCLENS_CNT_DENIALS);
+		if (!wanted(task, nr, cgid))
+			return NULL;
+	} else {
+		count(SCLENS_CNT_FILTER_INSTALLS);
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SCLENS_CNT_LOST);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->cgroup_id = cgid;
+	read_syscall_regs(task, regs, e);
+	fill_task(task, e);
+	return e;
+}
+
+static __always_inline void submit(struct sclens_event *e)
+{
+	count(SCLENS_CNT_EMITTED);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Tells what action left a skipped call with this return value. */
+static __always_inline void infer_from_return(struct sclens_event *e, long ret)
+{
+	e->ret = ret;
+	if (e->flags & SCLENS_F_NOTIF_FILTER) {
+		/* A listener answered (error or spoofed value). An ERRNO rule in
+		 * a stack with a listener looks the same: replay settles it. */
+		e->action = SCLENS_ACT_USER_NOTIF;
+		if (ret < 0 && ret >= -MAX_ERRNO) {
+			e->err = -ret;
+			e->flags |= SCLENS_F_HAS_ERRNO;
+		}
+		return;
+	}
+	if (ret <= 0 && ret >= -MAX_ERRNO) {
+		e->action = SCLENS_ACT_ERRNO;
+		e->err = -ret; /* ERRNO(0) returns 0 */
+		e->flags |= SCLENS_F_HAS_ERRNO;
+		if (ret == -ENOSYS)
+			e->flags |= SCLENS_F_ENOSYS_AMBIGUOUS;
+		return;
+	}
+	e->action = SCLENS_ACT_UNKNOWN;
+}
+
+static __always_inline void emit_denial(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct sclens_event *e = new_call_event(task, regs, SCLENS_EV_DENIAL);
+
+	if (!e)
+		return;
+	infer_from_return(e, ret);
+	submit(e);
+}
+
+static __always_inline void emit_install(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct sclens_event *e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL);
+
+	if (!e)
+		return;
+	e->ret = ret;
+	e->action = SCLENS_ACT_ALLOW;
+	submit(e);
+}
+
+/* A filter-installing call of a task that was already filtered (stacked):
+ * seccomp(SECCOMP_SET_MODE_FILTER, ...) or prctl(PR_SET_SECCOMP, 2, ...) */
+static __always_inline bool installs_filter(struct pt_regs *regs, __u32 arch, long nr)
+{
+	enum call_kind kind = call_kind(arch, nr);
+	struct sclens_event args = {};
+
+	if (kind != CALL_SECCOMP && kind != CALL_PRCTL)
+		return false;
+	read_syscall_regs(bpf_get_current_task_btf(), regs, &args);
+	if (kind == CALL_SECCOMP)
+		return args.args[0] == SECCOMP_SET_MODE_FILTER;
+	return args.args[0] == PR_SET_SECCOMP && args.args[1] == SECCOMP_MODE_FILTER;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_state *st;
+
+	/* the common case on a host: no filter, nothing to do */
+	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
+		return 0;
+	st = state_get(task, true);
+	if (st)
+		st->flags |= ST_IN_SYSCALL;
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_state *st;
+	__u32 arch;
+	long nr;
+	__s32 *seed;
+	__u32 tid;
+
+	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
+		return 0;
+	st = state_get(task, false);
+	if (st && (st->flags & ST_IN_SYSCALL)) {
+		st->flags &= ~ST_IN_SYSCALL;
+		if (ret >= 0) {
+			nr = BPF_CORE_READ(regs, orig_ax);
+			arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+			if (installs_filter(regs, arch, nr))
+				emit_install(task, regs, ret);
+		}
+		return 0;
+	}
+	if (st && (st->flags & ST_SIGSYS_REPORTED)) {
+		/* TRAP: reported when the SIGSYS was generated */
+		st->flags &= ~ST_SIGSYS_REPORTED;
+		return 0;
+	}
+
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr == -1)
+		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
+	if (BPF_CORE_READ(task, ptrace) &&
+	    (BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU)))
+		return 0; /* PTRACE_SYSEMU skips every call */
+
+	if (st) {
+		emit_denial(task, regs, ret);
+		return 0;
+	}
+
+	/* First sight of this thread in filter mode: arm it from now on. */
+	arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+	st = state_get(task, true);
+	if (ret >= 0 && (call_kind(arch, nr) == CALL_SECCOMP || call_kind(arch, nr) == CALL_PRCTL)) {
+		/* entered with mode 0, returns in filter mode: the install */
+		emit_install(task, regs, ret);
+		return 0;
+	}
+	if (ret == 0 && call_kind(arch, nr) == CALL_CLONE)
+		return 0; /* a new child's first return */
+
+	tid = BPF_CORE_READ(task, pid);
+	seed = bpf_map_lookup_elem(&seed_tids, &tid);
+	if (!seed)
+		return 0; /* unknown history (raced our start-up): do not guess */
+	__s32 blocked_in = *seed;
+	bpf_map_delete_elem(&seed_tids, &tid);
+	if (blocked_in == (__s32)nr)
+		return 0; /* the call it was blocked in when we attached */
+	emit_denial(task, regs, ret);
+	return 0;
+}
+
+/* TRAP, KILL_PROCESS and the last thread's KILL_THREAD: force_sig_seccomp() */
+SEC("raw_tp/signal_generate")
+int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *target, int group, int result)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sclens_event *e;
+	struct task_state *st;
+	int mode;
+
+	/* force_sig_seccomp() signals current; compare ids, not pointers, so
+	 * that the compiler cannot swap the trusted pointer for the raw one */
+	if (sig != SIGSYS || BPF_CORE_READ(target, pid) != (__u32)bpf_get_current_pid_tgid())
+		return 0;
+	if (BPF_CORE_READ(info, si_code) != SYS_SECCOMP)
+		return 0;
+	mode = task->seccomp.mode;
+	if (mode != SECCOMP_MODE_FILTER && mode != SECCOMP_MODE_DEAD)
+		return 0;
+	st = state_get(task, true);
+	if (st)
+		st->flags |= ST_SIGSYS_REPORTED;
+	e = new_call_event(task, (struct pt_regs *)bpf_task_pt_regs(task), SCLENS_EV_DENIAL);
+	if (!e)
+		return 0;
+	/* siginfo holds what the filter saw: trust it over the registers */
+	e->nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+	e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
+	e->err = BPF_CORE_READ(info, si_errno); /* the action's data */
+	/* A KILL_THREAD on the last thread takes this path too; its effect
+	 * is the same as KILL_PROCESS and the kernel leaves no difference. */
+	e->action = mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP;
+	submit(e);
+	return 0;
+}
+
+/* KILL_THREAD of a thread that is not the last: do_exit(SIGSYS) */
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sclens_event *e;
+	struct task_state *st;
+
+	if (task->seccomp.mode != SECCOMP_MODE_DEAD)
+		return 0;
+	st = state_get(task, false);
+	if (st && (st->flags & ST_SIGSYS_REPORTED))
+		return 0; /* the SIGSYS path reported it */
+	e = new_call_event(task, (struct pt_regs *)bpf_task_pt_regs(task), SCLENS_EV_DENIAL);
+	if (!e)
+		return 0;
+	e->action = SCLENS_ACT_KILL_THREAD;
+	submit(e);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

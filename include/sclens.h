@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Types shared by the BPF programs and user space: fixed width only. */
+#ifndef SCLENS_H
+#define SCLENS_H
+
+#define SCLENS_COMM_LEN 16
+#define SCLENS_CGROUP_LEAF_LEN 128
+
+/* AUDIT_ARCH_* values, as seccomp_data.arch carries them */
+#define SCLENS_ARCH_X86_64 0xc000003eU
+#define SCLENS_ARCH_I386 0x40000003U
+/* x32 calls use the x86_64 audit arch with this bit set in the number */
+#define SCLENS_X32_SYSCALL_BIT 0x40000000U
+
+enum sclens_event_type {
+	SCLENS_EV_DENIAL = 1,
+	/* a seccomp()/prctl() call that installed a filter returned */
+	SCLENS_EV_FILTER_INSTALL = 2,
+};
+
+/* What the kernel did with the call, inferred from what it left behind. */
+enum sclens_action {
+	SCLENS_ACT_UNKNOWN = 0,
+	SCLENS_ACT_ALLOW,
+	SCLENS_ACT_ERRNO,
+	SCLENS_ACT_KILL_PROCESS,
+	SCLENS_ACT_KILL_THREAD,
+	SCLENS_ACT_TRAP,
+	SCLENS_ACT_TRACE,
+	SCLENS_ACT_USER_NOTIF,
+	SCLENS_ACT_LOG,
+};
+
+/* sclens_event.flags */
+#define SCLENS_F_HAS_ERRNO (1U << 0)	/* err holds the errno the call returned */
+#define SCLENS_F_NOTIF_FILTER (1U << 1) /* a filter of the stack has a listener */
+#define SCLENS_F_PTRACED (1U << 2)	/* the task was being ptraced */
+#define SCLENS_F_LOG_FILTER (1U << 3)	/* a filter of the stack has the LOG flag */
+#define SCLENS_F_ENOSYS_AMBIGUOUS (1U << 4) /* -ENOSYS: ERRNO(38) or TRACE with no tracer */
+
+struct sclens_event {
+	__u64 ts_ns;	 /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 cgroup_id; /* cgroup v2 id of the task */
+	__u64 filter_key; /* kernel address of the newest filter: user space maps it to an opaque id */
+	__u64 args[6];
+	__u64 ip;	 /* user instruction pointer at the call */
+	__u64 cap_eff;	 /* effective capabilities */
+	__s64 ret;	 /* the value the call returned (sys_exit), 0 otherwise */
+	__u32 type;	 /* enum sclens_event_type */
+	__u32 action;	 /* enum sclens_action */
+	__u32 pid;	 /* tgid */
+	__u32 tid;
+	__u32 ppid;	 /* tgid of the real parent */
+	__u32 uid;
+	__u32 gid;
+	__u32 mntns;
+	__u32 pidns;
+	__u32 arch;	 /* AUDIT_ARCH_* */
+	__s32 nr;	 /* syscall number, x32 bit cleared */
+	__s32 err;	 /* errno (if SCLENS_F_HAS_ERRNO), or TRAP/KILL data */
+	__u32 flags;	 /* SCLENS_F_* */
+	__u32 filter_count; /* filters stacked on the task */
+	char comm[SCLENS_COMM_LEN];
+	/* last component of the task's cgroup v2 path, captured in the kernel
+	 * so that a cgroup removed before user space looks is still named */
+	char cgroup_leaf[SCLENS_CGROUP_LEAF_LEN];
+};
+
+/* Indexes of the per-CPU counter array "counters" */
+enum sclens_counter {
+	SCLENS_CNT_DENIALS = 0,	   /* denials seen, before user filters */
+	SCLENS_CNT_EMITTED,	   /* events written to the ring buffer */
+	SCLENS_CNT_LOST,	   /* events that could not be reserved */
+	SCLENS_CNT_FILTER_INSTALLS,
+	SCLENS_CNT_MAX,
+};
+
+/* Values of the "seed_tids" map, written by user space at start-up for
+ * threads that were already filtered before the programs were attached. */
+#define SCLENS_SEED_IN_USER (-1)	/* not inside a syscall: arm it */
+/* any other value: the syscall the thread was blocked in */
+
+#endif /* SCLENS_H */

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds what the end-to-end tests need beyond the helpers: the 32-bit
+# helper (when gcc-multilib works) and a busybox rootfs for runc bundles.
+set -eu
+out=${1:-build/tests}
+mkdir -p "$out"
+if [ ! -e "$out/scdeny32" ] || [ tests/helpers32/scdeny32.c -nt "$out/scdeny32" ]; then
+	if gcc -m32 -static -O2 tests/helpers32/scdeny32.c -o "$out/scdeny32" 2>/dev/null; then
+		echo "built $out/scdeny32"
+	else
+		echo "note: cannot build a 32-bit program here (gcc-multilib missing?): its test will skip"
+		rm -f "$out/scdeny32"
+	fi
+fi
+rootfs="$out/rootfs"
+if [ ! -x "$rootfs/bin/busybox" ] && [ -x /bin/busybox ]; then
+	mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp" "$rootfs/etc"
+	cp /bin/busybox "$rootfs/bin/busybox"
+	for a in sh date sleep cat echo true false ls id; do ln -sf busybox "$rootfs/bin/$a"; done
+	echo "root:x:0:0:root:/:/bin/sh" > "$rootfs/etc/passwd"
+	echo "built $rootfs"
+fi

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages sclens needs to build, test and demo, only
+# those missing (so a second run costs nothing and needs no network).
+set -eu
+pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
+libseccomp-dev pkg-config bats runc busybox-static gcc-multilib"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing:$missing"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

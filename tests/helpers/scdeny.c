@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Test workload: installs a real seccomp filter with libseccomp and makes
+ * known calls, printing one line per call it made:
+ *   call=NAME pid=P tid=T ret=R errno=E
+ * so that tests can match sclens's output against what really happened.
+ * Modes are listed in usage().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void *thread_noop(void *arg);
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "scdeny: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(100);
+}
+
+static void report(const char *call, long ret, int err)
+{
+	printf("call=%s pid=%d tid=%ld ret=%ld errno=%d\n", call, getpid(), syscall(SYS_gettid), ret,
+	       ret < 0 ? err : 0);
+	fflush(stdout);
+}
+
+static scmp_filter_ctx new_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!ctx)
+		die("seccomp_init", ENOMEM);
+	return ctx;
+}
+
+static void add(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	int rc = seccomp_rule_add_array(ctx, action, nr, n, cmp);
+
+	if (rc)
+		die("seccomp_rule_add", rc);
+}
+
+static void load(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_load(ctx);
+
+	if (rc)
+		die("seccomp_load", rc);
+}
+
+/* clock_settime to the current time: the clock never moves, even if allowed */
+static long try_clock_settime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return syscall(SYS_clock_settime, CLOCK_REALTIME, &ts);
+}
+
+#define CALL(name, expr)                        \
+	do {                                    \
+		errno = 0;                      \
+		long _r = (expr);               \
+		report(name, _r, errno);        \
+	} while (0)
+
+static int mode_errno(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clock_settime), 0, NULL);
+	add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(getuid), 0, NULL);
+	add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(getpgrp), 0, NULL);
+	load(ctx);
+	CALL("clock_settime", try_clock_settime());
+	CALL("getuid", syscall(SYS_getuid));
+	CALL("getpgrp", syscall(SYS_getpgrp));
+	return 0;
+}
+
+static int mode_args(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	struct scmp_arg_cmp vsock = SCMP_A0(SCMP_CMP_EQ, AF_VSOCK);
+	struct scmp_arg_cmp pers = SCMP_A0(SCMP_CMP_NE, 0xffffffff);
+
+	add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1, &vsock);
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1, &pers);
+	load(ctx);
+	CALL("socket", syscall(SYS_socket, AF_VSOCK, SOCK_STREAM, 0));
+	long fd = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0); /* allowed */
+	report("socket_unix", fd, errno);
+	if (fd >= 0)
+		close(fd);
+	CALL("personality", syscall(SYS_personality, 0x0008 /* PER_LINUX_32BIT-ish */));
+	CALL("personality_query", syscall(SYS_personality, 0xffffffff)); /* allowed */
+	return 0;
+}
+
+static int mode_kill_process(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	report("about_to_die", 0, 0);
+	syscall(SYS_getppid, 1, 2, 3);
+	return 1; /* not reached */
+}
+
+static void *kill_thread_body(void *arg)
+{
+	(void)arg;
+	report("thread_about_to_die", 0, 0);
+	syscall(SYS_getppid, 7, 8, 9);
+	return NULL; /* not reached */
+}
+
+static int mode_kill_thread(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	pthread_t t;
+
+	add(ctx, SCMP_ACT_KILL_THREAD, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	if (pthread_create(&t, NULL, kill_thread_body, NULL))
+		die("pthread_create", errno);
+	pthread_join(t, NULL);
+	report("main_survived", 0, 0);
+	return 0;
+}
+
+static volatile sig_atomic_t trap_syscall = -1, trap_errno = -1;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	trap_syscall = si->si_syscall;
+	trap_errno = si->si_errno;
+}
+
+static int mode_trap(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	scmp_filter_ctx ctx = new_filter();
+
+	sigaction(SIGSYS, &sa, NULL);
+	add(ctx, SCMP_ACT_TRAP, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	CALL("getppid", syscall(SYS_getppid, 4, 5, 6));
+	printf("trap si_syscall=%d\n", (int)trap_syscall);
+	return 0;
+}
+
+static int mode_trace(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_TRACE(7), SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	CALL("getppid", syscall(SYS_getppid));
+	return 0;
+}
+
+struct notif_arg {
+	int fd;
+};
+
+static void *supervisor(void *arg)
+{
+	struct notif_arg *a = arg;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+
+	if (seccomp_notify_alloc(&req, &resp))
+		return NULL;
+	for (;;) {
+		memset(req, 0, sizeof(*req));
+		if (seccomp_notify_receive(a->fd, req))
+			break;
+		resp->id = req->id;
+		resp->val = 0;
+		resp->error = -ECONNREFUSED;
+		resp->flags = 0;
+		seccomp_notify_respond(a->fd, resp);
+	}
+	seccomp_notify_free(req, resp);
+	return NULL;
+}
+
+static int mode_notif(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	static struct notif_arg a;
+	pthread_t t;
+
+	add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	a.fd = seccomp_notify_fd(ctx);
+	if (a.fd < 0)
+		die("seccomp_notify_fd", a.fd);
+	/* the supervisor is a thread of ours: it never calls getppid */
+	if (pthread_create(&t, NULL, supervisor, &a))
+		die("pthread_create", errno);
+	CALL("getppid", syscall(SYS_getppid));
+	return 0;
+}
+
+/* Controls: a filtered process that must produce no denial. */
+static scmp_filter_ctx control_filter(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	/* something nobody here calls, so the process is in filter mode */
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kexec_load), 0, NULL);
+	return ctx;
+}
+
+static int mode_control_errors(void)
+{
+	load(control_filter());
+	CALL("open_enoent", open("/nonexistent/sclens", O_RDONLY));
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		die("drop to nobody", errno);
+	CALL("kill_eperm", kill(1, 0));
+	CALL("open_eacces", open("/root/.sclens-no-access", O_RDONLY | O_CREAT, 0600));
+	return 0;
+}
+
+static int mode_control_fork(int n)
+{
+	load(control_filter());
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			die("fork", errno);
+		if (p == 0)
+			_exit(0);
+		waitpid(p, NULL, 0);
+	}
+	/* threads too: glibc creates them with clone3 */
+	for (int i = 0; i < 20; i++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, thread_noop, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+	report("forked", n, 0);
+	return 0;
+}
+
+static const char *self_path;
+
+static void *thread_noop(void *arg)
+{
+	return arg;
+}
+
+static void *exec_thread(void *arg)
+{
+	(void)arg;
+	execl(self_path, self_path, "noop", (char *)NULL);
+	die("execl", errno);
+	return NULL;
+}
+
+static int mode_control_exec_thread(void)
+{
+	pthread_t t;
+
+	load(control_filter());
+	report("exec_from_thread", 0, 0);
+	if (pthread_create(&t, NULL, exec_thread, NULL))
+		die("pthread_create", errno);
+	pause(); /* the exec replaces us */
+	return 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static int mode_blocked_read(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART: EINTR */
+	int p[2];
+	char c;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	if (pipe(p))
+		die("pipe", errno);
+	scmp_filter_ctx ctx = control_filter();
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clock_settime), 0, NULL);
+	load(ctx);
+	report("blocking", 0, 0);
+	CALL("read", read(p[0], &c, 1));
+	/* one real denial after, to show the thread was armed correctly */
+	CALL("clock_settime", try_clock_settime());
+	return 0;
+}
+
+/* Denied calls only, from the moment the filter is on: no allowed call
+ * between them (the output is written after the loop). */
+static int mode_loop_denied(long n)
+{
+	scmp_filter_ctx ctx = new_filter();
+	long denied = 0;
+
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_getppid) < 0)
+			denied++;
+	report("loop_denied", denied, 0);
+	return 0;
+}
+
+/* Allowed calls in a filtered process: what every filtered task pays. */
+static int mode_loop_allowed(long n, int filtered)
+{
+	struct timespec a, b;
+
+	if (filtered)
+		load(control_filter());
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("loop_allowed n=%ld ns=%lld\n", n,
+	       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
+	return 0;
+}
+
+/* Installs the filter, then waits on stdin before each denied call, so a
+ * test can start the observer while the process is already filtered. */
+static int mode_wait_then_deny(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	char line[16];
+
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clock_settime), 0, NULL);
+	load(ctx);
+	report("waiting", 0, 0);
+	while (fgets(line, sizeof(line), stdin))
+		CALL("clock_settime", try_clock_settime());
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: scdeny MODE [N]\n"
+			"modes: errno args kill_process kill_thread trap trace notif\n"
+			"       control_errors control_fork N control_exec_thread blocked_read\n"
+			"       loop_denied N loop_allowed N loop_unfiltered N wait_then_deny noop\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100;
+
+	self_path = "/proc/self/exe";
+	if (argc < 2)
+		usage();
+	const char *m = argv[1];
+	if (!strcmp(m, "errno")) return mode_errno();
+	if (!strcmp(m, "args")) return mode_args();
+	if (!strcmp(m, "kill_process")) return mode_kill_process();
+	if (!strcmp(m, "kill_thread")) return mode_kill_thread();
+	if (!strcmp(m, "trap")) return mode_trap();
+	if (!strcmp(m, "trace")) return mode_trace();
+	if (!strcmp(m, "notif")) return mode_notif();
+	if (!strcmp(m, "control_errors")) return mode_control_errors();
+	if (!strcmp(m, "control_fork")) return mode_control_fork(n);
+	if (!strcmp(m, "control_exec_thread")) return mode_control_exec_thread();
+	if (!strcmp(m, "blocked_read")) return mode_blocked_read();
+	if (!strcmp(m, "loop_denied")) return mode_loop_denied(n);
+	if (!strcmp(m, "loop_allowed")) return mode_loop_allowed(n, 1);
+	if (!strcmp(m, "loop_unfiltered")) return mode_loop_allowed(n, 0);
+	if (!strcmp(m, "wait_then_deny")) return mode_wait_then_deny();
+	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
+	usage();
+	return 2;
+}

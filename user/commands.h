@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef SCLENS_COMMANDS_H
+#define SCLENS_COMMANDS_H
+
+/* Exit codes, the same for every command (see docs/cli.md) */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,	   /* a runtime failure */
+	EXIT_USAGE = 2,	   /* bad options or arguments */
+	EXIT_ENV = 3,	   /* missing privilege, BTF or kernel support */
+	EXIT_BADINPUT = 4, /* an input file (profile) is invalid */
+};
+
+int cmd_watch(int argc, char **argv);
+
+/* set by SIGINT/SIGTERM handlers */
+extern volatile int sclens_exiting;
+void install_exit_handlers(void);
+
+#endif

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "event_fmt.h"
+#include "names.h"
+
+static const char *const action_names[] = {
+	[SCLENS_ACT_UNKNOWN] = "unknown",	 [SCLENS_ACT_ALLOW] = "allow",
+	[SCLENS_ACT_ERRNO] = "errno",		 [SCLENS_ACT_KILL_PROCESS] = "kill_process",
+	[SCLENS_ACT_KILL_THREAD] = "kill_thread", [SCLENS_ACT_TRAP] = "trap",
+	[SCLENS_ACT_TRACE] = "trace",		 [SCLENS_ACT_USER_NOTIF] = "user_notif",
+	[SCLENS_ACT_LOG] = "log",
+};
+
+const char *action_name(uint32_t action)
+{
+	if (action >= sizeof(action_names) / sizeof(action_names[0]))
+		return "unknown";
+	return action_names[action];
+}
+
+int action_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+		if (!strcasecmp(action_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *event_type_name(uint32_t type)
+{
+	return type == SCLENS_EV_DENIAL ? "denial" : type == SCLENS_EV_FILTER_INSTALL ? "filter_install" : "unknown";
+}
+
+static void put_time(struct sbuf *b)
+{
+	char buf[16];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	sb_puts(b, buf);
+}
+
+static void put_call(struct sbuf *b, const struct sclens_event *e)
+{
+	const char *name = syscall_name(e->arch, e->nr);
+
+	if (name)
+		sb_puts(b, name);
+	else
+		sb_printf(b, "syscall_%d", syscall_nr_clean(e->arch, e->nr));
+	sb_putc(b, '(');
+	for (int i = 0; i < 6; i++)
+		sb_printf(b, i ? ", %#llx" : "%#llx", (unsigned long long)e->args[i]);
+	sb_putc(b, ')');
+}
+
+static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
+{
+	return (e->flags & SCLENS_F_HAS_ERRNO) &&
+	       (c->action == SCLENS_ACT_ERRNO || c->action == SCLENS_ACT_USER_NOTIF ||
+		c->action == SCLENS_ACT_TRACE);
+}
+
+void event_format_plain_header(struct sbuf *b)
+{
+	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CGROUP", "COMM[PID]", "ACTION", "CALL = RESULT");
+}
+
+void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
+{
+	struct sbuf tmp;
+	size_t start;
+
+	sb_init(&tmp);
+	put_time(b);
+	sb_putc(b, ' ');
+	/* the cgroup's last component: container ids live there */
+	start = b->len;
+	sb_put_escaped(b, e->cgroup_leaf[0] ? e->cgroup_leaf : "/", sizeof(e->cgroup_leaf));
+	if (b->len - start > 24 && !b->oom) {
+		b->len = start + 23;
+		sb_putc(b, '~');
+	}
+	while (b->len - start < 24)
+		sb_putc(b, ' ');
+	sb_putc(b, ' ');
+	sb_put_escaped(&tmp, e->comm, sizeof(e->comm));
+	sb_printf(&tmp, "[%u]", e->pid);
+	if (e->tid != e->pid)
+		sb_printf(&tmp, "/%u", e->tid);
+	sb_printf(b, "%-22s ", tmp.s ? tmp.s : "");
+	sb_free(&tmp);
+	if (e->type == SCLENS_EV_FILTER_INSTALL) {
+		sb_printf(b, "%-12s ", "filter+");
+		put_call(b, e);
+		sb_printf(b, " = %lld (filter #%u, %u stacked)", (long long)e->ret, c->filter_id,
+			  e->filter_count);
+		return;
+	}
+	sb_printf(b, "%-12s ", action_name(c->action));
+	put_call(b, e);
+	if (has_errno(e, c)) {
+		const char *en = errno_name(e->err);
+		if (e->err == 0)
+			sb_puts(b, " = 0 (ERRNO(0): skipped, reported success)");
+		else
+			sb_printf(b, " = -1 %s", en ? en : "");
+		if (!en && e->err)
+			sb_printf(b, "errno %d", e->err);
+	} else if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD ||
+		   c->action == SCLENS_ACT_TRAP) {
+		sb_puts(b, " = SIGSYS");
+	} else {
+		sb_printf(b, " = %lld", (long long)e->ret);
+	}
+	if (strcmp(arch_name(e->arch, e->nr), "x86_64"))
+		sb_printf(b, " [%s]", arch_name(e->arch, e->nr));
+	if (c->extra_plain)
+		c->extra_plain(b, e, c->extra_arg);
+}
+
+static void json_key(struct sbuf *b, const char *k)
+{
+	sb_printf(b, ",\"%s\":", k);
+}
+
+void event_format_json(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
+{
+	const char *sc = syscall_name(e->arch, e->nr);
+
+	sb_printf(b, "{\"type\":\"%s\"", event_type_name(e->type));
+	sb_printf(b, ",\"ts_ns\":%llu", (unsigned long long)e->ts_ns);
+	sb_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u", e->pid, e->tid, e->ppid,
+		  e->uid, e->gid);
+	json_key(b, "comm");
+	sb_put_json_str(b, e->comm, sizeof(e->comm));
+	sb_printf(b, ",\"cgroup_id\":%llu", (unsigned long long)e->cgroup_id);
+	if (c->cgroup_path) {
+		json_key(b, "cgroup");
+		sb_put_json_str(b, c->cgroup_path, strlen(c->cgroup_path));
+	}
+	json_key(b, "cgroup_leaf");
+	sb_put_json_str(b, e->cgroup_leaf, sizeof(e->cgroup_leaf));
+	sb_printf(b, ",\"mntns\":%u,\"pidns\":%u", e->mntns, e->pidns);
+	sb_printf(b, ",\"arch\":\"%s\",\"nr\":%d", arch_name(e->arch, e->nr),
+		  syscall_nr_clean(e->arch, e->nr));
+	json_key(b, "syscall");
+	if (sc)
+		sb_put_json_str(b, sc, strlen(sc));
+	else
+		sb_puts(b, "null");
+	sb_puts(b, ",\"args\":[");
+	for (int i = 0; i < 6; i++)
+		sb_printf(b, i ? ",%llu" : "%llu", (unsigned long long)e->args[i]);
+	sb_printf(b, "],\"ip\":%llu", (unsigned long long)e->ip);
+	if (e->type == SCLENS_EV_DENIAL) {
+		sb_printf(b, ",\"action\":\"%s\"", action_name(c->action));
+		if (has_errno(e, c)) {
+			const char *en = errno_name(e->err);
+			sb_printf(b, ",\"errno\":%d,\"errno_name\":", e->err);
+			if (en)
+				sb_printf(b, "\"%s\"", en);
+			else
+				sb_puts(b, e->err ? "null" : "\"\"");
+		}
+		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS)
+			sb_printf(b, ",\"action_data\":%d", e->err);
+		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO)
+			sb_puts(b, ",\"maybe_trace\":true");
+	}
+	sb_printf(b, ",\"ret\":%lld", (long long)e->ret);
+	sb_printf(b, ",\"cap_eff\":\"%#llx\"", (unsigned long long)e->cap_eff);
+	sb_printf(b, ",\"filter_id\":%u,\"filter_count\":%u", c->filter_id, e->filter_count);
+	if (e->flags & SCLENS_F_NOTIF_FILTER)
+		sb_puts(b, ",\"filter_has_listener\":true");
+	if (e->flags & SCLENS_F_LOG_FILTER)
+		sb_puts(b, ",\"filter_log\":true");
+	if (e->flags & SCLENS_F_PTRACED)
+		sb_puts(b, ",\"ptraced\":true");
+	if (c->extra_json)
+		c->extra_json(b, e, c->extra_arg);
+	sb_putc(b, '}');
+}

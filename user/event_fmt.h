@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Plain and JSON forms of a kernel event. */
+#ifndef SCLENS_EVENT_FMT_H
+#define SCLENS_EVENT_FMT_H
+
+#include <stdint.h>
+#include <linux/types.h>
+#include "sclens.h"
+#include "text.h"
+
+/* What user space adds to an event before printing it. */
+struct event_ctx {
+	uint32_t filter_id;	 /* opaque, small, stable for the run */
+	const char *cgroup_path; /* below the v2 root; NULL if unknown */
+	uint32_t action;	 /* final action (may refine the kernel's guess) */
+	/* Hooks for later stages; each prints nothing when NULL. */
+	void (*extra_plain)(struct sbuf *b, const struct sclens_event *e, void *arg);
+	void (*extra_json)(struct sbuf *b, const struct sclens_event *e, void *arg);
+	void *extra_arg;
+};
+
+const char *action_name(uint32_t action);
+/* -1 if unknown */
+int action_from_name(const char *name);
+const char *event_type_name(uint32_t type);
+
+/* One line, no newline, every process string escaped. */
+void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c);
+void event_format_json(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c);
+/* Header line for the plain form. */
+void event_format_plain_header(struct sbuf *b);
+
+#endif

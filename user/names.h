@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Names of arches, syscalls, errnos, actions and capabilities. */
+#ifndef SCLENS_NAMES_H
+#define SCLENS_NAMES_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/* "x86_64", "i386", "x32", ... for an AUDIT_ARCH value and raw number */
+const char *arch_name(uint32_t audit_arch, int32_t raw_nr);
+/* AUDIT_ARCH value for a name accepted by arch_name(); 0 if unknown */
+uint32_t arch_from_name(const char *name);
+/* Strips the x32 flag from a raw syscall number. */
+int32_t syscall_nr_clean(uint32_t audit_arch, int32_t raw_nr);
+
+/* The syscall's name in that arch's table, or NULL. The string is owned by
+ * a cache and lives until exit. */
+const char *syscall_name(uint32_t audit_arch, int32_t raw_nr);
+/* The number of a syscall name in an arch's table, or a negative errno
+ * (-ENOENT when that arch has no such call). */
+int syscall_number(uint32_t audit_arch, const char *name);
+
+/* "EPERM", ...; NULL if unknown */
+const char *errno_name(int err);
+/* errno number of a name such as "EPERM" or "eperm"; -1 if unknown */
+int errno_from_name(const char *name);
+
+/* Capability names: "CAP_SYS_TIME" (index = capability number) */
+#define SCLENS_CAP_LAST 40
+const char *cap_name(int cap);
+/* Accepts "SYS_TIME", "CAP_SYS_TIME", any case; -1 if unknown */
+int cap_from_name(const char *name);
+
+#endif

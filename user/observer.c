@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "observer.h"
+#include "seed.h"
+#include "sclens.skel.h"
+
+struct filter_slot {
+	uint64_t key;
+	uint32_t id;
+};
+
+struct observer {
+	struct sclens_bpf *skel;
+	struct ring_buffer *rb;
+	observer_event_fn fn;
+	void *arg;
+	struct filter_slot *filters;
+	size_t filters_cap, filters_len;
+	uint32_t next_filter_id;
+};
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose_libbpf)
+		return 0;
+	if (!verbose_libbpf && level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+int observer_preflight(void)
+{
+	if (!has_cap(CAP_SYS_ADMIN) && !(has_cap(39 /* CAP_BPF */) && has_cap(CAP_PERFMON))) {
+		fprintf(stderr, "sclens: loading BPF programs needs root or CAP_BPF+CAP_PERFMON; run with sudo\n");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "sclens: /sys/kernel/btf/vmlinux is missing: this kernel lacks BTF "
+				"(CONFIG_DEBUG_INFO_BTF=y), which sclens needs for CO-RE\n");
+		return -ENOENT;
+	}
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+		fprintf(stderr, "sclens: this kernel has no seccomp support (CONFIG_SECCOMP): "
+				"there is nothing to observe\n");
+		return -ENOSYS;
+	}
+	return 0;
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	struct observer *o = ctx;
+
+	if (size < sizeof(struct sclens_event))
+		return 0;
+	return o->fn(data, o->arg);
+}
+
+int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
+		  observer_event_fn fn, void *arg)
+{
+	struct observer *o;
+	int err;
+
+	verbose_libbpf = verbose;
+	libbpf_set_print(libbpf_print);
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->fn = fn;
+	o->arg = arg;
+	o->next_filter_id = 1;
+
+	o->skel = sclens_bpf__open();
+	if (!o->skel) {
+		err = -errno;
+		fprintf(stderr, "sclens: cannot open the BPF object: %s\n", strerror(-err));
+		goto fail;
+	}
+	o->skel->rodata->targ_tgid = f->tgid;
+	o->skel->rodata->targ_nr = f->nr;
+	if (f->comm) {
+		o->skel->rodata->filter_comm = true;
+		strncpy((char *)o->skel->rodata->targ_comm, f->comm, SCLENS_COMM_LEN - 1);
+	}
+	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
+
+	err = sclens_bpf__load(o->skel);
+	if (err) {
+		fprintf(stderr, "sclens: the kernel refused the BPF programs (%s); run with -v for "
+				"the verifier's log\n", strerror(-err));
+		goto fail;
+	}
+	for (int i = 0; i < f->n_cgroups; i++) {
+		err = observer_cgroup_filter_set(o, f->cgroups[i], true);
+		if (err)
+			goto fail;
+	}
+	err = sclens_bpf__attach(o->skel);
+	if (err) {
+		fprintf(stderr, "sclens: cannot attach to the raw tracepoints (%s)\n", strerror(-err));
+		goto fail;
+	}
+	/* after attaching, so that no thread falls between the two */
+	err = seed_filtered_threads(bpf_map__fd(o->skel->maps.seed_tids));
+	if (err < 0)
+		fprintf(stderr, "sclens: warning: cannot scan /proc for filtered threads (%s); "
+				"threads blocked since before start may be missed\n", strerror(-err));
+	o->rb = ring_buffer__new(bpf_map__fd(o->skel->maps.events), on_ringbuf, o, NULL);
+	if (!o->rb) {
+		err = -errno;
+		fprintf(stderr, "sclens: cannot open the ring buffer: %s\n", strerror(-err));
+		goto fail;
+	}
+	*out = o;
+	return 0;
+fail:
+	observer_close(o);
+	return err ? err : -EINVAL;
+}
+
+int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool on)
+{
+	__u8 one = 1;
+	int fd = bpf_map__fd(o->skel->maps.cgroup_filter);
+	int err = on ? bpf_map_update_elem(fd, &cgid, &one, BPF_ANY) : bpf_map_delete_elem(fd, &cgid);
+
+	if (err && !(err == -ENOENT && !on)) {
+		fprintf(stderr, "sclens: cannot update the cgroup filter: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int observer_poll(struct observer *o, int timeout_ms)
+{
+	return ring_buffer__poll(o->rb, timeout_ms);
+}
+
+int observer_counts(struct observer *o, struct observer_counts *c)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(o->skel->maps.counters);
+	uint64_t sums[SCLENS_CNT_MAX] = {};
+	uint64_t *vals;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (__u32 k = 0; k < SCLENS_CNT_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int i = 0; i < ncpu; i++)
+			sums[k] += vals[i];
+	}
+	free(vals);
+	c->denials = sums[SCLENS_CNT_DENIALS];
+	c->emitted = sums[SCLENS_CNT_EMITTED];
+	c->lost = sums[SCLENS_CNT_LOST];
+	c->filter_installs = sums[SCLENS_CNT_FILTER_INSTALLS];
+	return 0;
+}
+
+uint32_t observer_filter_id(struct observer *o, uint64_t key)
+{
+	if (!key)
+		return 0;
+	for (size_t i = 0; i < o->filters_len; i++)
+		if (o->filters[i].key == key)
+			return o->filters[i].id;
+	if (o->filters_len == o->filters_cap) {
+		size_t ncap = o->filters_cap ? o->filters_cap * 2 : 64;
+		struct filter_slot *n = realloc(o->filters, ncap * sizeof(*n));
+		if (!n)
+			return 0;
+		o->filters = n;
+		o->filters_cap = ncap;
+	}
+	o->filters[o->filters_len].key = key;
+	o->filters[o->filters_len].id = o->next_filter_id++;
+	return o->filters[o->filters_len++].id;
+}
+
+int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int max)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, o->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (n >= max)
+			break;
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			return -errno;
+		s[n].name = bpf_program__name(prog);
+		s[n].run_cnt = info.run_cnt;
+		s[n].run_time_ns = info.run_time_ns;
+		n++;
+	}
+	return n;
+}
+
+void observer_close(struct observer *o)
+{
+	if (!o)
+		return;
+	ring_buffer__free(o->rb);
+	sclens_bpf__destroy(o->skel);
+	free(o->filters);
+	free(o);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "text.h"
+
+void sb_init(struct sbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	sb_init(b);
+}
+
+void sb_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = 0;
+}
+
+static int sb_grow(struct sbuf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+	char *n;
+
+	if (b->oom)
+		return -1;
+	if (want <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < want)
+		cap *= 2;
+	n = realloc(b->s, cap);
+	if (!n) {
+		b->oom = 1;
+		return -1;
+	}
+	b->s = n;
+	b->cap = cap;
+	return 0;
+}
+
+void sb_putc(struct sbuf *b, char c)
+{
+	if (sb_grow(b, 1))
+		return;
+	b->s[b->len++] = c;
+	b->s[b->len] = 0;
+}
+
+void sb_puts(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (sb_grow(b, n))
+		return;
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || sb_grow(b, n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+void sb_put_escaped(struct sbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\\')
+			sb_puts(b, "\\\\");
+		else if (c >= 0x20 && c < 0x7f)
+			sb_putc(b, c);
+		else
+			sb_printf(b, "\\x%02x", c);
+	}
+}
+
+/* Length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void sb_put_json_str(struct sbuf *b, const char *s, size_t n)
+{
+	size_t end = 0;
+
+	while (end < n && s[end])
+		end++;
+	sb_putc(b, '"');
+	for (size_t i = 0; i < end; i++) {
+		unsigned char c = s[i];
+		size_t u;
+
+		switch (c) {
+		case '"': sb_puts(b, "\\\""); continue;
+		case '\\': sb_puts(b, "\\\\"); continue;
+		case '\n': sb_puts(b, "\\n"); continue;
+		case '\t': sb_puts(b, "\\t"); continue;
+		case '\r': sb_puts(b, "\\r"); continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sb_printf(b, "\\u%04x", c);
+		} else if (c < 0x80) {
+			sb_putc(b, c);
+		} else if ((u = utf8_len((const unsigned char *)s + i, end - i))) {
+			for (size_t k = 0; k < u; k++)
+				sb_putc(b, s[i + k]);
+			i += u - 1;
+		} else {
+			sb_printf(b, "\\u%04x", c);
+		}
+	}
+	sb_putc(b, '"');
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == s)
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Safe text out of untrusted bytes (command names, paths, JSON values). */
+#ifndef SCLENS_TEXT_H
+#define SCLENS_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Growable string buffer; on allocation failure it stays truncated and
+ * sets .oom, so printers never need to check every append. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+void sb_init(struct sbuf *b);
+void sb_free(struct sbuf *b);
+void sb_reset(struct sbuf *b);
+void sb_putc(struct sbuf *b, char c);
+void sb_puts(struct sbuf *b, const char *s);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends bytes (stopping at NUL or n) so that no control character and
+ * no invalid byte reaches a terminal: printable ASCII stays, backslash
+ * becomes "\\", the rest "\xNN". */
+void sb_put_escaped(struct sbuf *b, const char *s, size_t n);
+/* Appends a JSON string literal (with quotes). Bytes >= 0x80 that do not
+ * form valid UTF-8 become "\u00NN" so the output is always valid JSON. */
+void sb_put_json_str(struct sbuf *b, const char *s, size_t n);
+
+/* Parses a whole unsigned number (decimal, 0x hex, 0 octal); -EINVAL if
+ * anything else is in the string, -ERANGE if it does not fit. */
+int parse_u64(const char *s, uint64_t *out);
+int parse_int(const char *s, long min, long max, long *out);
+
+#endif
