@@ -3,6 +3,10 @@
 #ifndef SCLENS_H
 #define SCLENS_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h> /* user space; BPF code gets these from vmlinux.h */
+#endif
+
 #define SCLENS_COMM_LEN 16
 #define SCLENS_CGROUP_LEAF_LEN 128
 

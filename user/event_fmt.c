@@ -165,7 +165,7 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 			if (en)
 				sb_printf(b, "\"%s\"", en);
 			else
-				sb_puts(b, e->err ? "null" : "\"\"");
+				sb_puts(b, "null");
 		}
 		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS)
 			sb_printf(b, ",\"action_data\":%d", e->err);

@@ -1,27 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
 
 #define SCLENS_VERSION "0.1.0"
-
-volatile int sclens_exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	sclens_exiting = 1;
-}
-
-void install_exit_handlers(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static const struct command {
 	const char *name;

@@ -27,7 +27,7 @@ static const struct arch_entry arches[] = {
 
 static bool is_x32(uint32_t audit_arch, int32_t raw_nr)
 {
-	return audit_arch == SCLENS_ARCH_X86_64 && (raw_nr & SCLENS_X32_SYSCALL_BIT);
+	return audit_arch == SCLENS_ARCH_X86_64 && raw_nr >= 0 && (raw_nr & SCLENS_X32_SYSCALL_BIT);
 }
 
 const char *arch_name(uint32_t audit_arch, int32_t raw_nr)

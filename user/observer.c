@@ -70,12 +70,20 @@ int observer_preflight(void)
 	return 0;
 }
 
+void observer_filter_forget(struct observer *o, uint64_t key);
+
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct observer *o = ctx;
 
+	const struct sclens_event *e = data;
+
 	if (size < sizeof(struct sclens_event))
 		return 0;
+	/* kernel addresses are reused once a filter is freed: a new filter
+	 * at an old address is a new filter */
+	if (e->type == SCLENS_EV_FILTER_INSTALL)
+		observer_filter_forget(o, e->filter_key);
 	return o->fn(data, o->arg);
 }
 
@@ -204,6 +212,16 @@ uint32_t observer_filter_id(struct observer *o, uint64_t key)
 	o->filters[o->filters_len].key = key;
 	o->filters[o->filters_len].id = o->next_filter_id++;
 	return o->filters[o->filters_len++].id;
+}
+
+void observer_filter_forget(struct observer *o, uint64_t key)
+{
+	for (size_t i = 0; i < o->filters_len; i++) {
+		if (o->filters[i].key == key) {
+			o->filters[i] = o->filters[--o->filters_len];
+			return;
+		}
+	}
 }
 
 int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int max)

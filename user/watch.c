@@ -153,7 +153,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 	if (e->type == SCLENS_EV_DENIAL)
 		w->printed++;
 	if (w->opts->max_count && w->printed >= (uint64_t)w->opts->max_count)
-		return 1; /* stops the poll */
+		return -ECANCELED; /* libbpf stops the poll on a negative return */
 	return 0;
 }
 
@@ -233,7 +233,7 @@ int cmd_watch(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!sclens_exiting) {
 		err = observer_poll(w.obs, 100);
-		if (err == -EINTR)
+		if (err == -EINTR || err == -ECANCELED)
 			break;
 		if (err < 0) {
 			fprintf(stderr, "sclens: polling the ring buffer failed: %s\n", strerror(-err));

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -351,18 +352,49 @@ static int mode_loop_allowed(long n, int filtered)
 	return 0;
 }
 
-/* Installs the filter, then waits on stdin before each denied call, so a
- * test can start the observer while the process is already filtered. */
-static int mode_wait_then_deny(void)
-{
-	scmp_filter_ctx ctx = new_filter();
-	char line[16];
+/* Installs the filter, then spins in user space (no syscall at all) and
+ * makes one denied call per SIGUSR1 until SIGUSR2: a test can start the
+ * observer while the process is filtered and running. */
+static volatile sig_atomic_t spin_go, spin_stop;
 
+static void on_spin_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		spin_go++;
+	else
+		spin_stop = 1;
+}
+
+static int mode_spin_then_deny(void)
+{
+	struct sigaction sa = { .sa_handler = on_spin_signal };
+	scmp_filter_ctx ctx = new_filter();
+	int done = 0;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clock_settime), 0, NULL);
 	load(ctx);
-	report("waiting", 0, 0);
-	while (fgets(line, sizeof(line), stdin))
-		CALL("clock_settime", try_clock_settime());
+	report("spinning", 0, 0);
+	while (!spin_stop) {
+		if (spin_go > done) {
+			done++;
+			CALL("clock_settime", try_clock_settime());
+		}
+	}
+	return 0;
+}
+
+/* A command name with an escape sequence, a newline and a quote: no
+ * terminal may receive them raw, and JSON must stay valid. */
+static int mode_evil_comm(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	prctl(PR_SET_NAME, "ev\x1b[2J\n\"il", 0, 0, 0);
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clock_settime), 0, NULL);
+	load(ctx);
+	CALL("clock_settime", try_clock_settime());
 	return 0;
 }
 
@@ -371,7 +403,7 @@ static void usage(void)
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
 			"modes: errno args kill_process kill_thread trap trace notif\n"
 			"       control_errors control_fork N control_exec_thread blocked_read\n"
-			"       loop_denied N loop_allowed N loop_unfiltered N wait_then_deny noop\n");
+			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n");
 	exit(2);
 }
 
@@ -397,7 +429,8 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "loop_denied")) return mode_loop_denied(n);
 	if (!strcmp(m, "loop_allowed")) return mode_loop_allowed(n, 1);
 	if (!strcmp(m, "loop_unfiltered")) return mode_loop_allowed(n, 0);
-	if (!strcmp(m, "wait_then_deny")) return mode_wait_then_deny();
+	if (!strcmp(m, "spin_then_deny")) return mode_spin_then_deny();
+	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
 	usage();
 	return 2;

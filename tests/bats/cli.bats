@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# The command line: help, bad options, exit codes, privileges, filters,
+# and hostile strings from processes.
+load helpers
+
+teardown() {
+	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
+}
+
+@test "no command: usage on stderr, exit 2" {
+	run "$SCLENS"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Usage: sclens COMMAND"* ]]
+}
+
+@test "unknown command: exit 2" {
+	run "$SCLENS" frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown command 'frobnicate'"* ]]
+}
+
+@test "--help lists the commands; watch --help has USAGE and EXAMPLES" {
+	run "$SCLENS" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *watch* ]]
+	run "$SCLENS" watch --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"USAGE: sclens watch"* ]]
+	[[ "$output" == *"EXAMPLES:"* ]]
+	[[ "$output" == *"--syscall"* ]]
+}
+
+@test "bad option values: exit 2 with what is wrong" {
+	run "$SCLENS" watch --pid abc
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"invalid PID 'abc'"* ]]
+	run "$SCLENS" watch --count 0
+	[ "$status" -eq 2 ]
+	run "$SCLENS" watch --duration 1x
+	[ "$status" -eq 2 ]
+	run "$SCLENS" watch --comm waytoolongcommandname
+	[ "$status" -eq 2 ]
+	run "$SCLENS" watch --no-such-option
+	[ "$status" -eq 2 ]
+}
+
+@test "unknown syscall name: exit 2, and a JSON error in JSON mode" {
+	run "$SCLENS" watch --syscall no_such_call
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown syscall 'no_such_call'"* ]]
+	run "$SCLENS" watch --json --syscall no_such_call
+	[ "$status" -eq 2 ]
+	echo "$output" | grep '^{' | jq -e '.error' >/dev/null
+}
+
+@test "--cgroup that is not a cgroup v2 directory: exit 2" {
+	run "$SCLENS" watch --cgroup /tmp
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a cgroup v2 directory"* ]]
+	run "$SCLENS" watch --cgroup /nonexistent
+	[ "$status" -eq 2 ]
+}
+
+@test "without privileges: one line saying what is needed, exit 3" {
+	need_root
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) missing"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$SCLENS" watch
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"needs root or CAP_BPF+CAP_PERFMON"* ]]
+}
+
+@test "--count and --duration stop by themselves" {
+	need_root
+	start_watch --json --count 1 --duration 20
+	"$SCDENY" errno >/dev/null
+	for _ in $(seq 50); do kill -0 "$WATCH_PID" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID"
+	[ "$(denials | wc -l)" -eq 1 ]
+	start_watch --duration 1
+	sleep 2
+	! kill -0 "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID"
+	grep -q "0 denials reported" "$WATCH_ERR"
+}
+
+@test "--pid, --comm and --syscall keep only what was asked" {
+	need_root
+	start_watch --json --syscall getuid
+	run "$SCDENY" errno
+	stop_watch
+	[ "$(denials | wc -l)" -eq 1 ]
+	[ "$(denials .syscall)" = '"getuid"' ]
+
+	start_watch --json --comm nosuchcomm
+	"$SCDENY" errno >/dev/null
+	stop_watch
+	[ "$(denials | wc -l)" -eq 0 ]
+	[ "$(jq -s '[.[] | select(.type == "summary")][0].denials_seen' "$WATCH_OUT")" -ge 3 ]
+
+	"$SCDENY" spin_then_deny >"$BATS_TEST_TMPDIR/spin.out" &
+	spin=$!
+	for _ in $(seq 50); do grep -q spinning "$BATS_TEST_TMPDIR/spin.out" && break; sleep 0.1; done
+	start_watch --json --pid "$spin"
+	"$SCDENY" errno >/dev/null
+	kill -USR1 "$spin"
+	for _ in $(seq 50); do grep -q call=clock_settime "$BATS_TEST_TMPDIR/spin.out" && break; sleep 0.1; done
+	kill -USR2 "$spin"
+	wait "$spin"
+	stop_watch
+	[ "$(denials | wc -l)" -eq 1 ]
+	[ "$(denials .pid)" -eq "$spin" ]
+}
+
+@test "control characters in a command name never reach the terminal; JSON stays valid" {
+	need_root
+	start_watch
+	"$SCDENY" evil_comm >/dev/null
+	stop_watch
+	grep -q 'ev\\x1b\[2J\\x0a"il' "$WATCH_OUT"
+	! grep -q $'\x1b' "$WATCH_OUT"
+	start_watch --json
+	"$SCDENY" evil_comm >/dev/null
+	stop_watch
+	[ "$(denials .comm)" = '"ev\u001b[2J\n\"il"' ]
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Negative controls: filtered processes doing things that look like
+# denials to a naive observer must produce none.
+load helpers
+
+setup() {
+	need_root
+}
+
+teardown() {
+	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
+	[ -n "${BG_PID:-}" ] && kill "$BG_PID" 2>/dev/null || true
+}
+
+pid_of() { # OUTPUT CALL
+	echo "$1" | sed -n "s/^call=$2 pid=\([0-9]*\).*/\1/p" | head -1
+}
+
+@test "genuine kernel errors (ENOENT, EPERM and EACCES as nobody) are not denials" {
+	start_watch --json
+	run "$SCDENY" control_errors
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"call=open_enoent"*"errno=2"* ]]
+	[[ "$output" == *"call=kill_eperm"*"errno=1"* ]]
+	pid=$(pid_of "$output" open_enoent)
+	stop_watch
+	[ "$(count_denials ".pid == $pid")" -eq 0 ]
+}
+
+@test "a filtered process forking 300 children and 20 threads gives no denial" {
+	start_watch --json
+	run "$SCDENY" control_fork 300
+	[ "$status" -eq 0 ]
+	pid=$(pid_of "$output" forked)
+	stop_watch
+	[ "$(count_denials ".pid == $pid or .ppid == $pid")" -eq 0 ]
+}
+
+@test "execve from a non-leader thread gives no denial" {
+	start_watch --json
+	run "$SCDENY" control_exec_thread
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"call=noop"* ]]
+	pid=$(pid_of "$output" exec_from_thread)
+	stop_watch
+	[ "$(count_denials ".pid == $pid")" -eq 0 ]
+}
+
+@test "a read blocked before sclens started, interrupted by EINTR, is not a denial" {
+	out=$BATS_TEST_TMPDIR/blocked.out
+	"$SCDENY" blocked_read >"$out" &
+	BG_PID=$!
+	for _ in $(seq 50); do grep -q blocking "$out" && break; sleep 0.1; done
+	sleep 0.2 # into the read
+	start_watch --json
+	kill -USR1 "$BG_PID"
+	wait "$BG_PID"
+	BG_PID=
+	stop_watch
+	grep -q "call=read .*errno=4" "$out"
+	pid=$(pid_of "$(cat "$out")" blocking)
+	# the EINTR is not reported; the one real denial after it is
+	[ "$(count_denials ".pid == $pid and .syscall == \"read\"")" -eq 0 ]
+	[ "$(count_denials ".pid == $pid")" -eq 1 ]
+	[ "$(count_denials ".pid == $pid and .syscall == \"clock_settime\"")" -eq 1 ]
+}
+
+@test "a process filtered and running before sclens started is armed and its denials seen" {
+	out=$BATS_TEST_TMPDIR/spin.out
+	"$SCDENY" spin_then_deny >"$out" &
+	BG_PID=$!
+	for _ in $(seq 50); do grep -q spinning "$out" && break; sleep 0.1; done
+	start_watch --json
+	kill -USR1 "$BG_PID"
+	for _ in $(seq 50); do [ "$(grep -c call=clock_settime "$out")" -ge 1 ] && break; sleep 0.1; done
+	kill -USR1 "$BG_PID"
+	for _ in $(seq 50); do [ "$(grep -c call=clock_settime "$out")" -ge 2 ] && break; sleep 0.1; done
+	kill -USR2 "$BG_PID"
+	wait "$BG_PID"
+	BG_PID=
+	stop_watch
+	pid=$(pid_of "$(cat "$out")" spinning)
+	[ "$(grep -c 'call=clock_settime' "$out")" -eq 2 ]
+	[ "$(count_denials ".pid == $pid")" -eq 2 ]
+	[ "$(count_denials ".pid == $pid and .syscall == \"clock_settime\"")" -eq 2 ]
+}

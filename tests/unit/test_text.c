@@ -1,0 +1,128 @@
+// Escaping of untrusted strings and strict number parsing.
+#include <errno.h>
+#include <stdlib.h>
+#include <cjson/cJSON.h>
+#include "unit.h"
+#include "text.h"
+#include "seed.h"
+#include "sclens.h"
+
+static void terminal_escaping(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} rows[] = {
+		{ "date", "date" },
+		{ "a b", "a b" },
+		{ "\x1b[2Jev", "\\x1b[2Jev" },
+		{ "line\nnext", "line\\x0anext" },
+		{ "back\\slash", "back\\\\slash" },
+		{ "del\x7f", "del\\x7f" },
+		{ "caf\xc3\xa9", "caf\\xc3\\xa9" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct sbuf b;
+		sb_init(&b);
+		sb_put_escaped(&b, rows[i].in, strlen(rows[i].in));
+		CHECK_STR(b.s ? b.s : "", rows[i].out);
+		sb_free(&b);
+	}
+	/* stops at n even without a NUL (a full 16-byte comm) */
+	struct sbuf b;
+	sb_init(&b);
+	sb_put_escaped(&b, "0123456789abcdefXYZ", 16);
+	CHECK_STR(b.s, "0123456789abcdef");
+	sb_free(&b);
+}
+
+static void json_strings(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} rows[] = {
+		{ "date", "\"date\"" },
+		{ "q\"uote", "\"q\\\"uote\"" },
+		{ "\x1b[31m", "\"\\u001b[31m\"" },
+		{ "tab\there", "\"tab\\there\"" },
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },   /* valid UTF-8 kept */
+		{ "bad\xff", "\"bad\\u00ff\"" },	   /* invalid byte escaped */
+		{ "\xc3", "\"\\u00c3\"" },		   /* truncated sequence */
+		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" }, /* surrogate */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct sbuf b;
+		sb_init(&b);
+		sb_put_json_str(&b, rows[i].in, strlen(rows[i].in));
+		CHECK_STR(b.s, rows[i].out);
+		/* and it always parses */
+		cJSON *j = cJSON_Parse(b.s);
+		CHECK(j && cJSON_IsString(j), "row %zu does not parse", i);
+		cJSON_Delete(j);
+		sb_free(&b);
+	}
+}
+
+static void numbers(void)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		uint64_t v;
+	} rows[] = {
+		{ "0", 0, 0 },
+		{ "42", 0, 42 },
+		{ "0x28", 0, 40 },
+		{ "18446744073709551615", 0, UINT64_MAX },
+		{ "18446744073709551616", -ERANGE, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "12abc", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t v = 0;
+		int rc = parse_u64(rows[i].in, &v);
+		CHECK(rc == rows[i].rc, "'%s': rc %d", rows[i].in, rc);
+		if (!rc)
+			CHECK(v == rows[i].v, "'%s'", rows[i].in);
+	}
+	long l;
+	CHECK(parse_int("10", 1, 100, &l) == 0 && l == 10, "in range");
+	CHECK(parse_int("0", 1, 100, &l) == -ERANGE, "below");
+	CHECK(parse_int("abc", 1, 100, &l) == -EINVAL, "garbage");
+	CHECK(parse_int("99999999999999999999", 1, 100, &l) == -ERANGE, "overflow");
+}
+
+static void proc_syscall_lines(void)
+{
+	static const struct {
+		const char *line;
+		int rc, nr;
+	} rows[] = {
+		{ "running\n", 0, SCLENS_SEED_IN_USER },
+		{ "0 0x3 0x7ffd 0x1 0x0 0x0 0x0 0x7ffd 0x7f12\n", 0, 0 },
+		{ "7 0x1 0x2 0x3 0x0 0x0 0x0 0x7ffd 0x7f12\n", 0, 7 },
+		{ "-1 0x7ffd 0x7f12\n", 0, SCLENS_SEED_IN_USER },
+		{ "garbage\n", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int nr = -99;
+		int rc = seed_parse_syscall_line(rows[i].line, &nr);
+		CHECK(rc == rows[i].rc, "row %zu rc %d", i, rc);
+		if (!rc)
+			CHECK(nr == rows[i].nr, "row %zu nr %d", i, nr);
+	}
+}
+
+int main(void)
+{
+	RUN(terminal_escaping);
+	RUN(json_strings);
+	RUN(numbers);
+	RUN(proc_syscall_lines);
+	return UNIT_DONE();
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <signal.h>
+#include <stddef.h>
+#include "commands.h"
+
+volatile int sclens_exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	sclens_exiting = 1;
+}
+
+/* SIGINT/SIGTERM end the poll loop; no SA_RESTART, so a blocking poll
+ * returns -EINTR, which the loops treat as a clean exit. */
+void install_exit_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
