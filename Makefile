@@ -75,3 +75,6 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD)
+
+$(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@

@@ -70,4 +70,12 @@ static __always_inline enum call_kind call_kind(__u32 arch, long nr)
 	return nr == 317 ? CALL_SECCOMP : nr == 157 ? CALL_PRCTL : CALL_OTHER;
 }
 
+/* Cheap pre-check on any arch's number before call_kind(): could this be
+ * seccomp(2) or prctl(2) in one of the x86 tables? */
+static __always_inline bool may_install(long nr)
+{
+	nr &= ~(long)SCLENS_X32_SYSCALL_BIT;
+	return nr == 317 || nr == 157 || nr == 354 || nr == 172;
+}
+
 #endif /* SCLENS_ARCH_X86_BPF_H */

@@ -115,6 +115,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		strncpy((char *)o->skel->rodata->targ_comm, f->comm, SCLENS_COMM_LEN - 1);
 	}
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
+	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
 
 	err = sclens_bpf__load(o->skel);
 	if (err) {

@@ -16,6 +16,7 @@ struct observer_filters {
 	const uint64_t *cgroups;  /* report only these cgroup ids */
 	int n_cgroups;		  /* 0: any cgroup */
 	bool cgroup_filter;	  /* filter on cgroups even if n_cgroups == 0 */
+	bool bench_floor;	  /* also load the empty reference program */
 };
 
 struct observer_counts {
