@@ -12,6 +12,10 @@ if [ ! -e "$out/scdeny32" ] || [ tests/helpers32/scdeny32.c -nt "$out/scdeny32" 
 		rm -f "$out/scdeny32"
 	fi
 fi
+if [ ! -e "$out/settime-now" ] || [ tests/helpers32/settime_now.c -nt "$out/settime-now" ]; then
+	gcc -static -O2 tests/helpers32/settime_now.c -o "$out/settime-now"
+	rm -f "$out/rootfs/bin/settime-now"
+fi
 rootfs="$out/rootfs"
 if [ ! -x "$rootfs/bin/busybox" ] && [ -x /bin/busybox ]; then
 	mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp" "$rootfs/etc"
@@ -20,3 +24,4 @@ if [ ! -x "$rootfs/bin/busybox" ] && [ -x /bin/busybox ]; then
 	echo "root:x:0:0:root:/:/bin/sh" > "$rootfs/etc/passwd"
 	echo "built $rootfs"
 fi
+[ -e "$rootfs/bin/settime-now" ] || cp "$out/settime-now" "$rootfs/bin/settime-now"

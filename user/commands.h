@@ -12,6 +12,13 @@ enum {
 };
 
 int cmd_watch(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* Writes doc, indented, to path. 0 or a negative errno. */
+struct cJSON;
+int write_json_file(const char *path, struct cJSON *doc);
 
 /* set by SIGINT/SIGTERM handlers */
 extern volatile int sclens_exiting;

@@ -11,6 +11,9 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "watch", cmd_watch, "report seccomp denials on this host as they happen" },
+	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
+	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },
+	{ "run", cmd_run, "run a command under a profile and explain its denials" },
 };
 
 static void usage(FILE *f)

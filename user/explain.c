@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* sclens explain / sclens profile convert: offline questions to a profile. */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+#include "capopts.h"
+#include "commands.h"
+#include "fix.h"
+#include "names.h"
+#include "profile.h"
+#include "text.h"
+
+struct explain_opts {
+	const char *profile;
+	const char *syscall;
+	const char *write_profile;
+	struct cap_opts caps;
+	uint64_t args[6];
+	bool json;
+};
+
+enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_ARG, OPT_KERNEL, OPT_WRITE };
+
+static const struct argp_option explain_options[] = {
+	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format, or a bundle's config.json)", 0 },
+	{ "syscall", 's', "NAME", 0, "The syscall to explain", 0 },
+	{ "arch", 'a', "ARCH", 0, "Arch of the call: x86_64 (default), i386, x32", 0 },
+	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
+	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
+	{ "arg", OPT_ARG, "N=VALUE", 0, "Value of argument N (0-5) of the call", 0 },
+	{ "kernel", OPT_KERNEL, "X.Y", 0, "Kernel version for minKernel (default: this one)", 0 },
+	{ "write-profile", OPT_WRITE, "FILE", 0, "Write the corrected profile to FILE", 0 },
+	{ "json", 'j', NULL, 0, "JSON output", 0 },
+	{},
+};
+
+static const char explain_doc[] =
+	"Tell what a seccomp profile does with a call, which entry decides, and what to change.\n"
+	"\n"
+	"USAGE: sclens explain --profile FILE --syscall NAME [OPTIONS]\n"
+	"\n"
+	"The container has Docker's default capabilities, plus --cap-add, minus --cap-drop.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sclens explain -f docker-default.json -s clock_settime\n"
+	"  sclens explain -f docker-default.json -s clock_settime --cap-add SYS_TIME\n"
+	"  sclens explain -f docker-default.json -s socket --arg 0=40 --json\n"
+	"  sclens explain -f my.json -s mount --write-profile fixed.json\n"
+	"\nOPTIONS:";
+
+static int parse_arg_opt(const char *s, uint64_t args[6])
+{
+	long idx;
+	char buf[8];
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq - s >= (long)sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, eq - s);
+	buf[eq - s] = 0;
+	if (parse_int(buf, 0, 5, &idx))
+		return -ERANGE;
+	return parse_u64(eq + 1, &args[idx]);
+}
+
+static error_t common_cap_parse(int key, char *arg, struct argp_state *state, struct cap_opts *c)
+{
+	switch (key) {
+	case 'a':
+		c->arch = arg;
+		return 0;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (cap_opts_add(c, arg, key == OPT_CAP_ADD))
+			argp_error(state, "unknown capability '%s'", arg);
+		return 0;
+	case OPT_KERNEL:
+		c->kernel = arg;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static error_t explain_parse(int key, char *arg, struct argp_state *state)
+{
+	struct explain_opts *o = state->input;
+
+	switch (key) {
+	case 'f':
+		o->profile = arg;
+		break;
+	case 's':
+		o->syscall = arg;
+		break;
+	case OPT_ARG:
+		if (parse_arg_opt(arg, o->args))
+			argp_error(state, "--arg wants N=VALUE with N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
+		break;
+	case OPT_WRITE:
+		o->write_profile = arg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!o->profile || !o->syscall)
+			argp_error(state, "--profile and --syscall are required");
+		break;
+	default:
+		return common_cap_parse(key, arg, state, &o->caps);
+	}
+	return 0;
+}
+
+static void json_error(bool json, const char *what, const char *detail)
+{
+	struct sbuf b;
+
+	if (!json)
+		return;
+	sb_init(&b);
+	sb_puts(&b, "{\"error\":");
+	sb_put_json_str(&b, what, strlen(what));
+	if (detail) {
+		sb_puts(&b, ",\"detail\":");
+		sb_put_json_str(&b, detail, strlen(detail));
+	}
+	sb_puts(&b, "}\n");
+	fputs(b.s, stdout);
+	sb_free(&b);
+}
+
+/* Loads a profile, printing the error in both forms on failure. */
+static int load_profile(const char *path, bool json, struct profile **p)
+{
+	struct sc_error e;
+	int err = profile_load_file(path, p, &e);
+
+	if (err) {
+		char detail[512];
+		profile_error_print(path, &e);
+		snprintf(detail, sizeof(detail), "%s%s%s", e.path, e.path[0] ? ": " : "", e.msg);
+		json_error(json, "invalid profile", detail);
+	}
+	return err;
+}
+
+int write_json_file(const char *path, cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+	FILE *f;
+	int err = 0;
+
+	if (!text)
+		return -ENOMEM;
+	f = fopen(path, "w");
+	if (!f) {
+		err = -errno;
+	} else {
+		if (fputs(text, f) < 0 || fputs("\n", f) < 0)
+			err = -EIO;
+		if (fclose(f) && !err)
+			err = -errno;
+	}
+	free(text);
+	return err;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct argp argp = { .options = explain_options, .parser = explain_parse, .doc = explain_doc };
+	struct explain_opts o = {};
+	struct profile *p = NULL;
+	struct sc_target t;
+	struct sc_call call = {};
+	struct explanation x;
+	struct sbuf b;
+	int rc = EXIT_OK;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	if (cap_opts_target(&o.caps, &t, &call.arch))
+		return EXIT_USAGE;
+	if (seccomp_syscall_resolve_name_arch(call.arch, o.syscall) == __NR_SCMP_ERROR) {
+		fprintf(stderr, "sclens: unknown syscall '%s' for %s (names as in libseccomp's tables)\n",
+			o.syscall, o.caps.arch ? o.caps.arch : "x86_64");
+		json_error(o.json, "unknown syscall", o.syscall);
+		return EXIT_USAGE;
+	}
+	if (load_profile(o.profile, o.json, &p))
+		return EXIT_BADINPUT;
+	call.name = o.syscall;
+	memcpy(call.args, o.args, sizeof(call.args));
+	if (explain_call(p, &t, &call, &x)) {
+		fprintf(stderr, "sclens: out of memory\n");
+		profile_free(p);
+		return EXIT_FAIL;
+	}
+	sb_init(&b);
+	if (o.json) {
+		sb_puts(&b, "{\"syscall\":");
+		sb_put_json_str(&b, o.syscall, strlen(o.syscall));
+		sb_puts(&b, ",");
+		explanation_json(&b, &x, p, &call);
+		sb_puts(&b, "}\n");
+	} else {
+		explanation_plain(&b, &x, p, &call, "");
+	}
+	if (!b.oom)
+		fputs(b.s, stdout);
+	if (o.write_profile) {
+		if (!x.fixed) {
+			fprintf(stderr, "sclens: no profile change to write: %s\n",
+				x.allowed ? "the profile allows the call" :
+				x.intended ? "the denial is intended" : "a capability is the fix");
+		} else {
+			int err = write_json_file(o.write_profile, x.fixed);
+			if (err) {
+				fprintf(stderr, "sclens: cannot write %s: %s\n", o.write_profile, strerror(-err));
+				rc = EXIT_FAIL;
+			} else if (!o.json) {
+				printf("wrote the corrected profile to %s\n", o.write_profile);
+			}
+		}
+	}
+	sb_free(&b);
+	explanation_free(&x);
+	profile_free(p);
+	return rc;
+}
+
+/* ---- sclens profile convert ---- */
+
+struct convert_opts {
+	const char *profile;
+	struct cap_opts caps;
+};
+
+static const struct argp_option convert_options[] = {
+	{ "profile", 'f', "FILE", 0, "Docker-format seccomp profile", 0 },
+	{ "arch", 'a', "ARCH", 0, "Host arch (default: this one): x86_64, aarch64, ...", 0 },
+	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
+	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
+	{ "kernel", OPT_KERNEL, "X.Y", 0, "Kernel version for minKernel (default: this one)", 0 },
+	{},
+};
+
+static const char convert_doc[] =
+	"Print the OCI linux.seccomp section that Docker would hand to the runtime.\n"
+	"\n"
+	"USAGE: sclens profile convert --profile FILE [--cap-add CAP]... [--cap-drop CAP]... [--arch ARCH]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sclens profile convert -f docker-default.json > seccomp.json\n"
+	"  sclens profile convert -f docker-default.json --cap-add SYS_TIME\n"
+	"\nOPTIONS:";
+
+static error_t convert_parse(int key, char *arg, struct argp_state *state)
+{
+	struct convert_opts *o = state->input;
+
+	switch (key) {
+	case 'f':
+		o->profile = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (!o->profile)
+			argp_error(state, "--profile is required");
+		return 0;
+	}
+	return common_cap_parse(key, arg, state, &o->caps);
+}
+
+static int cmd_profile_convert(int argc, char **argv)
+{
+	static const struct argp argp = { .options = convert_options, .parser = convert_parse, .doc = convert_doc };
+	struct convert_opts o = {};
+	struct profile *p, *eff;
+	struct sc_target t;
+	struct sc_error e;
+	cJSON *oci;
+	char *text;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	if (cap_opts_target(&o.caps, &t, NULL))
+		return EXIT_USAGE;
+	if (load_profile(o.profile, false, &p))
+		return EXIT_BADINPUT;
+	if (profile_effective(p, &t, &eff, &e)) {
+		profile_error_print(o.profile, &e);
+		profile_free(p);
+		return EXIT_FAIL;
+	}
+	oci = profile_to_oci(eff);
+	text = oci ? cJSON_Print(oci) : NULL;
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	cJSON_Delete(oci);
+	profile_free(eff);
+	profile_free(p);
+	return text ? EXIT_OK : EXIT_FAIL;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "convert"))
+		return cmd_profile_convert(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("USAGE: sclens profile convert --profile FILE [OPTIONS]\n\n"
+		       "  convert   print the effective OCI seccomp section of a Docker profile\n");
+		return EXIT_OK;
+	}
+	fprintf(stderr, "sclens profile: expected a subcommand: convert\n");
+	return EXIT_USAGE;
+}

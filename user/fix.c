@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+#include "event_fmt.h"
+#include "fix.h"
+#include "names.h"
+#include "sclens.h"
+#include "syscall_facts.h"
+
+static int eval_for(const struct profile *src, const struct sc_target *t, const struct sc_call *call,
+		    struct profile **eff, struct sc_verdict *v)
+{
+	struct sc_error e;
+	int err = profile_effective(src, t, eff, &e);
+
+	if (err)
+		return err;
+	profile_eval(*eff, call, v);
+	return 0;
+}
+
+/* The source entry that names the call and needs cap in its includes. */
+static const struct sc_rule *entry_needing_cap(const struct profile *src, const char *name, int cap)
+{
+	for (int i = 0; i < src->n_rules; i++) {
+		const struct sc_rule *r = &src->rules[i];
+		if (!rule_names(r, name) || !action_allows(r->action))
+			continue;
+		for (int k = 0; k < r->includes.n_caps; k++)
+			if (cap_from_name(r->includes.caps[k]) == cap)
+				return r;
+	}
+	return NULL;
+}
+
+static cJSON *json_u64(uint64_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return cJSON_CreateRaw(num);
+}
+
+static void patch_op(cJSON *patch, const char *op, const char *path, cJSON *value)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "op", op);
+	cJSON_AddStringToObject(o, "path", path);
+	if (value)
+		cJSON_AddItemToObject(o, "value", value);
+	cJSON_AddItemToArray(patch, o);
+}
+
+/* The entry to add: the call alone, narrowed to the value of its flags,
+ * family or command argument where it has one (the narrowest change). */
+static cJSON *new_entry(const struct sc_call *call, const struct syscall_fact *f)
+{
+	cJSON *e = cJSON_CreateObject(), *names = cJSON_AddArrayToObject(e, "names");
+
+	cJSON_AddItemToArray(names, cJSON_CreateString(call->name));
+	cJSON_AddStringToObject(e, "action", "SCMP_ACT_ALLOW");
+	if (f && f->narrow_arg >= 0) {
+		cJSON *args = cJSON_AddArrayToObject(e, "args"), *a = cJSON_CreateObject();
+		cJSON_AddNumberToObject(a, "index", f->narrow_arg);
+		cJSON_AddItemToObject(a, "value", json_u64(call->args[f->narrow_arg]));
+		cJSON_AddStringToObject(a, "op", "SCMP_CMP_EQ");
+		cJSON_AddItemToArray(args, a);
+	}
+	cJSON_AddStringToObject(e, "comment", "added by sclens");
+	return e;
+}
+
+/* Applies the few operations we generate to a copy of the document. */
+static cJSON *apply_patch(const struct profile *src, const cJSON *patch)
+{
+	cJSON *doc = cJSON_Duplicate(src->doc, 1), *op;
+	cJSON *section = doc;
+
+	if (!doc)
+		return NULL;
+	if (src->section_path[0])
+		section = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "linux"), "seccomp");
+	cJSON_ArrayForEach(op, patch)
+	{
+		const char *kind = cJSON_GetObjectItemCaseSensitive(op, "op")->valuestring;
+		const char *path = cJSON_GetObjectItemCaseSensitive(op, "path")->valuestring;
+		cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
+		const char *rel = path + strlen(src->section_path);
+		cJSON *sys = cJSON_GetObjectItemCaseSensitive(section, "syscalls");
+		int idx;
+
+		if (!sys) {
+			sys = cJSON_CreateArray();
+			cJSON_AddItemToObject(section, "syscalls", sys);
+		}
+		if (!strcmp(kind, "add") && !strcmp(rel, "/syscalls/-")) {
+			cJSON_AddItemToArray(sys, cJSON_Duplicate(value, 1));
+		} else if (!strcmp(kind, "remove") && sscanf(rel, "/syscalls/%d", &idx) == 1) {
+			cJSON_DeleteItemFromArray(sys, idx);
+		} else if (!strcmp(kind, "replace") && sscanf(rel, "/syscalls/%d/names", &idx) == 1) {
+			cJSON *entry = cJSON_GetArrayItem(sys, idx);
+			cJSON_DeleteItemFromObjectCaseSensitive(entry, "name");
+			if (cJSON_GetObjectItemCaseSensitive(entry, "names"))
+				cJSON_ReplaceItemInObjectCaseSensitive(entry, "names", cJSON_Duplicate(value, 1));
+			else
+				cJSON_AddItemToObject(entry, "names", cJSON_Duplicate(value, 1));
+		} else if (!strcmp(kind, "add") && !strcmp(rel, "/architectures/-")) {
+			cJSON *arr = cJSON_GetObjectItemCaseSensitive(section, "architectures");
+			if (arr)
+				cJSON_AddItemToArray(arr, cJSON_Duplicate(value, 1));
+		}
+	}
+	return doc;
+}
+
+static void build_patch(const struct profile *src, const struct sc_target *t, const struct sc_call *call,
+			struct explanation *x)
+{
+	const struct syscall_fact *f = syscall_fact(call->name);
+	char path[96];
+	struct profile *eff = NULL;
+	struct sc_verdict after_removal;
+
+	x->patch = cJSON_CreateArray();
+	if (x->v.bad_arch) {
+		snprintf(path, sizeof(path), "%s/architectures/-", src->section_path);
+		const char *an = call->arch == SCMP_ARCH_X86 ? "SCMP_ARCH_X86" :
+				 call->arch == SCMP_ARCH_X32 ? "SCMP_ARCH_X32" : "SCMP_ARCH_X86_64";
+		patch_op(x->patch, "add", path, cJSON_CreateString(an));
+	}
+	after_removal = x->v;
+	if (x->rule_index >= 0) {
+		/* an entry denies it explicitly: take the call out of that entry */
+		const struct sc_rule *r = &src->rules[x->rule_index];
+		if (r->n_names <= 1) {
+			snprintf(path, sizeof(path), "%s/syscalls/%d", src->section_path, x->rule_index);
+			patch_op(x->patch, "remove", path, NULL);
+		} else {
+			cJSON *names = cJSON_CreateArray();
+			for (int i = 0; i < r->n_names; i++)
+				if (strcmp(r->names[i], call->name))
+					cJSON_AddItemToArray(names, cJSON_CreateString(r->names[i]));
+			snprintf(path, sizeof(path), "%s/syscalls/%d/names", src->section_path, x->rule_index);
+			patch_op(x->patch, "replace", path, names);
+		}
+		/* what decides once it is gone? */
+		struct profile tmp = *src;
+		struct sc_rule *rules = calloc(src->n_rules ? src->n_rules : 1, sizeof(*rules));
+		int n = 0;
+		if (rules) {
+			for (int i = 0; i < src->n_rules; i++)
+				if (i != x->rule_index)
+					rules[n++] = src->rules[i];
+			tmp.rules = rules;
+			tmp.n_rules = n;
+			if (!eval_for(&tmp, t, call, &eff, &after_removal))
+				profile_free(eff);
+			free(rules);
+		}
+	}
+	if (!action_allows(after_removal.action) || x->rule_index < 0) {
+		snprintf(path, sizeof(path), "%s/syscalls/-", src->section_path);
+		patch_op(x->patch, "add", path, new_entry(call, f));
+	}
+	x->fixed = apply_patch(src, x->patch);
+}
+
+int explain_call(const struct profile *src, const struct sc_target *t, const struct sc_call *call,
+		 struct explanation *x)
+{
+	struct profile *eff = NULL;
+	const struct syscall_fact *f = syscall_fact(call->name);
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	x->kernel_cap = -1;
+	x->rule_index = x->rule_line = -1;
+	err = eval_for(src, t, call, &eff, &x->v);
+	if (err)
+		return err;
+	if (x->v.rule) {
+		x->rule_index = x->v.rule->index;
+		x->rule_line = x->v.rule->line;
+	}
+	if (f) {
+		x->danger = f->danger;
+		x->kernel_cap = f->kernel_cap;
+		x->kernel_cap_when = f->cap_when;
+		x->kernel_cap_missing = f->kernel_cap >= 0 && !(t->caps & (1ULL << f->kernel_cap));
+	}
+	x->allowed = action_allows(x->v.action);
+	if (x->allowed)
+		goto out;
+	if (x->v.rule && x->v.action == SCLENS_ACT_ERRNO && x->v.errno_val == ENOSYS) {
+		x->intended = true;
+		goto out;
+	}
+	/* (1) a capability whose conditional entries would allow the call */
+	for (int c = 0; c <= SCLENS_CAP_LAST && x->n_caps < FIX_MAX; c++) {
+		struct sc_target t2 = *t;
+		struct profile *e2;
+		struct sc_verdict v2;
+
+		if (t->caps & (1ULL << c))
+			continue;
+		t2.caps |= 1ULL << c;
+		if (eval_for(src, &t2, call, &e2, &v2))
+			continue;
+		if (action_allows(v2.action)) {
+			const struct sc_rule *r = entry_needing_cap(src, call->name, c);
+			x->caps[x->n_caps].cap = c;
+			x->caps[x->n_caps].src_index = r ? r->index : -1;
+			x->caps[x->n_caps].src_line = r ? r->line : 0;
+			x->n_caps++;
+		}
+		profile_free(e2);
+	}
+	/* (2) argument-conditional entries that almost matched */
+	for (int i = 0; i < eff->n_rules && x->n_misses < FIX_MAX; i++) {
+		const struct sc_rule *r = &eff->rules[i];
+		if (!rule_names(r, call->name) || !action_allows(r->action) || !r->n_args)
+			continue;
+		for (int k = 0; k < r->n_args; k++) {
+			struct sc_rule one = *r;
+			one.n_args = 1;
+			one.args[0] = r->args[k];
+			if (!rule_args_match(&one, call)) {
+				struct arg_miss *m = &x->misses[x->n_misses++];
+				m->src_index = r->index;
+				m->src_line = r->line;
+				m->cond = r->args[k];
+				m->passed = call->args[r->args[k].index];
+				break;
+			}
+		}
+	}
+	/* (3) the profile change, when no capability does it */
+	if (!x->n_caps)
+		build_patch(src, t, call, x);
+out:
+	profile_free(eff);
+	return 0;
+}
+
+void explanation_free(struct explanation *x)
+{
+	cJSON_Delete(x->patch);
+	cJSON_Delete(x->fixed);
+	x->patch = x->fixed = NULL;
+}
+
+static const char *bare_cap(int cap)
+{
+	const char *n = cap_name(cap);
+	return n ? n + 4 : "?";
+}
+
+static void put_entry_ref(struct sbuf *b, const struct profile *src, int index, int line)
+{
+	sb_printf(b, "syscalls[%d]", index);
+	if (line > 0)
+		sb_printf(b, " at %s:%d", src->label, line);
+}
+
+static void put_rule_text(struct sbuf *b, const struct explanation *x, const struct profile *src)
+{
+	if (x->rule_index >= 0) {
+		const struct sc_rule *r = &src->rules[x->rule_index];
+		sb_puts(b, "entry ");
+		put_entry_ref(b, src, x->rule_index, x->rule_line);
+		sb_printf(b, ": %s", sc_action_profile_name(r->action));
+		if (r->has_errno_ret)
+			sb_printf(b, " errnoRet %u", r->errno_ret);
+		if (r->comment)
+			sb_printf(b, " (\"%s\")", r->comment);
+	} else if (x->v.bad_arch) {
+		sb_puts(b, "the call's architecture is not in the profile: libseccomp's bad-arch action");
+	} else {
+		sb_printf(b, "the default action (defaultAction %s", sc_action_profile_name(src->default_action));
+		if (src->has_default_errno)
+			sb_printf(b, ", defaultErrnoRet %u", src->default_errno);
+		sb_puts(b, "): no entry allows the call");
+	}
+}
+
+static void put_verdict(struct sbuf *b, const struct explanation *x)
+{
+	sb_puts(b, action_name(x->v.action));
+	if (x->v.errno_val >= 0) {
+		const char *en = errno_name(x->v.errno_val);
+		sb_printf(b, " %s (%d)", en ? en : "errno", x->v.errno_val);
+	}
+}
+
+void explanation_plain(struct sbuf *b, const struct explanation *x, const struct profile *src,
+		       const struct sc_call *call, const char *in)
+{
+	sb_printf(b, "%s%s: ", in, call->name);
+	put_verdict(b, x);
+	sb_putc(b, '\n');
+	if (x->allowed) {
+		sb_printf(b, "%sthe profile allows it", in);
+		if (x->rule_index >= 0) {
+			sb_puts(b, " (");
+			put_entry_ref(b, src, x->rule_index, x->rule_line);
+			sb_putc(b, ')');
+		}
+		sb_putc(b, '\n');
+		if (x->kernel_cap_missing)
+			sb_printf(b, "%sbut the kernel also requires CAP_%s%s%s, which this container lacks: "
+				     "add it (docker run --cap-add %s)\n",
+				  in, bare_cap(x->kernel_cap), x->kernel_cap_when ? " " : "",
+				  x->kernel_cap_when ? x->kernel_cap_when : "", bare_cap(x->kernel_cap));
+		return;
+	}
+	sb_printf(b, "%srule: ", in);
+	put_rule_text(b, x, src);
+	sb_putc(b, '\n');
+	if (x->intended) {
+		sb_printf(b, "%swhy:  denied on purpose with ENOSYS, so that callers fall back to an older "
+			     "call (glibc falls back from clone3 to clone)\n%sfix:  none needed: the fallback works\n",
+			  in, in);
+		return;
+	}
+	for (int i = 0; i < x->n_caps; i++) {
+		const struct cap_fix *c = &x->caps[i];
+		if (c->src_index >= 0) {
+			const struct sc_rule *r = &src->rules[c->src_index];
+			sb_printf(b, "%swhy:  %s allows ", in, src->label);
+			for (int k = 0; k < r->n_names; k++)
+				sb_printf(b, "%s%s", k ? (k == r->n_names - 1 ? " and " : ", ") : "", r->names[k]);
+			sb_printf(b, " only for containers with CAP_%s (", bare_cap(c->cap));
+			put_entry_ref(b, src, c->src_index, c->src_line);
+			sb_puts(b, ")\n");
+		} else {
+			sb_printf(b, "%swhy:  with CAP_%s the profile's conditional entries allow it\n", in,
+				  bare_cap(c->cap));
+		}
+		sb_printf(b, "%sfix:  docker run --cap-add %s ...   (podman run --cap-add %s ...)\n", in,
+			  bare_cap(c->cap), bare_cap(c->cap));
+		sb_printf(b, "%s      Kubernetes: securityContext.capabilities.add: [\"%s\"]\n", in, bare_cap(c->cap));
+		if (c->cap == 21)
+			sb_printf(b, "%s      warning: CAP_SYS_ADMIN gives away most of what the profile protects\n", in);
+	}
+	for (int i = 0; i < x->n_misses; i++) {
+		const struct arg_miss *m = &x->misses[i];
+		sb_printf(b, "%snear:  ", in);
+		put_entry_ref(b, src, m->src_index, m->src_line);
+		sb_printf(b, " allows it when arg%u %s %#llx", m->cond.index, sc_op_name(m->cond.op),
+			  (unsigned long long)m->cond.value);
+		if (m->cond.op == SC_OP_MASKED_EQ)
+			sb_printf(b, " == %#llx", (unsigned long long)m->cond.value_two);
+		sb_printf(b, "; the call passed arg%u = %#llx\n", m->cond.index, (unsigned long long)m->passed);
+	}
+	if (x->danger)
+		sb_printf(b, "%srisk: allowing %s: %s\n", in, call->name, x->danger);
+	if (x->patch) {
+		char *p = cJSON_PrintUnformatted(x->patch);
+		sb_printf(b, "%sfix:  change the profile (JSON Patch, RFC 6902): %s\n", in, p ? p : "");
+		free(p);
+		sb_printf(b, "%s      then: docker run --security-opt seccomp=FIXED.json ...; Kubernetes: "
+			     "securityContext.seccompProfile: {type: Localhost, localhostProfile: FIXED.json}\n", in);
+	}
+	if (x->kernel_cap_missing && !x->n_caps)
+		sb_printf(b, "%snote: the kernel itself requires CAP_%s%s%s for %s: add it too (--cap-add %s)\n", in,
+			  bare_cap(x->kernel_cap), x->kernel_cap_when ? " " : "",
+			  x->kernel_cap_when ? x->kernel_cap_when : "", call->name, bare_cap(x->kernel_cap));
+}
+
+void explanation_summary(struct sbuf *b, const struct explanation *x, const struct profile *src,
+			 const struct sc_call *call)
+{
+	if (x->allowed) {
+		sb_puts(b, "profile allows it");
+		return;
+	}
+	sb_puts(b, "rule: ");
+	if (x->rule_index >= 0)
+		sb_printf(b, "syscalls[%d]", x->rule_index);
+	else
+		sb_puts(b, x->v.bad_arch ? "bad arch" : "defaultAction");
+	sb_puts(b, "; fix: ");
+	if (x->intended)
+		sb_puts(b, "none needed (ENOSYS on purpose)");
+	else if (x->n_caps)
+		sb_printf(b, "--cap-add %s", bare_cap(x->caps[0].cap));
+	else if (x->patch)
+		sb_puts(b, "profile entry (see explanation)");
+}
+
+static void json_str(struct sbuf *b, const char *s)
+{
+	sb_put_json_str(b, s, strlen(s));
+}
+
+static void json_entry(struct sbuf *b, const struct profile *src, int index, int line)
+{
+	const struct sc_rule *r = &src->rules[index];
+
+	sb_printf(b, "{\"index\":%d", index);
+	if (line > 0)
+		sb_printf(b, ",\"line\":%d", line);
+	sb_puts(b, ",\"names\":[");
+	for (int k = 0; k < r->n_names; k++) {
+		if (k)
+			sb_putc(b, ',');
+		json_str(b, r->names[k]);
+	}
+	sb_printf(b, "],\"action\":\"%s\"", sc_action_profile_name(r->action));
+	if (r->comment) {
+		sb_puts(b, ",\"comment\":");
+		json_str(b, r->comment);
+	}
+	sb_putc(b, '}');
+}
+
+void explanation_json(struct sbuf *b, const struct explanation *x, const struct profile *src,
+		      const struct sc_call *call)
+{
+	sb_printf(b, "\"action\":\"%s\"", action_name(x->v.action));
+	if (x->v.errno_val >= 0) {
+		const char *en = errno_name(x->v.errno_val);
+		sb_printf(b, ",\"errno\":%d,\"errno_name\":", x->v.errno_val);
+		if (en)
+			json_str(b, en);
+		else
+			sb_puts(b, "null");
+	}
+	sb_puts(b, ",\"rule\":");
+	if (x->rule_index >= 0)
+		json_entry(b, src, x->rule_index, x->rule_line);
+	else
+		sb_puts(b, "null");
+	sb_printf(b, ",\"decided_by\":\"%s\"", x->rule_index >= 0 ? "entry" : x->v.bad_arch ? "bad_arch" : "default_action");
+	sb_puts(b, ",\"fix\":[");
+	int n = 0;
+	if (x->intended) {
+		sb_puts(b, "{\"kind\":\"none_needed\",\"reason\":\"denied on purpose with ENOSYS so that callers fall back to an older call\"}");
+		n++;
+	}
+	for (int i = 0; i < x->n_caps; i++) {
+		const char *c = bare_cap(x->caps[i].cap);
+		sb_printf(b, "%s{\"kind\":\"capability\",\"capability\":\"CAP_%s\",\"docker\":\"--cap-add %s\","
+			     "\"podman\":\"--cap-add %s\",\"kubernetes\":\"securityContext.capabilities.add: [\\\"%s\\\"]\"",
+			  n++ ? "," : "", c, c, c, c);
+		if (x->caps[i].src_index >= 0) {
+			sb_puts(b, ",\"entry\":");
+			json_entry(b, src, x->caps[i].src_index, x->caps[i].src_line);
+		}
+		sb_putc(b, '}');
+	}
+	for (int i = 0; i < x->n_misses; i++) {
+		const struct arg_miss *m = &x->misses[i];
+		sb_printf(b, "%s{\"kind\":\"argument\",\"entry\":", n++ ? "," : "");
+		json_entry(b, src, m->src_index, m->src_line);
+		sb_printf(b, ",\"arg_index\":%u,\"op\":\"%s\",\"value\":%llu,\"value_two\":%llu,\"passed\":%llu}",
+			  m->cond.index, sc_op_name(m->cond.op), (unsigned long long)m->cond.value,
+			  (unsigned long long)m->cond.value_two, (unsigned long long)m->passed);
+	}
+	if (x->patch) {
+		char *p = cJSON_PrintUnformatted(x->patch);
+		sb_printf(b, "%s{\"kind\":\"profile\",\"json_patch\":%s,\"docker\":\"--security-opt seccomp=FILE\","
+			     "\"kubernetes\":\"securityContext.seccompProfile: {type: Localhost, localhostProfile: FILE}\"}",
+			  n++ ? "," : "", p ? p : "[]");
+		free(p);
+	}
+	sb_putc(b, ']');
+	if (x->danger) {
+		sb_puts(b, ",\"risk\":");
+		json_str(b, x->danger);
+	}
+	if (x->kernel_cap >= 0)
+		sb_printf(b, ",\"kernel_requires\":\"CAP_%s\",\"kernel_cap_missing\":%s", bare_cap(x->kernel_cap),
+			  x->kernel_cap_missing ? "true" : "false");
+	(void)call;
+}

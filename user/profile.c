@@ -1,0 +1,939 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <seccomp.h>
+#include "jscan.h"
+#include "names.h"
+#include "profile.h"
+#include "sclens.h"
+
+#define PROFILE_MAX_BYTES (64u << 20) /* a profile is kilobytes; refuse silly sizes */
+
+static const struct {
+	const char *name;
+	uint32_t action;
+} action_table[] = {
+	{ "SCMP_ACT_KILL", SCLENS_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_THREAD", SCLENS_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", SCLENS_ACT_KILL_PROCESS },
+	{ "SCMP_ACT_TRAP", SCLENS_ACT_TRAP },
+	{ "SCMP_ACT_ERRNO", SCLENS_ACT_ERRNO },
+	{ "SCMP_ACT_TRACE", SCLENS_ACT_TRACE },
+	{ "SCMP_ACT_ALLOW", SCLENS_ACT_ALLOW },
+	{ "SCMP_ACT_LOG", SCLENS_ACT_LOG },
+	{ "SCMP_ACT_NOTIFY", SCLENS_ACT_USER_NOTIF },
+};
+
+static const struct {
+	const char *name;
+	enum sc_op op;
+} op_table[] = {
+	{ "SCMP_CMP_NE", SC_OP_NE }, { "SCMP_CMP_LT", SC_OP_LT }, { "SCMP_CMP_LE", SC_OP_LE },
+	{ "SCMP_CMP_EQ", SC_OP_EQ }, { "SCMP_CMP_GE", SC_OP_GE }, { "SCMP_CMP_GT", SC_OP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SC_OP_MASKED_EQ },
+};
+
+static const struct {
+	const char *name;
+	uint32_t token;
+} arch_table[] = {
+	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 }, { "SCMP_ARCH_X86", SCMP_ARCH_X86 },
+	{ "SCMP_ARCH_X32", SCMP_ARCH_X32 },	  { "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
+	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM },	  { "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
+	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 }, { "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
+	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL }, { "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
+	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 }, { "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
+	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },	  { "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
+	{ "SCMP_ARCH_S390", SCMP_ARCH_S390 },	  { "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
+	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
+	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC }, { "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64 },
+	/* newer than some libseccomp releases: AUDIT_ARCH_* values */
+	{ "SCMP_ARCH_LOONGARCH64", 0xc0000102 },  { "SCMP_ARCH_M68K", 0x00000004 },
+	{ "SCMP_ARCH_SH", 0x4000002a },		  { "SCMP_ARCH_SHEB", 0x0000002a },
+};
+
+const char *sc_action_profile_name(uint32_t action)
+{
+	for (size_t i = 1; i < sizeof(action_table) / sizeof(action_table[0]); i++)
+		if (action_table[i].action == action)
+			return action_table[i].name;
+	return "SCMP_ACT_KILL";
+}
+
+const char *sc_op_name(enum sc_op op)
+{
+	for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
+		if (op_table[i].op == op)
+			return op_table[i].name;
+	return "?";
+}
+
+static const char *arch_token_name(uint32_t token)
+{
+	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++)
+		if (arch_table[i].token == token)
+			return arch_table[i].name;
+	return NULL;
+}
+
+bool action_allows(uint32_t action)
+{
+	return action == SCLENS_ACT_ALLOW || action == SCLENS_ACT_LOG;
+}
+
+/* ---- errors ---- */
+
+static int fail(struct sc_error *e, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	e->line = line;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void profile_error_print(const char *label, const struct sc_error *e)
+{
+	fprintf(stderr, "sclens: %s: ", label);
+	if (e->path[0])
+		fprintf(stderr, "%s: ", e->path);
+	if (e->line)
+		fprintf(stderr, "(line %d) ", e->line);
+	fprintf(stderr, "%s\n", e->msg);
+}
+
+/* ---- what cJSON cannot tell: lines and exact numbers ---- */
+
+struct scan_info {
+	int prefix;	      /* path steps before "syscalls" (0 or 2 for linux.seccomp) */
+	int *entry_lines;     /* per syscalls[] index */
+	int n_entries;
+	/* exact text of args[].value / valueTwo, in document order */
+	struct raw_num {
+		int entry, arg, two;
+		char text[32];
+	} *nums;
+	int n_nums, cap_nums;
+};
+
+static void on_scan(const struct jscan_value *v, void *arg)
+{
+	struct scan_info *si = arg;
+	int p = si->prefix;
+
+	if (p == 2 && !(jscan_key_is(v, 0, "linux") && jscan_key_is(v, 1, "seccomp")))
+		return;
+	if (!jscan_key_is(v, p, "syscalls") || v->depth < p + 2)
+		return;
+	int entry = v->path[p + 1].index;
+	if (v->depth == p + 2 && v->kind == '{' && entry < si->n_entries) {
+		si->entry_lines[entry] = v->line;
+		return;
+	}
+	if (v->depth == p + 5 && v->kind == 'n' && jscan_key_is(v, p + 2, "args") &&
+	    (jscan_key_is(v, p + 4, "value") || jscan_key_is(v, p + 4, "valueTwo"))) {
+		if (si->n_nums == si->cap_nums) {
+			int ncap = si->cap_nums ? si->cap_nums * 2 : 64;
+			struct raw_num *n = realloc(si->nums, ncap * sizeof(*n));
+			if (!n)
+				return;
+			si->nums = n;
+			si->cap_nums = ncap;
+		}
+		struct raw_num *r = &si->nums[si->n_nums++];
+		r->entry = entry;
+		r->arg = v->path[p + 3].index;
+		r->two = jscan_key_is(v, p + 4, "valueTwo");
+		snprintf(r->text, sizeof(r->text), "%.*s", (int)(v->raw_len < 31 ? v->raw_len : 31), v->raw);
+	}
+}
+
+static const char *raw_number(const struct scan_info *si, int entry, int arg, int two)
+{
+	for (int i = 0; i < si->n_nums; i++)
+		if (si->nums[i].entry == entry && si->nums[i].arg == arg && si->nums[i].two == two)
+			return si->nums[i].text;
+	return NULL;
+}
+
+/* ---- parsing helpers ---- */
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	return d;
+}
+
+static int get_string_array(cJSON *arr, const char *path, int line, char ***out, int *n, bool allow_empty,
+			    struct sc_error *e)
+{
+	cJSON *it;
+	int i = 0, cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return fail(e, path, line, "must be an array of strings");
+	cnt = cJSON_GetArraySize(arr);
+	if (!cnt)
+		return allow_empty ? 0 : fail(e, path, line, "must not be empty");
+	*out = calloc(cnt, sizeof(char *));
+	if (!*out)
+		return -ENOMEM;
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (!cJSON_IsString(it) || !it->valuestring[0]) {
+			char p[160];
+			snprintf(p, sizeof(p), "%s[%d]", path, i);
+			*n = i;
+			return fail(e, p, line, "must be a non-empty string");
+		}
+		(*out)[i++] = xstrdup(it->valuestring);
+	}
+	*n = i;
+	return 0;
+}
+
+static int parse_action(cJSON *j, const char *path, int line, uint32_t *out, struct sc_error *e)
+{
+	if (!j)
+		return fail(e, path, line, "is missing");
+	if (!cJSON_IsString(j))
+		return fail(e, path, line, "must be a string such as \"SCMP_ACT_ERRNO\"");
+	for (size_t i = 0; i < sizeof(action_table) / sizeof(action_table[0]); i++) {
+		if (!strcmp(action_table[i].name, j->valuestring)) {
+			*out = action_table[i].action;
+			return 0;
+		}
+	}
+	return fail(e, path, line, "unknown action \"%.64s\"", j->valuestring);
+}
+
+static int parse_uint(cJSON *j, const char *path, int line, uint64_t max, uint64_t *out, struct sc_error *e)
+{
+	if (!cJSON_IsNumber(j))
+		return fail(e, path, line, "must be a number");
+	double d = j->valuedouble;
+	if (d < 0 || d != (double)(uint64_t)d || d > (double)max)
+		return fail(e, path, line, "must be a whole number from 0 to %llu", (unsigned long long)max);
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int parse_arch_name(const char *s, uint32_t *token)
+{
+	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++) {
+		if (!strcmp(arch_table[i].name, s)) {
+			*token = arch_table[i].token;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int parse_kernel(const char *s, int *out)
+{
+	unsigned major, minor;
+	char tail;
+
+	if (sscanf(s, "%u.%u%c", &major, &minor, &tail) != 2 || major > 1000 || minor > 999)
+		return -EINVAL;
+	*out = major * 1000 + minor;
+	return 0;
+}
+
+static int parse_cond(cJSON *j, const char *path, int line, struct sc_cond *c, struct sc_error *e)
+{
+	char p[160];
+	int err;
+	cJSON *mk;
+
+	memset(c, 0, sizeof(*c));
+	if (!j || cJSON_IsNull(j))
+		return 0;
+	if (!cJSON_IsObject(j))
+		return fail(e, path, line, "must be an object with caps, arches or minKernel");
+	c->present = true;
+	snprintf(p, sizeof(p), "%s.caps", path);
+	if ((err = get_string_array(cJSON_GetObjectItemCaseSensitive(j, "caps"), p, line, &c->caps, &c->n_caps,
+				    true, e)))
+		return err;
+	snprintf(p, sizeof(p), "%s.arches", path);
+	if ((err = get_string_array(cJSON_GetObjectItemCaseSensitive(j, "arches"), p, line, &c->arches,
+				    &c->n_arches, true, e)))
+		return err;
+	mk = cJSON_GetObjectItemCaseSensitive(j, "minKernel");
+	if (mk && !cJSON_IsNull(mk)) {
+		snprintf(p, sizeof(p), "%s.minKernel", path);
+		if (!cJSON_IsString(mk) || parse_kernel(mk->valuestring, &c->min_kernel))
+			return fail(e, p, line, "must be a kernel version such as \"4.8\"");
+	}
+	return 0;
+}
+
+static int parse_u64_text(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_args(cJSON *arr, const char *path, int line, int entry, const struct scan_info *si,
+		      struct sc_rule *r, struct sc_error *e)
+{
+	cJSON *a;
+	int i = 0;
+	char p[200];
+
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return fail(e, path, line, "must be an array");
+	if (cJSON_GetArraySize(arr) > SC_MAX_ARGS)
+		return fail(e, path, line, "has more than %d conditions", SC_MAX_ARGS);
+	cJSON_ArrayForEach(a, arr)
+	{
+		struct sc_arg *sa = &r->args[i];
+		cJSON *idx, *val, *val2, *op;
+		uint64_t v;
+		int err;
+
+		snprintf(p, sizeof(p), "%s[%d]", path, i);
+		if (!cJSON_IsObject(a))
+			return fail(e, p, line, "must be an object with index, value and op");
+		idx = cJSON_GetObjectItemCaseSensitive(a, "index");
+		val = cJSON_GetObjectItemCaseSensitive(a, "value");
+		val2 = cJSON_GetObjectItemCaseSensitive(a, "valueTwo");
+		op = cJSON_GetObjectItemCaseSensitive(a, "op");
+		snprintf(p, sizeof(p), "%s[%d].index", path, i);
+		if (!idx)
+			return fail(e, p, line, "is missing");
+		if ((err = parse_uint(idx, p, line, UINT32_MAX, &v, e)))
+			return err;
+		if (v > 5)
+			return fail(e, p, line, "%llu is out of range: a syscall has arguments 0 to 5",
+				    (unsigned long long)v);
+		sa->index = v;
+		snprintf(p, sizeof(p), "%s[%d].value", path, i);
+		if (!val)
+			return fail(e, p, line, "is missing");
+		if (!cJSON_IsNumber(val) || parse_u64_text(raw_number(si, entry, i, 0), &sa->value)) {
+			/* fall back to the double when the text is unavailable */
+			if ((err = parse_uint(val, p, line, UINT64_MAX, &sa->value, e)))
+				return err;
+		}
+		if (val2 && !cJSON_IsNull(val2)) {
+			snprintf(p, sizeof(p), "%s[%d].valueTwo", path, i);
+			if (!cJSON_IsNumber(val2) || parse_u64_text(raw_number(si, entry, i, 1), &sa->value_two))
+				if ((err = parse_uint(val2, p, line, UINT64_MAX, &sa->value_two, e)))
+					return err;
+		}
+		snprintf(p, sizeof(p), "%s[%d].op", path, i);
+		if (!op || !cJSON_IsString(op))
+			return fail(e, p, line, "must be an operator such as \"SCMP_CMP_EQ\"");
+		sa->op = 0;
+		for (size_t k = 0; k < sizeof(op_table) / sizeof(op_table[0]); k++)
+			if (!strcmp(op_table[k].name, op->valuestring))
+				sa->op = op_table[k].op;
+		if (!sa->op)
+			return fail(e, p, line, "unknown operator \"%.64s\"", op->valuestring);
+		i++;
+	}
+	r->n_args = i;
+	return 0;
+}
+
+static int parse_rule(cJSON *j, int index, const struct scan_info *si, struct sc_rule *r, bool *docker_only,
+		      struct sc_error *e)
+{
+	char path[128], p[200];
+	int line = index < si->n_entries ? si->entry_lines[index] : 0;
+	cJSON *name, *names, *er;
+	int err;
+
+	r->index = index;
+	r->line = line;
+	snprintf(path, sizeof(path), "syscalls[%d]", index);
+	if (!cJSON_IsObject(j))
+		return fail(e, path, line, "must be an object");
+	name = cJSON_GetObjectItemCaseSensitive(j, "name");
+	names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	if (name && !cJSON_IsNull(name) && names && !cJSON_IsNull(names))
+		return fail(e, path, line, "has both \"name\" and \"names\": use one");
+	if (name && !cJSON_IsNull(name)) {
+		snprintf(p, sizeof(p), "%s.name", path);
+		if (!cJSON_IsString(name) || !name->valuestring[0])
+			return fail(e, p, line, "must be a non-empty string");
+		r->names = calloc(1, sizeof(char *));
+		if (!r->names)
+			return -ENOMEM;
+		r->names[0] = xstrdup(name->valuestring);
+		r->n_names = 1;
+		*docker_only = true;
+	} else {
+		snprintf(p, sizeof(p), "%s.names", path);
+		if (!names || cJSON_IsNull(names))
+			return fail(e, path, line, "names no syscall: give \"names\"");
+		if ((err = get_string_array(names, p, line, &r->names, &r->n_names, false, e)))
+			return err;
+	}
+	snprintf(p, sizeof(p), "%s.action", path);
+	if ((err = parse_action(cJSON_GetObjectItemCaseSensitive(j, "action"), p, line, &r->action, e)))
+		return err;
+	er = cJSON_GetObjectItemCaseSensitive(j, "errnoRet");
+	if (er && !cJSON_IsNull(er)) {
+		uint64_t v;
+		snprintf(p, sizeof(p), "%s.errnoRet", path);
+		if ((err = parse_uint(er, p, line, 0xffff, &v, e)))
+			return err;
+		r->errno_ret = v;
+		r->has_errno_ret = true;
+	}
+	snprintf(p, sizeof(p), "%s.args", path);
+	if ((err = parse_args(cJSON_GetObjectItemCaseSensitive(j, "args"), p, line, index, si, r, e)))
+		return err;
+	snprintf(p, sizeof(p), "%s.includes", path);
+	if ((err = parse_cond(cJSON_GetObjectItemCaseSensitive(j, "includes"), p, line, &r->includes, e)))
+		return err;
+	snprintf(p, sizeof(p), "%s.excludes", path);
+	if ((err = parse_cond(cJSON_GetObjectItemCaseSensitive(j, "excludes"), p, line, &r->excludes, e)))
+		return err;
+	if (r->includes.present || r->excludes.present)
+		*docker_only = true;
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "comment");
+	if (cJSON_IsString(c) && c->valuestring[0])
+		r->comment = xstrdup(c->valuestring);
+	return 0;
+}
+
+static int parse_section(struct profile *p, const struct scan_info *si, struct sc_error *e)
+{
+	cJSON *s = p->section, *arr, *it;
+	int err, i = 0;
+
+	if ((err = parse_action(cJSON_GetObjectItemCaseSensitive(s, "defaultAction"), "defaultAction", 0,
+				&p->default_action, e)))
+		return err;
+	it = cJSON_GetObjectItemCaseSensitive(s, "defaultErrnoRet");
+	if (it && !cJSON_IsNull(it)) {
+		uint64_t v;
+		if ((err = parse_uint(it, "defaultErrnoRet", 0, 0xffff, &v, e)))
+			return err;
+		p->default_errno = v;
+		p->has_default_errno = true;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(s, "architectures");
+	cJSON *am = cJSON_GetObjectItemCaseSensitive(s, "archMap");
+	bool has_arches = arr && !cJSON_IsNull(arr) && cJSON_GetArraySize(arr) > 0;
+	bool has_map = am && !cJSON_IsNull(am) && cJSON_GetArraySize(am) > 0;
+	if (has_arches && has_map)
+		return fail(e, "archMap", 0, "both \"architectures\" and \"archMap\" are given: use one (as Docker requires)");
+	if (arr && !cJSON_IsNull(arr)) {
+		if (!cJSON_IsArray(arr))
+			return fail(e, "architectures", 0, "must be an array of SCMP_ARCH_* names");
+		cJSON_ArrayForEach(it, arr)
+		{
+			char path[64];
+			snprintf(path, sizeof(path), "architectures[%d]", i++);
+			if (!cJSON_IsString(it) || parse_arch_name(it->valuestring, &p->arches[p->n_arches]))
+				return fail(e, path, 0, "unknown architecture%s%.64s%s",
+					    cJSON_IsString(it) ? " \"" : "", cJSON_IsString(it) ? it->valuestring : "",
+					    cJSON_IsString(it) ? "\"" : "");
+			if (++p->n_arches == 16)
+				return fail(e, path, 0, "too many architectures");
+		}
+	}
+	if (am && !cJSON_IsNull(am)) {
+		if (!cJSON_IsArray(am))
+			return fail(e, "archMap", 0, "must be an array");
+		i = 0;
+		cJSON_ArrayForEach(it, am)
+		{
+			char path[64];
+			struct sc_arch_map *m = &p->arch_map[p->n_arch_map];
+			cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "architecture"), *sub;
+			snprintf(path, sizeof(path), "archMap[%d].architecture", i);
+			if (!cJSON_IsString(a) || parse_arch_name(a->valuestring, &m->arch))
+				return fail(e, path, 0, "must be an SCMP_ARCH_* name");
+			snprintf(path, sizeof(path), "archMap[%d].subArchitectures", i);
+			sub = cJSON_GetObjectItemCaseSensitive(it, "subArchitectures");
+			if (sub && !cJSON_IsNull(sub)) {
+				cJSON *x;
+				if (!cJSON_IsArray(sub))
+					return fail(e, path, 0, "must be an array");
+				cJSON_ArrayForEach(x, sub)
+				{
+					if (!cJSON_IsString(x) || parse_arch_name(x->valuestring, &m->subs[m->n_subs]))
+						return fail(e, path, 0, "holds an unknown architecture");
+					if (++m->n_subs == 8)
+						return fail(e, path, 0, "too many sub-architectures");
+				}
+			}
+			i++;
+			if (++p->n_arch_map == 16)
+				return fail(e, "archMap", 0, "too many entries");
+		}
+		p->docker_only = true;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(s, "syscalls");
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return fail(e, "syscalls", 0, "must be an array");
+	p->n_rules = cJSON_GetArraySize(arr);
+	p->rules = calloc(p->n_rules ? p->n_rules : 1, sizeof(*p->rules));
+	if (!p->rules)
+		return -ENOMEM;
+	i = 0;
+	cJSON_ArrayForEach(it, arr)
+	{
+		if ((err = parse_rule(it, i, si, &p->rules[i], &p->docker_only, e))) {
+			p->n_rules = i + 1; /* free what was filled */
+			return err;
+		}
+		i++;
+	}
+	return 0;
+}
+
+int profile_load_text(const char *text, size_t len, const char *label, struct profile **out, struct sc_error *e)
+{
+	struct profile *p;
+	struct scan_info si = {};
+	const char *end = NULL;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->label = xstrdup(label);
+	p->text = malloc(len + 1);
+	if (!p->text) {
+		profile_free(p);
+		return -ENOMEM;
+	}
+	memcpy(p->text, text, len);
+	p->text[len] = 0;
+	if (strlen(p->text) != len) {
+		err = fail(e, "", 0, "holds a NUL byte: not a JSON text");
+		goto out;
+	}
+	/* cJSON limits nesting (CJSON_NESTING_LIMIT), so hostile depth fails here */
+	p->doc = cJSON_ParseWithOpts(p->text, &end, 1);
+	if (!p->doc) {
+		int line = 0, col = 0;
+		end = cJSON_GetErrorPtr();
+		if (end && end >= p->text && end <= p->text + len)
+			jscan_line_col(p->text, end - p->text, &line, &col);
+		err = fail(e, "", line, "not valid JSON (near column %d%s)", col,
+			   end && !*end ? ", truncated?" : "");
+		goto out;
+	}
+	if (!cJSON_IsObject(p->doc)) {
+		err = fail(e, "", 0, "must be a JSON object");
+		goto out;
+	}
+	cJSON *linux_ = cJSON_GetObjectItemCaseSensitive(p->doc, "linux");
+	if (linux_ && !cJSON_GetObjectItemCaseSensitive(p->doc, "defaultAction")) {
+		/* an OCI bundle's config.json */
+		p->section = cJSON_GetObjectItemCaseSensitive(linux_, "seccomp");
+		p->section_path = "/linux/seccomp";
+		si.prefix = 2;
+		if (!cJSON_IsObject(p->section)) {
+			err = fail(e, "linux.seccomp", 0, "is missing: this container runs without a seccomp filter");
+			goto out;
+		}
+	} else {
+		p->section = p->doc;
+		p->section_path = "";
+	}
+	cJSON *sys = cJSON_GetObjectItemCaseSensitive(p->section, "syscalls");
+	si.n_entries = cJSON_IsArray(sys) ? cJSON_GetArraySize(sys) : 0;
+	si.entry_lines = calloc(si.n_entries + 1, sizeof(int));
+	if (!si.entry_lines) {
+		err = -ENOMEM;
+		goto out;
+	}
+	jscan(p->text, len, on_scan, &si);
+	err = parse_section(p, &si, e);
+out:
+	free(si.entry_lines);
+	free(si.nums);
+	if (err) {
+		profile_free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+int profile_load_file(const char *path, struct profile **out, struct sc_error *e)
+{
+	int fd, err;
+	struct stat st;
+	char *buf;
+	ssize_t got;
+	size_t off = 0;
+
+	memset(e, 0, sizeof(*e));
+	/* O_NOFOLLOW is not wanted here: users name their own files */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fail(e, "", 0, "cannot open: %s", strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(e, "", 0, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
+		close(fd);
+		return fail(e, "", 0, "is %lld bytes: larger than any seccomp profile (limit %u MiB)",
+			    (long long)st.st_size, PROFILE_MAX_BYTES >> 20);
+	}
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) > 0)
+		off += got;
+	close(fd);
+	err = profile_load_text(buf, off, path, out, e);
+	free(buf);
+	return err;
+}
+
+static void free_strings(char **s, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+static void free_rule(struct sc_rule *r)
+{
+	free_strings(r->names, r->n_names);
+	free_strings(r->includes.caps, r->includes.n_caps);
+	free_strings(r->includes.arches, r->includes.n_arches);
+	free_strings(r->excludes.caps, r->excludes.n_caps);
+	free_strings(r->excludes.arches, r->excludes.n_arches);
+	free(r->comment);
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->n_rules; i++)
+		free_rule(&p->rules[i]);
+	free(p->rules);
+	cJSON_Delete(p->doc);
+	free(p->text);
+	free(p->label);
+	free(p);
+}
+
+/* ---- Docker's conversion ---- */
+
+uint64_t docker_default_caps(void)
+{
+	static const char *const caps[] = {
+		"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID",
+		"SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+	};
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		m |= 1ULL << cap_from_name(caps[i]);
+	return m;
+}
+
+const char *go_arch_of(const char *name)
+{
+	static const struct {
+		const char *alias, *go;
+	} t[] = {
+		{ "x86_64", "amd64" }, { "amd64", "amd64" }, { "i386", "amd64" }, { "x32", "amd64" },
+		{ "aarch64", "arm64" }, { "arm64", "arm64" }, { "ppc64le", "ppc64le" },
+		{ "s390x", "s390x" },	{ "riscv64", "riscv64" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcasecmp(t[i].alias, name))
+			return t[i].go;
+	return NULL;
+}
+
+void sc_target_host(struct sc_target *t)
+{
+	struct utsname u;
+	int k = 0;
+
+	t->caps = docker_default_caps();
+	t->go_arch = "amd64";
+	if (!uname(&u)) {
+		unsigned major = 0, minor = 0;
+		if (sscanf(u.release, "%u.%u", &major, &minor) == 2)
+			k = major * 1000 + minor;
+		const char *g = go_arch_of(u.machine);
+		if (g)
+			t->go_arch = g;
+	}
+	t->kernel = k;
+}
+
+static bool has_cap_named(uint64_t caps, const char *name)
+{
+	int c = cap_from_name(name);
+	return c >= 0 && (caps & (1ULL << c));
+}
+
+static bool in_list(char **list, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+bool rule_applies(const struct sc_rule *r, const struct sc_target *t)
+{
+	/* moby profiles/seccomp: excludes first, then includes */
+	if (r->excludes.n_arches && in_list(r->excludes.arches, r->excludes.n_arches, t->go_arch))
+		return false;
+	for (int i = 0; i < r->excludes.n_caps; i++)
+		if (has_cap_named(t->caps, r->excludes.caps[i]))
+			return false;
+	if (r->excludes.min_kernel && t->kernel >= r->excludes.min_kernel)
+		return false;
+	if (r->includes.n_arches && !in_list(r->includes.arches, r->includes.n_arches, t->go_arch))
+		return false;
+	for (int i = 0; i < r->includes.n_caps; i++)
+		if (!has_cap_named(t->caps, r->includes.caps[i]))
+			return false;
+	if (r->includes.min_kernel && t->kernel < r->includes.min_kernel)
+		return false;
+	return true;
+}
+
+static uint32_t native_token(const char *go_arch)
+{
+	if (!strcmp(go_arch, "amd64"))
+		return SCMP_ARCH_X86_64;
+	if (!strcmp(go_arch, "arm64"))
+		return SCMP_ARCH_AARCH64;
+	if (!strcmp(go_arch, "ppc64le"))
+		return SCMP_ARCH_PPC64LE;
+	if (!strcmp(go_arch, "s390x"))
+		return SCMP_ARCH_S390X;
+	if (!strcmp(go_arch, "riscv64"))
+		return SCMP_ARCH_RISCV64;
+	return 0;
+}
+
+static int copy_rule(struct sc_rule *d, const struct sc_rule *s)
+{
+	*d = *s;
+	memset(&d->includes, 0, sizeof(d->includes));
+	memset(&d->excludes, 0, sizeof(d->excludes));
+	d->names = calloc(s->n_names, sizeof(char *));
+	d->comment = s->comment ? xstrdup(s->comment) : NULL;
+	if (!d->names)
+		return -ENOMEM;
+	for (int i = 0; i < s->n_names; i++)
+		d->names[i] = xstrdup(s->names[i]);
+	return 0;
+}
+
+int profile_effective(const struct profile *src, const struct sc_target *t, struct profile **out,
+		      struct sc_error *e)
+{
+	struct profile *p = calloc(1, sizeof(*p));
+
+	memset(e, 0, sizeof(*e));
+	if (!p)
+		return -ENOMEM;
+	p->label = xstrdup(src->label);
+	p->section_path = "";
+	p->default_action = src->default_action;
+	p->default_errno = src->default_errno;
+	p->has_default_errno = src->has_default_errno;
+	memcpy(p->arches, src->arches, sizeof(p->arches));
+	p->n_arches = src->n_arches;
+	if (src->n_arch_map) {
+		uint32_t native = native_token(t->go_arch);
+		for (int i = 0; i < src->n_arch_map; i++) {
+			if (src->arch_map[i].arch != native)
+				continue;
+			p->arches[p->n_arches++] = native;
+			for (int k = 0; k < src->arch_map[i].n_subs && p->n_arches < 16; k++)
+				p->arches[p->n_arches++] = src->arch_map[i].subs[k];
+		}
+	}
+	p->rules = calloc(src->n_rules ? src->n_rules : 1, sizeof(*p->rules));
+	if (!p->rules) {
+		profile_free(p);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < src->n_rules; i++) {
+		if (!rule_applies(&src->rules[i], t))
+			continue;
+		if (copy_rule(&p->rules[p->n_rules++], &src->rules[i])) {
+			profile_free(p);
+			return -ENOMEM;
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+cJSON *profile_to_oci(const struct profile *p)
+{
+	cJSON *o = cJSON_CreateObject(), *arr, *sys;
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "defaultAction", sc_action_profile_name(p->default_action));
+	if (p->has_default_errno)
+		cJSON_AddNumberToObject(o, "defaultErrnoRet", p->default_errno);
+	if (p->n_arches) {
+		arr = cJSON_AddArrayToObject(o, "architectures");
+		for (int i = 0; i < p->n_arches; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(arch_token_name(p->arches[i])));
+	}
+	sys = cJSON_AddArrayToObject(o, "syscalls");
+	for (int i = 0; i < p->n_rules; i++) {
+		const struct sc_rule *r = &p->rules[i];
+		cJSON *jr = cJSON_CreateObject(), *names = cJSON_AddArrayToObject(jr, "names");
+		for (int k = 0; k < r->n_names; k++)
+			cJSON_AddItemToArray(names, cJSON_CreateString(r->names[k]));
+		cJSON_AddStringToObject(jr, "action", sc_action_profile_name(r->action));
+		if (r->has_errno_ret)
+			cJSON_AddNumberToObject(jr, "errnoRet", r->errno_ret);
+		if (r->n_args) {
+			cJSON *args = cJSON_AddArrayToObject(jr, "args");
+			for (int k = 0; k < r->n_args; k++) {
+				cJSON *a = cJSON_CreateObject();
+				char num[32];
+				cJSON_AddNumberToObject(a, "index", r->args[k].index);
+				/* exact 64-bit values: cJSON would print doubles */
+				snprintf(num, sizeof(num), "%llu", (unsigned long long)r->args[k].value);
+				cJSON_AddItemToObject(a, "value", cJSON_CreateRaw(num));
+				snprintf(num, sizeof(num), "%llu", (unsigned long long)r->args[k].value_two);
+				cJSON_AddItemToObject(a, "valueTwo", cJSON_CreateRaw(num));
+				cJSON_AddStringToObject(a, "op", sc_op_name(r->args[k].op));
+				cJSON_AddItemToArray(args, a);
+			}
+		}
+		cJSON_AddItemToArray(sys, jr);
+	}
+	return o;
+}
+
+/* ---- evaluation ---- */
+
+bool rule_names(const struct sc_rule *r, const char *name)
+{
+	return in_list(r->names, r->n_names, name);
+}
+
+static bool arg_holds(const struct sc_arg *a, uint64_t v, bool is32)
+{
+	uint64_t x = a->value, y = a->value_two;
+
+	if (is32) {
+		v = (uint32_t)v;
+		x = (uint32_t)x;
+		y = (uint32_t)y;
+	}
+	switch (a->op) {
+	case SC_OP_NE: return v != x;
+	case SC_OP_LT: return v < x;
+	case SC_OP_LE: return v <= x;
+	case SC_OP_EQ: return v == x;
+	case SC_OP_GE: return v >= x;
+	case SC_OP_GT: return v > x;
+	case SC_OP_MASKED_EQ: return (v & x) == y;
+	}
+	return false;
+}
+
+bool rule_args_match(const struct sc_rule *r, const struct sc_call *call)
+{
+	bool is32 = call->arch == SCMP_ARCH_X86 || call->arch == SCMP_ARCH_ARM;
+
+	for (int i = 0; i < r->n_args; i++)
+		if (!arg_holds(&r->args[i], call->args[r->args[i].index], is32))
+			return false;
+	return true;
+}
+
+static int errno_of(uint32_t action, bool has, uint32_t val)
+{
+	if (action != SCLENS_ACT_ERRNO)
+		return -1;
+	return has ? (int)val : 1; /* EPERM when absent, as runc does */
+}
+
+static bool same_as_default(const struct profile *p, const struct sc_rule *r)
+{
+	if (r->action != p->default_action)
+		return false;
+	return errno_of(r->action, r->has_errno_ret, r->errno_ret) ==
+	       errno_of(p->default_action, p->has_default_errno, p->default_errno);
+}
+
+void profile_eval(const struct profile *eff, const struct sc_call *call, struct sc_verdict *v)
+{
+	bool arch_ok = false;
+
+	memset(v, 0, sizeof(*v));
+	/* no architectures: the native one only */
+	if (!eff->n_arches)
+		arch_ok = call->arch == SCMP_ARCH_NATIVE || call->arch == seccomp_arch_native();
+	for (int i = 0; i < eff->n_arches; i++)
+		if (eff->arches[i] == call->arch)
+			arch_ok = true;
+	if (!arch_ok) {
+		/* libseccomp's bad-arch action, which runc leaves as is */
+		v->bad_arch = true;
+		v->action = SCLENS_ACT_KILL_THREAD;
+		v->errno_val = -1;
+		return;
+	}
+	for (int i = 0; i < eff->n_rules; i++) {
+		const struct sc_rule *r = &eff->rules[i];
+		if (!rule_names(r, call->name) || same_as_default(eff, r))
+			continue;
+		if (!rule_args_match(r, call))
+			continue;
+		v->rule = r;
+		v->action = r->action;
+		v->errno_val = errno_of(r->action, r->has_errno_ret, r->errno_ret);
+		return;
+	}
+	v->action = eff->default_action;
+	v->errno_val = errno_of(eff->default_action, eff->has_default_errno, eff->default_errno);
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+#include "fix.h"
+#include "names.h"
+#include "report.h"
+#include "sclens.h"
+
+struct fix_seen {
+	char *key;
+	uint64_t count;
+};
+
+void reporter_init(struct reporter *r, bool json)
+{
+	memset(r, 0, sizeof(*r));
+	r->json = json;
+	sb_init(&r->line);
+}
+
+void reporter_free(struct reporter *r)
+{
+	for (int i = 0; i < r->n_seen; i++)
+		free(r->seen[i].key);
+	free(r->seen);
+	sb_free(&r->line);
+}
+
+/* Occurrence number of key (1 for the first) */
+static uint64_t seen_bump(struct reporter *r, const char *key)
+{
+	for (int i = 0; i < r->n_seen; i++)
+		if (!strcmp(r->seen[i].key, key))
+			return ++r->seen[i].count;
+	if (r->n_seen == r->cap_seen) {
+		int ncap = r->cap_seen ? r->cap_seen * 2 : 32;
+		struct fix_seen *n = realloc(r->seen, ncap * sizeof(*n));
+		if (!n)
+			return 1;
+		r->seen = n;
+		r->cap_seen = ncap;
+	}
+	r->seen[r->n_seen].key = strdup(key);
+	r->seen[r->n_seen].count = 1;
+	if (!r->seen[r->n_seen].key)
+		return 1;
+	r->n_seen++;
+	return 1;
+}
+
+static void emit(struct sbuf *b)
+{
+	if (b->oom)
+		return;
+	fwrite(b->s, 1, b->len, stdout);
+	fflush(stdout);
+}
+
+struct explain_ctx {
+	struct explanation x;
+	const struct profile *profile;
+	struct sc_call call;
+	uint64_t occurrence;
+	bool ok;
+};
+
+static void extra_plain(struct sbuf *b, const struct sclens_event *e, void *arg)
+{
+	struct explain_ctx *ec = arg;
+
+	(void)e;
+	if (!ec->ok)
+		return;
+	if (ec->occurrence > 1) {
+		sb_puts(b, "  ");
+		explanation_summary(b, &ec->x, ec->profile, &ec->call);
+		sb_printf(b, " (explained above; occurrence %llu)", (unsigned long long)ec->occurrence);
+		return;
+	}
+	sb_putc(b, '\n');
+	explanation_plain(b, &ec->x, ec->profile, &ec->call, "    ");
+	if (b->len && b->s[b->len - 1] == '\n')
+		b->s[--b->len] = 0;
+}
+
+static void extra_json(struct sbuf *b, const struct sclens_event *e, void *arg)
+{
+	struct explain_ctx *ec = arg;
+
+	(void)e;
+	if (!ec->ok)
+		return;
+	sb_puts(b, ",\"explanation\":{");
+	sb_puts(b, "\"profile\":");
+	sb_put_json_str(b, ec->profile->label, strlen(ec->profile->label));
+	sb_puts(b, ",");
+	if (ec->occurrence > 1) {
+		/* the rule again, the fix only by reference */
+		struct explanation brief = ec->x;
+		brief.n_caps = brief.n_misses = 0;
+		brief.patch = NULL;
+		brief.intended = false;
+		explanation_json(b, &brief, ec->profile, &ec->call);
+		sb_printf(b, ",\"fix_shown_before\":true,\"occurrence\":%llu}", (unsigned long long)ec->occurrence);
+		return;
+	}
+	explanation_json(b, &ec->x, ec->profile, &ec->call);
+	sb_puts(b, ",\"occurrence\":1}");
+}
+
+static uint32_t scmp_arch_of(const struct sclens_event *e)
+{
+	if (e->arch == SCLENS_ARCH_X86_64 && e->nr >= 0 && (e->nr & SCLENS_X32_SYSCALL_BIT))
+		return SCMP_ARCH_X32;
+	return e->arch;
+}
+
+void reporter_event(struct reporter *r, const struct sclens_event *e, struct event_ctx *c,
+		    const struct profile *profile, const char *scope)
+{
+	struct explain_ctx ec = { .profile = profile };
+	struct sbuf *b = &r->line;
+
+	sb_reset(b);
+	if (profile && e->type == SCLENS_EV_DENIAL && (ec.call.name = syscall_name(e->arch, e->nr))) {
+		struct sc_target t;
+		char key[256];
+
+		sc_target_host(&t);
+		t.caps = e->cap_eff; /* what the container really holds */
+		ec.call.arch = scmp_arch_of(e);
+		memcpy(ec.call.args, e->args, sizeof(ec.call.args));
+		if (!explain_call(profile, &t, &ec.call, &ec.x)) {
+			ec.ok = true;
+			snprintf(key, sizeof(key), "%s/%s", scope ? scope : "", ec.call.name);
+			ec.occurrence = seen_bump(r, key);
+			if (ec.occurrence == 1)
+				r->explained++;
+			c->extra_plain = extra_plain;
+			c->extra_json = extra_json;
+			c->extra_arg = &ec;
+		}
+	}
+	if (r->json) {
+		event_format_json(b, e, c);
+	} else {
+		if (!r->header_done) {
+			event_format_plain_header(b);
+			sb_putc(b, '\n');
+			r->header_done = true;
+		}
+		event_format_plain(b, e, c);
+	}
+	sb_putc(b, '\n');
+	emit(b);
+	if (ec.ok)
+		explanation_free(&ec.x);
+	c->extra_plain = NULL;
+	c->extra_json = NULL;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* sclens run: try a profile on a program before deploying it. */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include "apply.h"
+#include "capopts.h"
+#include "cgroup.h"
+#include "commands.h"
+#include "observer.h"
+#include "profile.h"
+#include "report.h"
+
+struct run_opts {
+	const char *profile;
+	struct cap_opts caps;
+	bool json, keep_caps, verbose;
+	char **cmd;
+};
+
+enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_KEEP_CAPS };
+
+static const struct argp_option run_options[] = {
+	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format)", 0 },
+	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
+	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
+	{ "keep-caps", OPT_KEEP_CAPS, NULL, 0, "Run with this process's capabilities, not the container's set", 0 },
+	{ "json", 'j', NULL, 0, "JSON lines", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{},
+};
+
+static const char run_doc[] =
+	"Run a command under a seccomp profile, as a container would, and explain its denials.\n"
+	"\n"
+	"USAGE: sclens run --profile FILE [--cap-add CAP]... [--cap-drop CAP]... -- COMMAND [ARG]...\n"
+	"\n"
+	"The profile is converted for Docker's default capabilities plus --cap-add minus\n"
+	"--cap-drop, and the command runs with that capability set (as root), so that the\n"
+	"kernel's own checks match a container's. Exit status: the command's.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sclens run -f docker-default.json -- date -s \"$(date '+%Y-%m-%d %H:%M:%S')\"\n"
+	"  sclens run -f docker-default.json --cap-add SYS_TIME -- ./settime-now\n"
+	"\nOPTIONS:";
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_opts *o = state->input;
+
+	switch (key) {
+	case 'f':
+		o->profile = arg;
+		break;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (cap_opts_add(&o->caps, arg, key == OPT_CAP_ADD))
+			argp_error(state, "unknown capability '%s'", arg);
+		break;
+	case OPT_KEEP_CAPS:
+		o->keep_caps = true;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case ARGP_KEY_ARGS:
+		o->cmd = state->argv + state->next;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (!o->profile)
+			argp_error(state, "--profile is required");
+		if (!o->cmd || !o->cmd[0])
+			argp_error(state, "give the command to run after --");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct run_state {
+	struct run_opts *opts;
+	struct observer *obs;
+	struct reporter rep;
+	const struct profile *src;
+	pid_t child;
+	uint64_t filter_key; /* the child's filter, shared by its descendants */
+	uint64_t denials;
+};
+
+static int on_event(const struct sclens_event *e, void *arg)
+{
+	struct run_state *s = arg;
+	struct event_ctx c = {};
+
+	if (e->type == SCLENS_EV_FILTER_INSTALL) {
+		if (e->pid == (uint32_t)s->child && !s->filter_key)
+			s->filter_key = e->filter_key;
+		return 0;
+	}
+	/* ours: the filter we installed (or a process of ours killed with it) */
+	if (!s->filter_key || (e->filter_key != s->filter_key && e->pid != (uint32_t)s->child))
+		return 0;
+	c.filter_id = observer_filter_id(s->obs, e->filter_key);
+	c.cgroup_path = cgroup_path_of_id(e->cgroup_id);
+	c.action = e->action;
+	reporter_event(&s->rep, e, &c, s->src, "run");
+	s->denials++;
+	return 0;
+}
+
+static void child_main(const struct run_opts *o, const struct profile *eff, const struct sc_target *t, int go_fd)
+{
+	char c;
+	int skipped, err;
+
+	/* wait until the observer is attached */
+	if (read(go_fd, &c, 1) != 1)
+		_exit(127);
+	close(go_fd);
+	if (!o->keep_caps && geteuid() == 0 && (err = caps_limit(t->caps))) {
+		fprintf(stderr, "sclens run: cannot limit capabilities: %s\n", strerror(-err));
+		_exit(127);
+	}
+	err = profile_apply(eff, &skipped);
+	if (err) {
+		fprintf(stderr, "sclens run: loading the filter failed: %s\n", strerror(-err));
+		_exit(127);
+	}
+	execvp(o->cmd[0], o->cmd);
+	fprintf(stderr, "sclens run: cannot run %s: %s\n", o->cmd[0], strerror(errno));
+	_exit(127);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct argp argp = { .options = run_options, .parser = run_parse, .doc = run_doc };
+	struct run_opts o = {};
+	struct run_state s = { .opts = &o };
+	struct observer_filters f = { .nr = -1 };
+	struct profile *src = NULL, *eff = NULL;
+	struct sc_target t;
+	struct sc_error e;
+	int pipefd[2], status = 0, rc;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
+		return EXIT_USAGE;
+	if (cap_opts_target(&o.caps, &t, NULL))
+		return EXIT_USAGE;
+	if (profile_load_file(o.profile, &src, &e)) {
+		profile_error_print(o.profile, &e);
+		return EXIT_BADINPUT;
+	}
+	if (profile_effective(src, &t, &eff, &e)) {
+		profile_error_print(o.profile, &e);
+		profile_free(src);
+		return EXIT_FAIL;
+	}
+	s.src = src;
+	if (observer_preflight()) {
+		rc = EXIT_ENV;
+		goto out;
+	}
+	reporter_init(&s.rep, o.json);
+	if (observer_open(&s.obs, &f, o.verbose, on_event, &s)) {
+		rc = EXIT_FAIL;
+		goto out_rep;
+	}
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		rc = EXIT_FAIL;
+		goto out_obs;
+	}
+	s.child = fork();
+	if (s.child < 0) {
+		perror("sclens run: fork");
+		rc = EXIT_FAIL;
+		goto out_obs;
+	}
+	if (s.child == 0) {
+		close(pipefd[1]);
+		child_main(&o, eff, &t, pipefd[0]);
+	}
+	close(pipefd[0]);
+	/* the child inherits nothing it could be killed by: we wait for it */
+	signal(SIGINT, SIG_IGN);
+	if (write(pipefd[1], "g", 1) != 1) {
+		rc = EXIT_FAIL;
+		goto out_obs;
+	}
+	close(pipefd[1]);
+	for (;;) {
+		pid_t w = waitpid(s.child, &status, WNOHANG);
+		if (w == s.child || (w < 0 && errno != EINTR))
+			break;
+		observer_poll(s.obs, 50);
+	}
+	/* the last events of a dying process can trail its exit */
+	for (int i = 0; i < 3; i++)
+		observer_poll(s.obs, 50);
+	if (WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		rc = 128 + WTERMSIG(status);
+	else
+		rc = EXIT_FAIL;
+	{
+		struct observer_counts cnt = {};
+		observer_counts(s.obs, &cnt);
+		if (o.json)
+			printf("{\"type\":\"summary\",\"denials_reported\":%llu,\"events_lost\":%llu,\"exit_status\":%d}\n",
+			       (unsigned long long)s.denials, (unsigned long long)cnt.lost, rc);
+		else
+			fprintf(stderr, "sclens run: %s exited with status %d; %llu denials, %llu events lost\n",
+				o.cmd[0], rc, (unsigned long long)s.denials, (unsigned long long)cnt.lost);
+	}
+out_obs:
+	observer_close(s.obs);
+out_rep:
+	reporter_free(&s.rep);
+out:
+	profile_free(eff);
+	profile_free(src);
+	return rc;
+}
