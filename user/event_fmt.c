@@ -67,7 +67,7 @@ static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
 
 void event_format_plain_header(struct sbuf *b)
 {
-	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CGROUP", "COMM[PID]", "ACTION", "CALL = RESULT");
+	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CONTAINER", "COMM[PID]", "ACTION", "CALL = RESULT");
 }
 
 void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
@@ -80,7 +80,10 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 	sb_putc(b, ' ');
 	/* the cgroup's last component: container ids live there */
 	start = b->len;
-	sb_put_escaped(b, e->cgroup_leaf[0] ? e->cgroup_leaf : "/", sizeof(e->cgroup_leaf));
+	if (c->where)
+		sb_put_escaped(b, c->where, strlen(c->where));
+	else
+		sb_put_escaped(b, e->cgroup_leaf[0] ? e->cgroup_leaf : "/", sizeof(e->cgroup_leaf));
 	if (b->len - start > 24 && !b->oom) {
 		b->len = start + 23;
 		sb_putc(b, '~');
@@ -145,6 +148,8 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 	}
 	json_key(b, "cgroup_leaf");
 	sb_put_json_str(b, e->cgroup_leaf, sizeof(e->cgroup_leaf));
+	if (c->container_json)
+		sb_puts(b, c->container_json);
 	sb_printf(b, ",\"mntns\":%u,\"pidns\":%u", e->mntns, e->pidns);
 	sb_printf(b, ",\"arch\":\"%s\",\"nr\":%d", arch_name(e->arch, e->nr),
 		  syscall_nr_clean(e->arch, e->nr));

@@ -13,6 +13,8 @@ struct event_ctx {
 	uint32_t filter_id;	 /* opaque, small, stable for the run */
 	const char *cgroup_path; /* below the v2 root; NULL if unknown */
 	uint32_t action;	 /* final action (may refine the kernel's guess) */
+	const char *where;	 /* container or host label (raw); NULL: the cgroup leaf */
+	const char *container_json; /* ",\"container\":{...}" members, or NULL */
 	/* Hooks for later stages; each prints nothing when NULL. */
 	void (*extra_plain)(struct sbuf *b, const struct sclens_event *e, void *arg);
 	void (*extra_json)(struct sbuf *b, const struct sclens_event *e, void *arg);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* sclens watch: report seccomp denials as they happen. */
+#define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
@@ -7,15 +8,34 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <ftw.h>
 #include "cgroup.h"
 #include "commands.h"
+#include "containers.h"
+#include "profile.h"
+#include "report.h"
 #include "event_fmt.h"
 #include "names.h"
 #include "observer.h"
 #include "text.h"
 
+#define MAX_PROFILES 32
+
+struct profile_opt {
+	const char *container; /* NULL: every event */
+	const char *path;
+	struct profile *profile;
+};
+
 struct watch_opts {
 	struct observer_filters filters;
+	struct container_roots roots;
+	struct profile_opt profiles[MAX_PROFILES];
+	int n_profiles;
+	const char *docker_default; /* Docker's default profile, to recognise it */
+	struct profile *docker_default_profile;
+	const char *container, *pod, *namespace;
+	bool host_only;
 	const char *syscall;
 	const char *cgroup_path;
 	uint64_t cgroup_id;
@@ -29,9 +49,8 @@ struct watch_opts {
 struct watch_state {
 	struct watch_opts *opts;
 	struct observer *obs;
-	struct sbuf line;
+	struct reporter rep;
 	uint64_t printed;
-	bool header_done;
 };
 
 static const char watch_doc[] =
@@ -45,9 +64,16 @@ static const char watch_doc[] =
 	"  sclens watch -p 1234 -s clock_settime\n"
 	"  sclens watch --cgroup /sys/fs/cgroup/unified/mycontainer\n"
 	"  sclens watch --count 1 --duration 30\n"
+	"  sclens watch --profile docker-default.json      # explain against a profile\n"
+	"  sclens watch --container web --profile web=web-seccomp.json\n"
+	"  sclens watch --namespace prod --json\n"
 	"\nOPTIONS:";
 
-enum { OPT_CGROUP = 1000, OPT_INSTALLS };
+enum {
+	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
+	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT,
+};
 
 static const struct argp_option watch_options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process (tgid)", 0 },
@@ -58,6 +84,22 @@ static const struct argp_option watch_options[] = {
 	{ "count", 'n', "N", 0, "Stop after N denials", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line", 0 },
 	{ "installs", OPT_INSTALLS, NULL, 0, "Also report filters being installed", 0 },
+	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only this container (id prefix or exact name)", 0 },
+	{ "pod", OPT_POD, "NAME", 0, "Only this Kubernetes pod", 0 },
+	{ "namespace", OPT_NAMESPACE, "NS", 0, "Only this Kubernetes namespace", 0 },
+	{ "host", OPT_HOST, NULL, 0, "Only processes outside containers", 0 },
+	{ "all", OPT_ALL, NULL, 0, "Everything (the default)", 0 },
+	{ "profile", OPT_PROFILE, "[CONTAINER=]FILE", 0,
+	  "Explain denials against this profile (for one container with CONTAINER=)", 0 },
+	{ "docker-default", OPT_DOCKER_DEFAULT, "FILE", 0,
+	  "Docker's default profile: recognise containers running it, to name capability fixes", 0 },
+	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
+	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
+	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
+	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task)", 0 },
+	{ "crio-root", OPT_CRIO_ROOT, "DIR", 0, "CRI-O containers (default /run/containers/storage/overlay-containers)", 0 },
+	{ "podman-root", OPT_PODMAN_ROOT, "DIR", 0,
+	  "Podman containers (default /var/lib/containers/storage/overlay-containers)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{},
 };
@@ -103,6 +145,29 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose = true;
 		break;
+	case OPT_PROFILE: {
+		const char *eq = strchr(arg, '=');
+		if (o->n_profiles == MAX_PROFILES)
+			argp_error(state, "at most %d --profile options", MAX_PROFILES);
+		struct profile_opt *po = &o->profiles[o->n_profiles++];
+		po->path = arg;
+		if (eq && access(arg, F_OK)) { /* CONTAINER=FILE, unless a file has that name */
+			po->container = strndup(arg, eq - arg);
+			po->path = eq + 1;
+		}
+		break;
+	}
+	case OPT_DOCKER_DEFAULT: o->docker_default = arg; break;
+	case OPT_CONTAINER: o->container = arg; break;
+	case OPT_POD: o->pod = arg; break;
+	case OPT_NAMESPACE: o->namespace = arg; break;
+	case OPT_HOST: o->host_only = true; break;
+	case OPT_ALL: o->host_only = false; o->container = o->pod = o->namespace = NULL; break;
+	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
+	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
+	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
+	case OPT_CRIO_ROOT: o->roots.crio = arg; break;
+	case OPT_PODMAN_ROOT: o->roots.podman = arg; break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -112,21 +177,84 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void emit_line(struct sbuf *b)
+static bool container_filtering(const struct watch_opts *o)
 {
-	if (b->oom)
-		return;
-	sb_putc(b, '\n');
-	fwrite(b->s, 1, b->len, stdout);
-	fflush(stdout);
+	return o->container || o->pod || o->namespace;
+}
+
+/* The container filters the user gave (all must hold). */
+static bool container_wanted(const struct watch_opts *o, const struct container *c)
+{
+	if (o->host_only && c->runtime)
+		return false;
+	if (o->container && !container_matches(c, o->container))
+		return false;
+	if (o->pod && (!c->pod || strcmp(c->pod, o->pod)))
+		return false;
+	if (o->namespace && (!c->namespace || strcmp(c->namespace, o->namespace)))
+		return false;
+	return true;
+}
+
+/* Is the effective profile Docker's default, converted for caps? */
+static bool is_docker_default(const struct watch_opts *o, const struct profile *eff, uint64_t caps)
+{
+	struct sc_target t;
+	struct profile *conv;
+	struct sc_error e;
+	bool same = false;
+
+	if (!o->docker_default_profile || !eff)
+		return false;
+	sc_target_host(&t);
+	t.caps = caps;
+	if (profile_effective(o->docker_default_profile, &t, &conv, &e))
+		return false;
+	cJSON *a = profile_to_oci(conv), *b = profile_to_oci(eff);
+	char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
+	same = sa && sb && !strcmp(sa, sb);
+	free(sa);
+	free(sb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	profile_free(conv);
+	return same;
+}
+
+/* Which profile explains this container's denials, best first: one the
+ * user named for it, one the user named for all, Docker's default when the
+ * container runs it (so capability fixes can be named), its bundle's. */
+static const struct profile *profile_for(const struct watch_opts *o, const struct container *c)
+{
+	for (int i = 0; i < o->n_profiles; i++)
+		if (o->profiles[i].container && container_matches(c, o->profiles[i].container))
+			return o->profiles[i].profile;
+	for (int i = 0; i < o->n_profiles; i++)
+		if (!o->profiles[i].container)
+			return o->profiles[i].profile;
+	if (c->profile && is_docker_default(o, c->profile, c->has_caps ? c->caps : docker_default_caps()))
+		return o->docker_default_profile;
+	return c->profile;
 }
 
 static int on_event(const struct sclens_event *e, void *arg)
 {
 	struct watch_state *w = arg;
 	struct event_ctx c = {};
+	const struct container *ct;
+	struct sbuf where, cj;
+	const char *path;
 
-	if (e->type == SCLENS_EV_FILTER_INSTALL && !w->opts->installs)
+	path = cgroup_path_of_id(e->cgroup_id);
+	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
+	if (e->type == SCLENS_EV_FILTER_INSTALL) {
+		/* a container starting: let the kernel report it from now on */
+		if (container_filtering(w->opts) && container_wanted(w->opts, ct))
+			observer_cgroup_filter_set(w->obs, e->cgroup_id, true);
+		if (!w->opts->installs)
+			return 0;
+	}
+	if (!container_wanted(w->opts, ct))
 		return 0;
 	/* the kernel compares numbers only; names settle other arches */
 	if (e->type == SCLENS_EV_DENIAL && w->opts->syscall) {
@@ -134,27 +262,67 @@ static int on_event(const struct sclens_event *e, void *arg)
 		if (!n || strcmp(n, w->opts->syscall))
 			return 0;
 	}
+	sb_init(&where);
+	sb_init(&cj);
+	container_label(&where, ct);
+	container_json(&cj, ct);
 	c.filter_id = observer_filter_id(w->obs, e->filter_key);
-	c.cgroup_path = cgroup_path_of_id(e->cgroup_id);
+	c.cgroup_path = path;
 	c.action = e->action;
-	sb_reset(&w->line);
-	if (w->opts->json) {
-		event_format_json(&w->line, e, &c);
-	} else {
-		if (!w->header_done) {
-			event_format_plain_header(&w->line);
-			emit_line(&w->line);
-			sb_reset(&w->line);
-			w->header_done = true;
-		}
-		event_format_plain(&w->line, e, &c);
-	}
-	emit_line(&w->line);
+	c.where = ct->runtime || ct->unit ? where.s : NULL;
+	c.container_json = cj.s;
+	reporter_event(&w->rep, e, &c, e->type == SCLENS_EV_DENIAL ? profile_for(w->opts, ct) : NULL,
+		       ct->id ? ct->id : where.s);
+	sb_free(&where);
+	sb_free(&cj);
 	if (e->type == SCLENS_EV_DENIAL)
 		w->printed++;
 	if (w->opts->max_count && w->printed >= (uint64_t)w->opts->max_count)
 		return -ECANCELED; /* libbpf stops the poll on a negative return */
 	return 0;
+}
+
+/* At start-up: the cgroups of containers that match the filters. */
+static struct watch_state *scan_state;
+
+static int scan_cgroup(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *root = cgroup2_root();
+	const char *rel = path + strlen(root);
+	const char *leaf = path + ftw->base;
+
+	if (type != FTW_D)
+		return 0;
+	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
+	if (ct->runtime && container_wanted(scan_state->opts, ct))
+		observer_cgroup_filter_set(scan_state->obs, st->st_ino, true);
+	return 0;
+}
+
+static int load_profiles(struct watch_opts *o)
+{
+	struct sc_error e;
+
+	for (int i = 0; i < o->n_profiles; i++) {
+		if (profile_load_file(o->profiles[i].path, &o->profiles[i].profile, &e)) {
+			profile_error_print(o->profiles[i].path, &e);
+			return -EINVAL;
+		}
+	}
+	if (o->docker_default && profile_load_file(o->docker_default, &o->docker_default_profile, &e)) {
+		profile_error_print(o->docker_default, &e);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_profiles(struct watch_opts *o)
+{
+	for (int i = 0; i < o->n_profiles; i++) {
+		profile_free(o->profiles[i].profile);
+		free((char *)o->profiles[i].container);
+	}
+	profile_free(o->docker_default_profile);
 }
 
 static void print_summary(struct watch_state *w, const char *error)
@@ -206,6 +374,10 @@ int cmd_watch(int argc, char **argv)
 		}
 		opts.filters.nr = nr;
 	}
+	if (opts.host_only && container_filtering(&opts)) {
+		fprintf(stderr, "sclens: --host cannot go with --container, --pod or --namespace\n");
+		return EXIT_USAGE;
+	}
 	if (opts.cgroup_path) {
 		err = cgroup_id_of_path(opts.cgroup_path, &opts.cgroup_id);
 		if (err) {
@@ -218,16 +390,32 @@ int cmd_watch(int argc, char **argv)
 		opts.filters.cgroups = &opts.cgroup_id;
 		opts.filters.n_cgroups = 1;
 	}
+	if (load_profiles(&opts)) {
+		json_error(opts.json, "invalid profile");
+		free_profiles(&opts);
+		return EXIT_BADINPUT;
+	}
+	containers_init(&opts.roots);
 	if (observer_preflight()) {
 		json_error(opts.json, "missing privilege or kernel support");
+		free_profiles(&opts);
 		return EXIT_ENV;
 	}
 	install_exit_handlers();
-	sb_init(&w.line);
+	reporter_init(&w.rep, opts.json);
+	/* container filters run in the kernel, through the cgroup map */
+	if (container_filtering(&opts))
+		opts.filters.cgroup_filter = true;
 	err = observer_open(&w.obs, &opts.filters, opts.verbose, on_event, &w);
 	if (err) {
 		json_error(opts.json, "cannot load the BPF programs");
+		reporter_free(&w.rep);
+		free_profiles(&opts);
 		return err == -EPERM ? EXIT_ENV : EXIT_FAIL;
+	}
+	if (container_filtering(&opts) && cgroup2_root()) {
+		scan_state = &w;
+		nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT);
 	}
 	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -251,6 +439,7 @@ int cmd_watch(int argc, char **argv)
 		observer_poll(w.obs, 0);
 	print_summary(&w, rc ? "polling failed" : NULL);
 	observer_close(w.obs);
-	sb_free(&w.line);
+	reporter_free(&w.rep);
+	free_profiles(&opts);
 	return rc;
 }

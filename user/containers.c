@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "cgroup.h"
+#include "containers.h"
+#include "names.h"
+
+#define META_MAX_BYTES (4u << 20)
+
+static struct container_roots roots = {
+	"/run/runc", "/var/lib/docker", "/run/containerd/io.containerd.runtime.v2.task",
+	"/run/containers/storage/overlay-containers", "/var/lib/containers/storage/overlay-containers",
+};
+
+void containers_init(const struct container_roots *r)
+{
+	if (r->runc) roots.runc = r->runc;
+	if (r->docker) roots.docker = r->docker;
+	if (r->containerd) roots.containerd = r->containerd;
+	if (r->crio) roots.crio = r->crio;
+	if (r->podman) roots.podman = r->podman;
+}
+
+cJSON *read_json_nofollow(const char *path, size_t max_bytes)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	char *buf;
+	size_t off = 0;
+	ssize_t got;
+	cJSON *j;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max_bytes) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return NULL;
+	}
+	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) > 0)
+		off += got;
+	close(fd);
+	buf[off] = 0;
+	j = cJSON_ParseWithLength(buf, off);
+	free(buf);
+	if (!j)
+		errno = EBADMSG;
+	return j;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+static void set(char **dst, const char *s)
+{
+	if (!s || !*s)
+		return;
+	free(*dst);
+	*dst = strdup(s);
+}
+
+static bool is_hex_id(const char *s, size_t n)
+{
+	if (n < 12)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* "<prefix><id><suffix>" with a hex id */
+static bool match_wrapped(const char *comp, size_t len, const char *prefix, const char *suffix, const char **id,
+			  size_t *id_len)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+
+	if (len <= pl + sl || strncmp(comp, prefix, pl) || strncmp(comp + len - sl, suffix, sl))
+		return false;
+	*id = comp + pl;
+	*id_len = len - pl - sl;
+	return is_hex_id(*id, *id_len);
+}
+
+bool container_from_cgroup_path(const char *path, struct container *c)
+{
+	const char *p = path, *comp, *id;
+	size_t len, id_len;
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	bool found = false;
+
+	/* walk the components; the deepest recognised one wins */
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		comp = p;
+		while (*p && *p != '/')
+			p++;
+		len = p - comp;
+		struct {
+			const char *prefix, *suffix, *runtime;
+		} wrapped[] = {
+			{ "docker-", ".scope", "docker" },
+			{ "cri-containerd-", ".scope", "containerd" },
+			{ "crio-", ".scope", "cri-o" },
+			{ "libpod-", ".scope", "podman" },
+		};
+		for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+			if (match_wrapped(comp, len, wrapped[i].prefix, wrapped[i].suffix, &id, &id_len)) {
+				set(&c->runtime, wrapped[i].runtime);
+				free(c->id);
+				c->id = dupn(id, id_len);
+				found = true;
+			}
+		}
+		/* conmon and podman's own helpers run on the host side */
+		if (!strncmp(comp, "crio-conmon-", 12) || !strncmp(comp, "libpod-conmon-", 14)) {
+			free(c->unit);
+			c->unit = dupn(comp, len);
+			free(c->runtime);
+			c->runtime = NULL;
+			found = true;
+		}
+		/* cgroupfs driver: /docker/<id>, /libpod_parent/libpod-<id>, kubepods/.../pod<uid>/<id> */
+		if (prev && is_hex_id(comp, len) && len == 64) {
+			if (prev_len == 6 && !strncmp(prev, "docker", 6))
+				set(&c->runtime, "docker");
+			else if (!strncmp(prev, "pod", 3) || strstr(path, "kubepods"))
+				set(&c->runtime, "cri");
+			free(c->id);
+			c->id = dupn(comp, len);
+			found = true;
+		}
+		if (!strncmp(comp, "libpod-", 7) && match_wrapped(comp, len, "libpod-", "", &id, &id_len)) {
+			set(&c->runtime, "podman");
+			free(c->id);
+			c->id = dupn(id, id_len);
+			found = true;
+		}
+		/* kubepods pod uid: "pod<uid>" or "kubepods-besteffort-pod<uid_with_underscores>.slice" */
+		const char *pod = memmem(comp, len, "pod", 3);
+		if (pod && (strstr(path, "kubepods") != NULL) && (size_t)(comp + len - pod) > 3 + 30) {
+			const char *u = pod + 3;
+			size_t ul = comp + len - u;
+			if (ul > 6 && !strncmp(comp + len - 6, ".slice", 6))
+				ul -= 6;
+			char *uid = dupn(u, ul);
+			for (char *q = uid; q && *q; q++)
+				if (*q == '_')
+					*q = '-';
+			free(c->pod);
+			c->pod = NULL;
+			/* the uid is a fallback: metadata gives the name */
+			set(&c->pod, uid);
+			free(uid);
+		}
+		if (!strncmp(comp, "machine-", 8) && len > 14 && !strncmp(comp + len - 6, ".scope", 6)) {
+			set(&c->runtime, "systemd-nspawn");
+			free(c->name);
+			c->name = dupn(comp + 8, len - 14);
+			found = true;
+		}
+		if (len > 8 && !strncmp(comp + len - 8, ".service", 8) && !c->runtime) {
+			free(c->unit);
+			c->unit = dupn(comp, len);
+			found = true;
+		}
+		prev = comp;
+		prev_len = len;
+	}
+	return found;
+}
+
+static const char *jstr(cJSON *o, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Reads caps, annotations and the seccomp profile of an OCI bundle. */
+static void read_bundle_config(struct container *c, const char *config_path)
+{
+	cJSON *cfg = read_json_nofollow(config_path, META_MAX_BYTES), *ann, *caps, *it;
+	struct profile *p;
+	struct sc_error e;
+
+	if (!cfg)
+		return;
+	ann = cJSON_GetObjectItemCaseSensitive(cfg, "annotations");
+	if (cJSON_IsObject(ann)) {
+		/* containerd's CRI plugin */
+		set(&c->pod, jstr(ann, "io.kubernetes.cri.sandbox-name"));
+		set(&c->namespace, jstr(ann, "io.kubernetes.cri.sandbox-namespace"));
+		set(&c->container_name, jstr(ann, "io.kubernetes.cri.container-name"));
+		set(&c->image, jstr(ann, "io.kubernetes.cri.image-name"));
+		/* CRI-O */
+		set(&c->pod, jstr(ann, "io.kubernetes.pod.name"));
+		set(&c->namespace, jstr(ann, "io.kubernetes.pod.namespace"));
+		set(&c->container_name, jstr(ann, "io.kubernetes.container.name"));
+		set(&c->image, jstr(ann, "io.kubernetes.cri-o.ImageName"));
+		set(&c->name, jstr(ann, "io.kubernetes.cri-o.Name"));
+		/* nerdctl and podman */
+		set(&c->name, jstr(ann, "nerdctl/name"));
+	}
+	caps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "process"), "capabilities");
+	caps = cJSON_GetObjectItemCaseSensitive(caps, "bounding");
+	if (cJSON_IsArray(caps)) {
+		c->caps = 0;
+		c->has_caps = true;
+		cJSON_ArrayForEach(it, caps)
+		{
+			int n = cJSON_IsString(it) ? cap_from_name(it->valuestring) : -1;
+			if (n >= 0)
+				c->caps |= 1ULL << n;
+		}
+	}
+	cJSON_Delete(cfg);
+	if (!c->profile && !profile_load_file(config_path, &p, &e))
+		c->profile = p;
+}
+
+static bool runc_state_matches(cJSON *st, uint64_t cgroup_id, const char *leaf)
+{
+	cJSON *paths = cJSON_GetObjectItemCaseSensitive(st, "cgroup_paths"), *it;
+	const char *id = jstr(st, "id");
+
+	cJSON_ArrayForEach(it, paths)
+	{
+		uint64_t cg;
+		if (cJSON_IsString(it) && !cgroup_id_of_path(it->valuestring, &cg) && cg == cgroup_id)
+			return true;
+	}
+	/* gone already: the kernel-captured leaf names runc's default path */
+	return leaf && id && !strcmp(leaf, id);
+}
+
+/* runc: /run/runc/<id>/state.json, with the bundle in its labels */
+static bool resolve_runc(struct container *c, uint64_t cgroup_id, const char *leaf)
+{
+	DIR *d = opendir(roots.runc);
+	struct dirent *de;
+	char path[4096];
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		cJSON *st, *labels, *it;
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/state.json", roots.runc, de->d_name);
+		st = read_json_nofollow(path, META_MAX_BYTES);
+		if (!st)
+			continue;
+		if (runc_state_matches(st, cgroup_id, leaf)) {
+			found = true;
+			if (!c->runtime)
+				set(&c->runtime, "runc");
+			if (!c->id)
+				set(&c->id, jstr(st, "id"));
+			labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "config"), "labels");
+			cJSON_ArrayForEach(it, labels)
+			{
+				if (cJSON_IsString(it) && !strncmp(it->valuestring, "bundle=", 7))
+					set(&c->bundle, it->valuestring + 7);
+			}
+		}
+		cJSON_Delete(st);
+	}
+	closedir(d);
+	if (found && c->bundle) {
+		snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+		read_bundle_config(c, path);
+	}
+	return found;
+}
+
+static void resolve_docker(struct container *c)
+{
+	char path[4096];
+	cJSON *j, *hc, *it;
+
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", roots.docker, c->id);
+	j = read_json_nofollow(path, META_MAX_BYTES);
+	if (!j)
+		return;
+	const char *name = jstr(j, "Name");
+	if (name)
+		set(&c->name, name[0] == '/' ? name + 1 : name);
+	set(&c->image, jstr(cJSON_GetObjectItemCaseSensitive(j, "Config"), "Image"));
+	cJSON_Delete(j);
+	/* capabilities added at `docker run` */
+	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", roots.docker, c->id);
+	hc = read_json_nofollow(path, META_MAX_BYTES);
+	if (hc) {
+		uint64_t caps = docker_default_caps();
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapAdd"))
+			if (cJSON_IsString(it) && cap_from_name(it->valuestring) >= 0)
+				caps |= 1ULL << cap_from_name(it->valuestring);
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapDrop"))
+			if (cJSON_IsString(it) && cap_from_name(it->valuestring) >= 0)
+				caps &= ~(1ULL << cap_from_name(it->valuestring));
+		c->caps = caps;
+		c->has_caps = true;
+		cJSON_Delete(hc);
+	}
+	/* Docker runs through containerd: the converted profile is in its bundle */
+	snprintf(path, sizeof(path), "%s/moby/%s/config.json", roots.containerd, c->id);
+	read_bundle_config(c, path);
+}
+
+static void resolve_containerd(struct container *c)
+{
+	DIR *d = opendir(roots.containerd);
+	struct dirent *de;
+	char path[4096];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s/config.json", roots.containerd, de->d_name, c->id);
+		if (access(path, F_OK))
+			continue;
+		if (!c->bundle) {
+			snprintf(path, sizeof(path), "%s/%s/%s", roots.containerd, de->d_name, c->id);
+			set(&c->bundle, path);
+			snprintf(path, sizeof(path), "%s/%s/%s/config.json", roots.containerd, de->d_name, c->id);
+		}
+		read_bundle_config(c, path);
+		if (!strcmp(c->runtime, "cri"))
+			set(&c->runtime, "containerd");
+		break;
+	}
+	closedir(d);
+}
+
+static void resolve_storage(struct container *c, const char *root, const char *runtime)
+{
+	char path[4096];
+	cJSON *list, *it;
+
+	snprintf(path, sizeof(path), "%s/%s/userdata/config.json", root, c->id);
+	if (!access(path, F_OK)) {
+		read_bundle_config(c, path);
+		set(&c->runtime, runtime);
+	}
+	/* containers/storage keeps names and images in one list */
+	snprintf(path, sizeof(path), "%s/containers.json", root);
+	list = read_json_nofollow(path, 64u << 20);
+	cJSON_ArrayForEach(it, list)
+	{
+		const char *id = jstr(it, "id");
+		if (!id || strcmp(id, c->id))
+			continue;
+		cJSON *names = cJSON_GetObjectItemCaseSensitive(it, "names");
+		if (!c->name && cJSON_IsArray(names) && cJSON_IsString(cJSON_GetArrayItem(names, 0)))
+			set(&c->name, cJSON_GetArrayItem(names, 0)->valuestring);
+		cJSON *md = cJSON_Parse(jstr(it, "metadata") ? jstr(it, "metadata") : "");
+		if (!c->image)
+			set(&c->image, jstr(md, "image-name"));
+		cJSON_Delete(md);
+	}
+	cJSON_Delete(list);
+}
+
+/* ---- cache ---- */
+
+static struct container *cache;
+static int n_cache, cap_cache;
+
+void container_free(struct container *c)
+{
+	free(c->runtime);
+	free(c->id);
+	free(c->name);
+	free(c->image);
+	free(c->pod);
+	free(c->namespace);
+	free(c->container_name);
+	free(c->unit);
+	free(c->bundle);
+	profile_free(c->profile);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf)
+{
+	struct container c = { .cgroup_id = cgroup_id };
+
+	for (int i = 0; i < n_cache; i++)
+		if (cache[i].cgroup_id == cgroup_id)
+			return &cache[i];
+	container_from_cgroup_path(path ? path : (leaf ? leaf : ""), &c);
+	/* runc's default cgroup is /<id>, and an explicit cgroupsPath can be
+	 * anything: ask runc's state unless the path already names a unit */
+	if (!c.unit && (!c.runtime || !strcmp(c.runtime, "cri")))
+		resolve_runc(&c, cgroup_id, leaf);
+	if (c.runtime && c.id) {
+		if (!strcmp(c.runtime, "docker"))
+			resolve_docker(&c);
+		else if (!strcmp(c.runtime, "containerd") || !strcmp(c.runtime, "cri"))
+			resolve_containerd(&c);
+		if (!strcmp(c.runtime, "cri-o") || !strcmp(c.runtime, "cri"))
+			resolve_storage(&c, roots.crio, "cri-o");
+		if (!strcmp(c.runtime, "podman"))
+			resolve_storage(&c, roots.podman, "podman");
+	}
+	if (n_cache == cap_cache) {
+		int ncap = cap_cache ? cap_cache * 2 : 64;
+		struct container *n = realloc(cache, ncap * sizeof(*n));
+		if (!n) {
+			static struct container unknown;
+			container_free(&c);
+			return &unknown;
+		}
+		cache = n;
+		cap_cache = ncap;
+	}
+	cache[n_cache] = c;
+	return &cache[n_cache++];
+}
+
+void container_forget(uint64_t cgroup_id)
+{
+	for (int i = 0; i < n_cache; i++) {
+		if (cache[i].cgroup_id == cgroup_id) {
+			container_free(&cache[i]);
+			cache[i] = cache[--n_cache];
+			return;
+		}
+	}
+}
+
+bool container_matches(const struct container *c, const char *q)
+{
+	size_t n = strlen(q);
+
+	if (!c->runtime || !n)
+		return false;
+	if (c->id && !strncmp(c->id, q, n))
+		return true;
+	return (c->name && !strcmp(c->name, q)) || (c->container_name && !strcmp(c->container_name, q));
+}
+
+static void jkey(struct sbuf *b, bool *first, const char *key, const char *val)
+{
+	if (!val)
+		return;
+	sb_printf(b, "%s\"%s\":", *first ? "" : ",", key);
+	sb_put_json_str(b, val, strlen(val));
+	*first = false;
+}
+
+void container_json(struct sbuf *b, const struct container *c)
+{
+	bool first = true;
+
+	if (!c->runtime) {
+		if (c->unit) {
+			sb_puts(b, ",\"host\":{");
+			jkey(b, &first, "unit", c->unit);
+			sb_putc(b, '}');
+		}
+		return;
+	}
+	sb_puts(b, ",\"container\":{");
+	jkey(b, &first, "id", c->id);
+	jkey(b, &first, "runtime", c->runtime);
+	jkey(b, &first, "name", c->name);
+	jkey(b, &first, "image", c->image);
+	jkey(b, &first, "pod", c->pod);
+	jkey(b, &first, "namespace", c->namespace);
+	jkey(b, &first, "container_name", c->container_name);
+	sb_putc(b, '}');
+}
+
+void container_label(struct sbuf *b, const struct container *c)
+{
+	if (!c->runtime) {
+		sb_puts(b, "host");
+		if (c->unit)
+			sb_printf(b, ":%s", c->unit);
+		return;
+	}
+	if (c->pod && c->namespace) {
+		sb_printf(b, "%s/%s", c->namespace, c->pod);
+		if (c->container_name)
+			sb_printf(b, "/%s", c->container_name);
+	} else if (c->name) {
+		sb_puts(b, c->name);
+	} else if (c->id) {
+		sb_printf(b, "%.*s", strlen(c->id) > 12 && is_hex_id(c->id, strlen(c->id)) ? 12 : (int)strlen(c->id), c->id);
+	}
+}
