@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include "apply.h"
 #include "names.h"
 #include "sclens.h"
@@ -30,7 +34,7 @@ static int rule_errno(const struct sc_rule *r)
 	return r->has_errno_ret ? (int)r->errno_ret : 1;
 }
 
-int profile_apply(const struct profile *eff, int *skipped)
+static scmp_filter_ctx build_ctx(const struct profile *eff, int *skipped, int *errp)
 {
 	uint32_t def = scmp_action(eff->default_action, eff->has_default_errno ? (int)eff->default_errno : 1);
 	scmp_filter_ctx ctx = seccomp_init(def);
@@ -38,8 +42,11 @@ int profile_apply(const struct profile *eff, int *skipped)
 	int err = 0;
 
 	*skipped = 0;
-	if (!ctx)
-		return -ENOMEM;
+	*errp = 0;
+	if (!ctx) {
+		*errp = -ENOMEM;
+		return NULL;
+	}
 	for (int i = 0; i < eff->n_arches; i++) {
 		if (eff->arches[i] == seccomp_arch_native()) {
 			native_listed = true;
@@ -79,8 +86,55 @@ int profile_apply(const struct profile *eff, int *skipped)
 			}
 		}
 	}
-	err = seccomp_load(ctx);
+	return ctx;
 out:
+	seccomp_release(ctx);
+	*errp = err;
+	return NULL;
+}
+
+int profile_apply(const struct profile *eff, int *skipped)
+{
+	int err;
+	scmp_filter_ctx ctx = build_ctx(eff, skipped, &err);
+
+	if (!ctx)
+		return err;
+	err = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return err;
+}
+
+int profile_export_bpf(const struct profile *eff, struct sock_filter **prog, size_t *len)
+{
+	int skipped, err, fd;
+	scmp_filter_ctx ctx = build_ctx(eff, &skipped, &err);
+	off_t size;
+
+	if (!ctx)
+		return err;
+	fd = memfd_create("sclens-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = seccomp_export_bpf(ctx, fd);
+	if (err)
+		goto out;
+	size = lseek(fd, 0, SEEK_END);
+	*prog = malloc(size ? size : 1);
+	*len = size / sizeof(struct sock_filter);
+	if (!*prog) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (pread(fd, *prog, size, 0) != size) {
+		free(*prog);
+		err = -EIO;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
 	seccomp_release(ctx);
 	return err;
 }

@@ -4,6 +4,7 @@
 #ifndef SCLENS_APPLY_H
 #define SCLENS_APPLY_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "profile.h"
 
@@ -11,6 +12,10 @@
  * the calling thread (sets no_new_privs). 0 or a negative errno; *skipped
  * counts entries libseccomp refused (unknown names), as runc skips them. */
 int profile_apply(const struct profile *eff, int *skipped);
+/* The same filter, as the classic BPF program libseccomp generates
+ * (for tests and replay); *prog is malloc'd. */
+struct sock_filter;
+int profile_export_bpf(const struct profile *eff, struct sock_filter **prog, size_t *len);
 /* Limits the bounding set and current sets to caps (needs CAP_SETPCAP). */
 int caps_limit(uint64_t caps);
 
