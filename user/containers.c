@@ -161,22 +161,24 @@ bool container_from_cgroup_path(const char *path, struct container *c)
 			c->id = dupn(id, id_len);
 			found = true;
 		}
-		/* kubepods pod uid: "pod<uid>" or "kubepods-besteffort-pod<uid_with_underscores>.slice" */
-		const char *pod = memmem(comp, len, "pod", 3);
-		if (pod && (strstr(path, "kubepods") != NULL) && (size_t)(comp + len - pod) > 3 + 30) {
-			const char *u = pod + 3;
-			size_t ul = comp + len - u;
+		/* kubepods pod uid: "pod<uid>" (cgroupfs) or "kubepods-<qos>-pod<uid_with_underscores>.slice" */
+		if (strstr(path, "kubepods")) {
+			const char *u = NULL, *dash = memmem(comp, len, "-pod", 4);
+			if (len > 3 && !strncmp(comp, "pod", 3))
+				u = comp + 3;
+			else if (dash)
+				u = dash + 4;
+			size_t ul = u ? (size_t)(comp + len - u) : 0;
 			if (ul > 6 && !strncmp(comp + len - 6, ".slice", 6))
 				ul -= 6;
-			char *uid = dupn(u, ul);
-			for (char *q = uid; q && *q; q++)
-				if (*q == '_')
-					*q = '-';
-			free(c->pod);
-			c->pod = NULL;
-			/* the uid is a fallback: metadata gives the name */
-			set(&c->pod, uid);
-			free(uid);
+			if (u && ul == 36) {
+				char *uid = dupn(u, ul);
+				for (char *q = uid; q && *q; q++)
+					if (*q == '_')
+						*q = '-';
+				set(&c->pod_uid, uid);
+				free(uid);
+			}
 		}
 		if (!strncmp(comp, "machine-", 8) && len > 14 && !strncmp(comp + len - 6, ".scope", 6)) {
 			set(&c->runtime, "systemd-nspawn");
@@ -403,6 +405,7 @@ void container_free(struct container *c)
 	free(c->pod);
 	free(c->namespace);
 	free(c->container_name);
+	free(c->pod_uid);
 	free(c->unit);
 	free(c->bundle);
 	profile_free(c->profile);
@@ -497,6 +500,7 @@ void container_json(struct sbuf *b, const struct container *c)
 	jkey(b, &first, "pod", c->pod);
 	jkey(b, &first, "namespace", c->namespace);
 	jkey(b, &first, "container_name", c->container_name);
+	jkey(b, &first, "pod_uid", c->pod_uid);
 	sb_putc(b, '}');
 }
 

@@ -25,6 +25,7 @@ struct container {
 	char *name;
 	char *image;
 	char *pod, *namespace, *container_name; /* Kubernetes */
+	char *pod_uid;	/* from the cgroup path */
 	char *unit;	/* systemd unit, for host processes */
 	char *bundle;	/* OCI bundle directory, when known */
 	struct profile *profile; /* effective profile from the bundle, or NULL */

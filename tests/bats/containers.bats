@@ -51,3 +51,67 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	[ "$(count_denials ".cgroup_leaf == \"$a\"")" -eq 1 ]
 	[ "$(count_denials ".cgroup_leaf == \"$b\"")" -eq 2 ]
 }
+
+@test "reference case in a runc container with Docker's default profile: rule and --cap-add SYS_TIME" {
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	id=sclens-t-$$-ref
+	CONTAINERS+=("$id")
+	"$SCLENS" profile convert -f "$DD" > "$BATS_TEST_TMPDIR/dd.json"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	start_watch --json --docker-default "$DD"
+	run run_container "$BATS_TEST_TMPDIR/b" "$id"
+	[[ "$output" == *"Operation not permitted"* ]]
+	stop_watch
+	denials "select(.comm == \"date\")" | jq -e --arg id "$id" '.container.id == $id and .container.runtime == "runc"'
+	denials "select(.comm == \"date\")" | jq -e '.syscall == "clock_settime" and .errno == 1 and .explanation.rule == null and .explanation.decided_by == "default_action"'
+	denials "select(.comm == \"date\")" | jq -e '.explanation.fix[0].docker == "--cap-add SYS_TIME" and .explanation.fix[0].entry.names == ["settimeofday", "stime", "clock_settime", "clock_settime64"]'
+}
+
+@test "the same container with CAP_SYS_TIME sets the clock (to now) and sclens reports nothing" {
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	id=sclens-t-$$-cap
+	CONTAINERS+=("$id")
+	"$SCLENS" profile convert -f "$DD" --cap-add SYS_TIME > "$BATS_TEST_TMPDIR/dd.json"
+	caps=${DOCKER_DEFAULT_CAPS%]}',"CAP_SYS_TIME"]'
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$caps" /bin/settime-now
+	start_watch --json --docker-default "$DD"
+	run run_container "$BATS_TEST_TMPDIR/b" "$id"
+	[[ "$output" == *"clock_settime succeeded"* ]]
+	stop_watch
+	[ "$(count_denials ".cgroup_leaf == \"$id\"")" -eq 0 ]
+}
+
+@test "human output of watch: the container's name, the rule and the fix, once" {
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	id=sclens-t-$$-hum
+	CONTAINERS+=("$id")
+	"$SCLENS" profile convert -f "$DD" > "$BATS_TEST_TMPDIR/dd.json"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW; $DATE_NOW"
+	start_watch --docker-default "$DD"
+	run_container "$BATS_TEST_TMPDIR/b" "$id" >/dev/null 2>&1 || true
+	stop_watch
+	cat "$WATCH_OUT"
+	[ "$(grep -c "^[0-9:]* $id .*date\[.*clock_settime(.*= -1 EPERM" "$WATCH_OUT")" -eq 2 ]
+	[ "$(grep -c 'fix:  docker run --cap-add SYS_TIME' "$WATCH_OUT")" -eq 1 ]
+	grep -q 'occurrence 2' "$WATCH_OUT"
+}
+
+@test "--container: only that container's denials, filtered in the kernel" {
+	a=sclens-t-$$-fa
+	b=sclens-t-$$-fb
+	CONTAINERS+=("$a" "$b")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	start_watch --json --container "$a"
+	run_container "$BATS_TEST_TMPDIR/a" "$a" >/dev/null 2>&1 || true
+	run_container "$BATS_TEST_TMPDIR/b" "$b" >/dev/null 2>&1 || true
+	"$SCDENY" errno >/dev/null
+	stop_watch
+	[ "$(count_denials "true")" -eq 1 ]
+	[ "$(count_denials ".container.id == \"$a\"")" -eq 1 ]
+	# the kernel saw the others and dropped them before the ring buffer
+	jq -se '[.[] | select(.type == "summary")][0].denials_seen >= 5' "$WATCH_OUT"
+}

@@ -1,0 +1,80 @@
+// cgroup layouts the runtimes really create, one row per layout.
+#include "unit.h"
+#include "containers.h"
+
+#define ID64 "4f1e8b3a9c2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"
+
+static const struct {
+	const char *path;
+	const char *runtime; /* NULL: host */
+	const char *id;
+	const char *unit;
+	const char *pod_uid; /* from the path */
+} rows[] = {
+	/* Docker, systemd and cgroupfs drivers */
+	{ "/system.slice/docker-" ID64 ".scope", "docker", ID64, NULL, NULL },
+	{ "/docker/" ID64, "docker", ID64, NULL, NULL },
+	/* containerd / Kubernetes, systemd driver */
+	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1b2c3d4e_5f60_4a1b_8c2d_3e4f5a6b7c8d.slice/cri-containerd-" ID64 ".scope",
+	  "containerd", ID64, NULL, "1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d" },
+	/* Kubernetes, cgroupfs driver */
+	{ "/kubepods/burstable/pod1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d/" ID64, "cri", ID64, NULL,
+	  "1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d" },
+	/* CRI-O, and its conmon on the host side */
+	{ "/kubepods.slice/kubepods-pod1b2c3d4e_5f60_4a1b_8c2d_3e4f5a6b7c8d.slice/crio-" ID64 ".scope", "cri-o", ID64,
+	  NULL, "1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d" },
+	{ "/kubepods.slice/crio-conmon-" ID64 ".scope", NULL, NULL, "crio-conmon-" ID64 ".scope", NULL },
+	/* Podman: systemd driver, cgroupfs driver */
+	{ "/machine.slice/libpod-" ID64 ".scope", "podman", ID64, NULL, NULL },
+	{ "/libpod_parent/libpod-" ID64, "podman", ID64, NULL, NULL },
+	{ "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID64 ".scope", "podman", ID64, NULL, NULL },
+	/* systemd-nspawn machine */
+	{ "/machine.slice/machine-web1.scope", "systemd-nspawn", NULL, NULL, NULL },
+	/* host services */
+	{ "/system.slice/sshd.service", NULL, NULL, "sshd.service", NULL },
+	{ "/system.slice/cron.service/sub", NULL, NULL, "cron.service", NULL },
+	/* nothing recognised: runc's default path or the root */
+	{ "/mycontainer", NULL, NULL, NULL, NULL },
+	{ "/", NULL, NULL, NULL, NULL },
+	/* not an id: too short, not hex */
+	{ "/system.slice/docker-xyz.scope", NULL, NULL, NULL, NULL },
+};
+
+static void layouts(void)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct container c = {};
+		container_from_cgroup_path(rows[i].path, &c);
+		if (rows[i].runtime)
+			CHECK_STR(c.runtime, rows[i].runtime);
+		else
+			CHECK(!c.runtime, "row %zu: runtime %s", i, c.runtime);
+		if (rows[i].id)
+			CHECK_STR(c.id, rows[i].id);
+		if (rows[i].unit)
+			CHECK_STR(c.unit, rows[i].unit);
+		if (rows[i].pod_uid)
+			CHECK_STR(c.pod_uid, rows[i].pod_uid);
+		container_free(&c);
+	}
+}
+
+static void matching(void)
+{
+	struct container c = {};
+
+	container_from_cgroup_path("/system.slice/docker-" ID64 ".scope", &c);
+	c.name = strdup("web");
+	CHECK(container_matches(&c, "4f1e8b3a"), "id prefix");
+	CHECK(container_matches(&c, "web"), "name");
+	CHECK(!container_matches(&c, "we"), "name prefix is not a name");
+	CHECK(!container_matches(&c, "5f"), "other id");
+	container_free(&c);
+}
+
+int main(void)
+{
+	RUN(layouts);
+	RUN(matching);
+	return UNIT_DONE();
+}
