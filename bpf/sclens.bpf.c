@@ -33,6 +33,10 @@ const volatile __s32 targ_nr = -1;
 const volatile bool filter_comm = false;
 const volatile char targ_comm[SCLENS_COMM_LEN] = {};
 const volatile bool filter_cgroup = false;
+/* container filters: a cgroup user space has not decided on yet passes,
+ * so that a new container's first denials reach user space, which then
+ * writes its decision (0 or 1) into cgroup_filter */
+const volatile bool undecided_cgroups_pass = false;
 
 #define ST_IN_SYSCALL (1U << 0)
 #define ST_SIGSYS_REPORTED (1U << 1)
@@ -61,7 +65,7 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* cgroup ids to report when filter_cgroup is set (user space keeps it) */
+/* cgroup id -> 1 report, 0 drop, when filter_cgroup is set */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -110,8 +114,12 @@ static __always_inline bool wanted(struct task_struct *task, __s32 nr, __u64 cgi
 		return false;
 	if (targ_nr >= 0 && nr != targ_nr)
 		return false;
-	if (filter_cgroup && !bpf_map_lookup_elem(&cgroup_filter, &cgid))
-		return false;
+	if (filter_cgroup) {
+		__u8 *decision = bpf_map_lookup_elem(&cgroup_filter, &cgid);
+
+		if (decision ? !*decision : !undecided_cgroups_pass)
+			return false;
+	}
 	if (filter_comm) {
 		char comm[SCLENS_COMM_LEN];
 

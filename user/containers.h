@@ -31,6 +31,7 @@ struct container {
 	struct profile *profile; /* effective profile from the bundle, or NULL */
 	uint64_t caps;	/* bounding set from the bundle */
 	bool has_caps;
+	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
 };
 
 void containers_init(const struct container_roots *roots);

@@ -115,6 +115,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		strncpy((char *)o->skel->rodata->targ_comm, f->comm, SCLENS_COMM_LEN - 1);
 	}
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
+	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
 
 	err = sclens_bpf__load(o->skel);
@@ -151,13 +152,13 @@ fail:
 	return err ? err : -EINVAL;
 }
 
-int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool on)
+int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report)
 {
-	__u8 one = 1;
+	__u8 v = report;
 	int fd = bpf_map__fd(o->skel->maps.cgroup_filter);
-	int err = on ? bpf_map_update_elem(fd, &cgid, &one, BPF_ANY) : bpf_map_delete_elem(fd, &cgid);
+	int err = bpf_map_update_elem(fd, &cgid, &v, BPF_ANY);
 
-	if (err && !(err == -ENOENT && !on)) {
+	if (err) {
 		fprintf(stderr, "sclens: cannot update the cgroup filter: %s\n", strerror(errno));
 		return -errno;
 	}

@@ -16,6 +16,7 @@ struct observer_filters {
 	const uint64_t *cgroups;  /* report only these cgroup ids */
 	int n_cgroups;		  /* 0: any cgroup */
 	bool cgroup_filter;	  /* filter on cgroups even if n_cgroups == 0 */
+	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
 };
 
@@ -35,8 +36,8 @@ struct observer;
 int observer_preflight(void);
 int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
 		  observer_event_fn fn, void *arg);
-/* Adds or removes a cgroup id of the in-kernel filter map. */
-int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool on);
+/* Records the decision for a cgroup id in the in-kernel filter map. */
+int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report);
 /* Polls once (timeout_ms); returns events handled or a negative errno;
  * -EINTR is a clean exit. A callback's non-zero return stops the poll. */
 int observer_poll(struct observer *o, int timeout_ms);

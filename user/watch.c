@@ -247,13 +247,13 @@ static int on_event(const struct sclens_event *e, void *arg)
 
 	path = cgroup_path_of_id(e->cgroup_id);
 	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
-	if (e->type == SCLENS_EV_FILTER_INSTALL) {
-		/* a container starting: let the kernel report it from now on */
-		if (container_filtering(w->opts) && container_wanted(w->opts, ct))
-			observer_cgroup_filter_set(w->obs, e->cgroup_id, true);
-		if (!w->opts->installs)
-			return 0;
+	/* first sight of a cgroup: tell the kernel what to do with it from now on */
+	if (container_filtering(w->opts) && !ct->filter_decided) {
+		observer_cgroup_filter_set(w->obs, e->cgroup_id, container_wanted(w->opts, ct));
+		((struct container *)ct)->filter_decided = true;
 	}
+	if (e->type == SCLENS_EV_FILTER_INSTALL && !w->opts->installs)
+		return 0;
 	if (!container_wanted(w->opts, ct))
 		return 0;
 	/* the kernel compares numbers only; names settle other arches */
@@ -293,9 +293,9 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 
 	if (type != FTW_D)
 		return 0;
-	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
-	if (ct->runtime && container_wanted(scan_state->opts, ct))
-		observer_cgroup_filter_set(scan_state->obs, st->st_ino, true);
+	struct container *ct = (struct container *)container_lookup(st->st_ino, *rel ? rel : "/", leaf);
+	observer_cgroup_filter_set(scan_state->obs, st->st_ino, container_wanted(scan_state->opts, ct));
+	ct->filter_decided = true;
 	return 0;
 }
 
@@ -404,8 +404,10 @@ int cmd_watch(int argc, char **argv)
 	install_exit_handlers();
 	reporter_init(&w.rep, opts.json);
 	/* container filters run in the kernel, through the cgroup map */
-	if (container_filtering(&opts))
+	if (container_filtering(&opts)) {
 		opts.filters.cgroup_filter = true;
+		opts.filters.undecided_cgroups_pass = true;
+	}
 	err = observer_open(&w.obs, &opts.filters, opts.verbose, on_event, &w);
 	if (err) {
 		json_error(opts.json, "cannot load the BPF programs");
