@@ -15,6 +15,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
 
 /* Writes doc, indented, to path. 0 or a negative errno. */
 struct cJSON;

@@ -14,6 +14,7 @@ static const struct command {
 	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
 	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },
 	{ "run", cmd_run, "run a command under a profile and explain its denials" },
+	{ "filter", cmd_filter, "dump and evaluate the filters a live process really runs" },
 };
 
 static void usage(FILE *f)

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -385,6 +386,36 @@ static int mode_spin_then_deny(void)
 	return 0;
 }
 
+/* Stacks two filters, then parks (spinning, no syscall) until SIGUSR1
+ * makes it call the filtered syscall once, or SIGUSR2 ends it:
+ *   errno_errno  ERRNO(EPERM) then ERRNO(EACCES) on getuid: the newest wins
+ *   errno_kill   ERRNO(EPERM) then KILL_PROCESS on getppid: kill wins
+ *   kill_errno   KILL_PROCESS then ERRNO(EPERM) on getppid: kill still wins */
+static int mode_stack(const char *kind)
+{
+	struct sigaction sa = { .sa_handler = on_spin_signal };
+	bool uid = !strcmp(kind, "errno_errno");
+	int nr = uid ? SCMP_SYS(getuid) : SCMP_SYS(getppid);
+	uint32_t first = !strcmp(kind, "kill_errno") ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(EPERM);
+	uint32_t second = uid ? SCMP_ACT_ERRNO(EACCES) : !strcmp(kind, "errno_kill") ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(EPERM);
+	scmp_filter_ctx a = new_filter(), b = new_filter();
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	add(a, first, nr, 0, NULL);
+	load(a);
+	add(b, second, nr, 0, NULL);
+	load(b);
+	report("parked", 0, 0);
+	while (!spin_stop) {
+		if (spin_go) {
+			spin_go = 0;
+			CALL(uid ? "getuid" : "getppid", syscall(uid ? SYS_getuid : SYS_getppid));
+		}
+	}
+	return 0;
+}
+
 /* A command name with an escape sequence, a newline and a quote: no
  * terminal may receive them raw, and JSON must stay valid. */
 static int mode_evil_comm(void)
@@ -403,7 +434,8 @@ static void usage(void)
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
 			"modes: errno args kill_process kill_thread trap trace notif\n"
 			"       control_errors control_fork N control_exec_thread blocked_read\n"
-			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n");
+			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
+			"       stack errno_errno|errno_kill|kill_errno\n");
 	exit(2);
 }
 
@@ -431,6 +463,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "loop_unfiltered")) return mode_loop_allowed(n, 0);
 	if (!strcmp(m, "spin_then_deny")) return mode_spin_then_deny();
 	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
+	if (!strcmp(m, "stack") && argc > 2) return mode_stack(argv[2]);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
 	usage();
 	return 2;

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# sclens filter dump / eval on live processes: the verdict the kernel
+# really gives, checked against the call the process then makes.
+load helpers
+
+setup() {
+	need_root
+}
+
+teardown() {
+	[ -n "${BG_PID:-}" ] && kill -USR2 "$BG_PID" 2>/dev/null || true
+}
+
+# park KIND: starts `scdeny stack KIND`, waits until it is parked
+park() {
+	OUT=$BATS_TEST_TMPDIR/park.out
+	"$SCDENY" stack "$1" >"$OUT" 2>&1 &
+	BG_PID=$!
+	for _ in $(seq 50); do grep -q parked "$OUT" && return 0; sleep 0.1; done
+	return 1
+}
+
+# call_and_wait: makes the parked process call once, waits for its line
+call_and_wait() {
+	kill -USR1 "$BG_PID"
+	for _ in $(seq 50); do grep -q '^call=get' "$OUT" && return 0; kill -0 "$BG_PID" 2>/dev/null || return 0; sleep 0.1; done
+}
+
+@test "two ERRNO filters: the newest wins, and the process then gets that errno" {
+	park errno_errno
+	run "$SCLENS" filter eval "$BG_PID" --syscall getuid --json
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.action == "errno" and .errno == 13 and .errno_name == "EACCES" and .filter == 0 and .filters == 2'
+	call_and_wait
+	grep -q 'call=getuid .*errno=13' "$OUT"
+	# other calls are allowed by both
+	run "$SCLENS" filter eval "$BG_PID" --syscall getpid --json
+	echo "$output" | jq -e '.action == "allow"'
+}
+
+@test "ERRNO under KILL_PROCESS, and the reverse: kill wins; the process dies of SIGSYS" {
+	for kind in errno_kill kill_errno; do
+		park "$kind"
+		run "$SCLENS" filter eval "$BG_PID" --syscall getppid --json
+		[ "$status" -eq 0 ]
+		want=$([ "$kind" = errno_kill ] && echo 0 || echo 1)
+		echo "$output" | jq -e --argjson f "$want" '.action == "kill_process" and .filter == $f'
+		kill -USR1 "$BG_PID"
+		st=0
+		wait "$BG_PID" || st=$?
+		BG_PID=
+		[ "$st" -eq 159 ]
+	done
+}
+
+@test "filter dump: instructions with syscall names and a per-arch summary" {
+	park errno_kill
+	run "$SCLENS" filter dump "$BG_PID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"filter 1 of 2 (newest)"* ]]
+	[[ "$output" == *"filter 2 of 2 (oldest)"* ]]
+	[[ "$output" == *"(getppid)"* ]]
+	[[ "$output" == *"ret kill_process"* ]]
+	[[ "$output" == *"ret errno(EPERM)"* ]]
+	run "$SCLENS" filter dump "$BG_PID" --json
+	echo "$output" | jq -e '.filters | length == 2'
+	echo "$output" | jq -e '.filters[0].summary[] | select(.arch == "x86_64") | .most_calls == "allow" and .others == [{"name": "getppid", "action": "kill_process"}]'
+	echo "$output" | jq -e '.filters[1].summary[] | select(.arch == "x86_64") | .others == [{"name": "getppid", "action": "errno", "errno": 1}]'
+}
+
+@test "a runc container's filter: dump and eval agree with what the container saw" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	id=sclens-t-$$-flt
+	"$SCLENS" profile convert -f "$DD" > "$BATS_TEST_TMPDIR/dd.json"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$DOCKER_DEFAULT_CAPS" sleep 30
+	runc run -d --bundle "$BATS_TEST_TMPDIR/b" "$id" </dev/null >/dev/null 2>&1
+	pid=$(runc state "$id" | jq .pid)
+	run "$SCLENS" filter eval "$pid" --syscall clock_settime --json
+	runc delete -f "$id" >/dev/null 2>&1 || true
+	echo "$output"
+	echo "$output" | jq -e '.action == "errno" and .errno == 1'
+}
+
+@test "no such process, no filter: clear messages" {
+	run "$SCLENS" filter dump abc
+	[ "$status" -eq 2 ]
+	run "$SCLENS" filter dump 4194300
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no such process"* ]]
+	sleep 30 &
+	p=$!
+	run "$SCLENS" filter eval "$p" --syscall read
+	kill "$p"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"has no seccomp filter"* ]]
+	run "$SCLENS" filter eval "$p"
+	[ "$status" -eq 2 ]
+	run "$SCLENS" filter
+	[ "$status" -eq 2 ]
+}

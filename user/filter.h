@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The seccomp filters the kernel really runs for a task: read with
+ * PTRACE_SECCOMP_GET_FILTER, replayed with the cBPF interpreter, shown as
+ * instructions and a per-syscall summary. */
+#ifndef SCLENS_FILTER_H
+#define SCLENS_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include "text.h"
+
+#define FILTER_MAX_STACK 64
+
+struct seccomp_prog {
+	struct sock_filter *insns;
+	size_t len;
+	uint64_t flags; /* SECCOMP_FILTER_FLAG_* from PTRACE_SECCOMP_GET_METADATA */
+	uint64_t hash;	/* of the instructions: the same filter shared by many tasks */
+};
+
+/* A task's stack, newest first (index 0), as the kernel orders it. */
+struct filter_stack {
+	struct seccomp_prog progs[FILTER_MAX_STACK];
+	int n;
+};
+
+/* Attaches to tid (PTRACE_SEIZE + INTERRUPT), reads every filter, detaches.
+ * Errors: -ESRCH (no such task, or it exited while read), -EINVAL (no
+ * filter), -EPERM (needs CAP_SYS_ADMIN, or the task is traced already). */
+int filter_stack_read(int tid, struct filter_stack *s);
+void filter_stack_free(struct filter_stack *s);
+uint64_t filter_hash(const struct sock_filter *insns, size_t len);
+
+struct stack_verdict {
+	uint32_t ret;	 /* the SECCOMP_RET_* value that wins */
+	int filter;	 /* index in the stack of the filter that decided */
+	size_t insn;	 /* index of its returning instruction */
+};
+
+/* Runs d through every filter and combines them as the kernel does: the
+ * action with the highest precedence wins; for equal ones, the newest. */
+void filter_stack_eval(const struct filter_stack *s, const struct seccomp_data *d, struct stack_verdict *v);
+
+/* "errno", "kill_process", ... and the data (errno) of a SECCOMP_RET value */
+const char *seccomp_ret_action(uint32_t ret);
+/* SCLENS_ACT_* of a SECCOMP_RET value */
+uint32_t seccomp_ret_to_action(uint32_t ret);
+
+/* One instruction in readable form ("jeq #227 (clock_settime) jt 5 jf 6") */
+void filter_insn_format(struct sbuf *b, const struct sock_filter *f, size_t pc, uint32_t arch_hint, bool nr_loaded);
+/* Human dump of a whole stack, with a summary per arch. */
+void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json);
+
+#endif

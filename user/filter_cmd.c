@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* sclens filter dump / eval: the filters a live task really runs. */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+#include "commands.h"
+#include "filter.h"
+#include "names.h"
+#include "sclens.h"
+#include "text.h"
+
+struct filter_opts {
+	long pid;
+	const char *syscall, *arch;
+	uint64_t args[6];
+	bool json, eval;
+};
+
+enum { OPT_ARG = 1000 };
+
+static const struct argp_option dump_options[] = {
+	{ "json", 'j', NULL, 0, "JSON output", 0 },
+	{},
+};
+
+static const struct argp_option eval_options[] = {
+	{ "syscall", 's', "NAME", 0, "The call to evaluate", 0 },
+	{ "arch", 'a', "ARCH", 0, "Its arch: x86_64 (default), i386, x32", 0 },
+	{ "arg", OPT_ARG, "N=VALUE", 0, "Value of argument N (0-5)", 0 },
+	{ "json", 'j', NULL, 0, "JSON output", 0 },
+	{},
+};
+
+static const char dump_doc[] =
+	"Print every seccomp filter of a live task: instructions with syscall names, and which calls\n"
+	"each filter does not simply allow, per arch.\n"
+	"\n"
+	"USAGE: sclens filter dump PID [--json]\n"
+	"\n"
+	"Needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER); the task is stopped only while it is read.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sclens filter dump 1234\n"
+	"  sclens filter dump $(pgrep -f my-service) --json\n"
+	"\nOPTIONS:";
+
+static const char eval_doc[] =
+	"Run a call through the filters a live task really runs, as the kernel would.\n"
+	"\n"
+	"USAGE: sclens filter eval PID --syscall NAME [--arch ARCH] [--arg N=VALUE]... [--json]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  sclens filter eval 1234 --syscall clock_settime\n"
+	"  sclens filter eval 1234 -s socket --arg 0=40 --json\n"
+	"\nOPTIONS:";
+
+static error_t filter_parse(int key, char *arg, struct argp_state *state)
+{
+	struct filter_opts *o = state->input;
+
+	switch (key) {
+	case 's': o->syscall = arg; break;
+	case 'a': o->arch = arg; break;
+	case 'j': o->json = true; break;
+	case OPT_ARG: {
+		const char *eq = strchr(arg, '=');
+		long idx;
+		char buf[8];
+		if (!eq || eq - arg >= (long)sizeof(buf))
+			argp_error(state, "--arg wants N=VALUE, not '%s'", arg);
+		memcpy(buf, arg, eq - arg);
+		buf[eq - arg] = 0;
+		if (parse_int(buf, 0, 5, &idx) || parse_u64(eq + 1, &o->args[idx]))
+			argp_error(state, "--arg wants N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
+		break;
+	}
+	case ARGP_KEY_ARG:
+		if (o->pid)
+			argp_error(state, "unexpected argument '%s'", arg);
+		if (parse_int(arg, 1, INT32_MAX, &o->pid))
+			argp_error(state, "invalid PID '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!o->pid)
+			argp_error(state, "give the PID of the task");
+		if (o->eval && !o->syscall)
+			argp_error(state, "--syscall is required");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int read_stack(const struct filter_opts *o, struct filter_stack *s)
+{
+	int err = filter_stack_read(o->pid, s);
+	const char *msg = NULL;
+
+	switch (err) {
+	case 0: return 0;
+	case -ESRCH: msg = "no such process, or it exited while being read"; break;
+	case -EINVAL: msg = "the process has no seccomp filter"; break;
+	case -EPERM: msg = "not permitted: needs root (CAP_SYS_ADMIN), and a task that no one else is tracing"; break;
+	case -EMEDIUMTYPE: msg = "the process has no seccomp filter"; break;
+	default: msg = strerror(-err);
+	}
+	fprintf(stderr, "sclens: cannot read the filters of %ld: %s\n", o->pid, msg);
+	if (o->json)
+		printf("{\"error\":\"%s\",\"pid\":%ld}\n", msg, o->pid);
+	return err;
+}
+
+static int exit_for(int err)
+{
+	return err == -EPERM ? EXIT_ENV : EXIT_FAIL;
+}
+
+static int cmd_filter_dump(int argc, char **argv)
+{
+	static const struct argp argp = { .options = dump_options, .parser = filter_parse, .doc = dump_doc };
+	struct filter_opts o = {};
+	struct filter_stack s;
+	struct sbuf b;
+	int err;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	if ((err = read_stack(&o, &s)))
+		return exit_for(err);
+	sb_init(&b);
+	filter_stack_dump(&b, &s, o.json);
+	if (!b.oom)
+		printf("%s%s", b.s, o.json ? "\n" : "");
+	sb_free(&b);
+	filter_stack_free(&s);
+	return EXIT_OK;
+}
+
+static int cmd_filter_eval(int argc, char **argv)
+{
+	static const struct argp argp = { .options = eval_options, .parser = filter_parse, .doc = eval_doc };
+	struct filter_opts o = { .eval = true };
+	struct filter_stack s;
+	struct seccomp_data d = {};
+	struct stack_verdict v;
+	uint32_t token = SCMP_ARCH_X86_64;
+	int nr, err;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	if (o.arch) {
+		token = !strcmp(o.arch, "x32") ? SCMP_ARCH_X32 : arch_from_name(o.arch);
+		if (!token) {
+			fprintf(stderr, "sclens: unknown arch '%s'\n", o.arch);
+			return EXIT_USAGE;
+		}
+	}
+	nr = seccomp_syscall_resolve_name_arch(token, o.syscall);
+	if (nr == __NR_SCMP_ERROR || nr < 0) {
+		fprintf(stderr, "sclens: unknown syscall '%s' for %s\n", o.syscall, o.arch ? o.arch : "x86_64");
+		return EXIT_USAGE;
+	}
+	if ((err = read_stack(&o, &s)))
+		return exit_for(err);
+	d.nr = nr;
+	d.arch = token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token;
+	memcpy(d.args, o.args, sizeof(d.args));
+	filter_stack_eval(&s, &d, &v);
+	uint32_t act = seccomp_ret_to_action(v.ret), data = v.ret & SECCOMP_RET_DATA;
+	if (o.json) {
+		printf("{\"pid\":%ld,\"syscall\":\"%s\",\"nr\":%d,\"action\":\"%s\"", o.pid, o.syscall, nr & ~SCLENS_X32_SYSCALL_BIT,
+		       seccomp_ret_action(v.ret));
+		if (act == SCLENS_ACT_ERRNO)
+			printf(",\"errno\":%u,\"errno_name\":%s%s%s", data, errno_name(data) ? "\"" : "",
+			       errno_name(data) ? errno_name(data) : "null", errno_name(data) ? "\"" : "");
+		else if (act != SCLENS_ACT_ALLOW && act != SCLENS_ACT_LOG)
+			printf(",\"data\":%u", data);
+		printf(",\"filter\":%d,\"filters\":%d,\"insn\":%zu,\"filter_id\":\"%016llx\"}\n", v.filter, s.n, v.insn,
+		       (unsigned long long)s.progs[v.filter].hash);
+	} else {
+		struct sbuf b;
+		sb_init(&b);
+		filter_insn_format(&b, &s.progs[v.filter].insns[v.insn], v.insn, token, false);
+		printf("%s: %s", o.syscall, seccomp_ret_action(v.ret));
+		if (act == SCLENS_ACT_ERRNO)
+			printf(" %s (%u)", errno_name(data) ? errno_name(data) : "errno", data);
+		printf("\ndecided by filter %d of %d (%s), instruction %zu: %s\n", v.filter + 1, s.n,
+		       v.filter == 0 ? "newest" : "older", v.insn, b.s ? b.s : "");
+		sb_free(&b);
+	}
+	filter_stack_free(&s);
+	return EXIT_OK;
+}
+
+int cmd_filter(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "dump"))
+		return cmd_filter_dump(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "eval"))
+		return cmd_filter_eval(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("USAGE: sclens filter dump PID [--json]\n"
+		       "       sclens filter eval PID --syscall NAME [--arch ARCH] [--arg N=VALUE]... [--json]\n");
+		return EXIT_OK;
+	}
+	fprintf(stderr, "sclens filter: expected a subcommand: dump or eval\n");
+	return EXIT_USAGE;
+}
