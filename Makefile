@@ -18,7 +18,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test unit bats bench clean vmlinux helpers
+.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz
 all: $(BUILD)/sclens
 
 deps:
@@ -78,3 +78,12 @@ clean:
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+# Fuzzing the cBPF interpreter (libFuzzer + ASan); FUZZ_SECONDS to run longer.
+FUZZ_SECONDS ?= 20
+$(BUILD)/tests/fuzz_cbpf: tests/fuzz/fuzz_cbpf.c user/cbpf.c user/cbpf.h | $(BUILD)/tests
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iuser $< user/cbpf.c -o $@
+
+fuzz: $(BUILD)/tests/fuzz_cbpf
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/tests/fuzz_cbpf -max_total_time=$(FUZZ_SECONDS) -max_len=2048 $(BUILD)/fuzz-corpus
