@@ -122,6 +122,8 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 	}
 	if (strcmp(arch_name(e->arch, e->nr), "x86_64"))
 		sb_printf(b, " [%s]", arch_name(e->arch, e->nr));
+	if (c->replay_plain)
+		sb_printf(b, " [%s]", c->replay_plain);
 	if (c->extra_plain)
 		c->extra_plain(b, e, c->extra_arg);
 }
@@ -174,7 +176,7 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 		}
 		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS)
 			sb_printf(b, ",\"action_data\":%d", e->err);
-		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO)
+		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO && !c->replay_json)
 			sb_puts(b, ",\"maybe_trace\":true");
 	}
 	sb_printf(b, ",\"ret\":%lld", (long long)e->ret);
@@ -186,6 +188,8 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 		sb_puts(b, ",\"filter_log\":true");
 	if (e->flags & SCLENS_F_PTRACED)
 		sb_puts(b, ",\"ptraced\":true");
+	if (c->replay_json)
+		sb_puts(b, c->replay_json);
 	if (c->extra_json)
 		c->extra_json(b, e, c->extra_arg);
 	sb_putc(b, '}');

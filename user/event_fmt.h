@@ -15,6 +15,8 @@ struct event_ctx {
 	uint32_t action;	 /* final action (may refine the kernel's guess) */
 	const char *where;	 /* container or host label (raw); NULL: the cgroup leaf */
 	const char *container_json; /* ",\"container\":{...}" members, or NULL */
+	const char *replay_json;    /* ",\"replay\":{...}", or NULL */
+	const char *replay_plain;   /* a note for the human line, or NULL */
 	/* Hooks for later stages; each prints nothing when NULL. */
 	void (*extra_plain)(struct sbuf *b, const struct sclens_event *e, void *arg);
 	void (*extra_json)(struct sbuf *b, const struct sclens_event *e, void *arg);

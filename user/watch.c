@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "containers.h"
 #include "profile.h"
+#include "replay.h"
 #include "report.h"
 #include "event_fmt.h"
 #include "names.h"
@@ -44,12 +45,14 @@ struct watch_opts {
 	bool json;
 	bool verbose;
 	bool installs; /* also print filter installs */
+	bool no_replay;
 };
 
 struct watch_state {
 	struct watch_opts *opts;
 	struct observer *obs;
 	struct reporter rep;
+	struct replay *replay;
 	uint64_t printed;
 };
 
@@ -72,7 +75,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY,
 };
 
 static const struct argp_option watch_options[] = {
@@ -93,6 +96,8 @@ static const struct argp_option watch_options[] = {
 	  "Explain denials against this profile (for one container with CONTAINER=)", 0 },
 	{ "docker-default", OPT_DOCKER_DEFAULT, "FILE", 0,
 	  "Docker's default profile: recognise containers running it, to name capability fixes", 0 },
+	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
+	  "Do not read filters (ptrace) to replay denials through them", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
@@ -162,6 +167,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_POD: o->pod = arg; break;
 	case OPT_NAMESPACE: o->namespace = arg; break;
 	case OPT_HOST: o->host_only = true; break;
+	case OPT_NO_REPLAY: o->no_replay = true; break;
 	case OPT_ALL: o->host_only = false; o->container = o->pod = o->namespace = NULL; break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
@@ -252,8 +258,15 @@ static int on_event(const struct sclens_event *e, void *arg)
 		observer_cgroup_filter_set(w->obs, e->cgroup_id, container_wanted(w->opts, ct));
 		((struct container *)ct)->filter_decided = true;
 	}
-	if (e->type == SCLENS_EV_FILTER_INSTALL && !w->opts->installs)
-		return 0;
+	if (e->type == SCLENS_EV_FILTER_INSTALL) {
+		/* a new filter (maybe at a reused address): read it while the
+		 * process lives, if it is one we report */
+		replay_forget(w->replay, e->filter_key);
+		if (container_wanted(w->opts, ct))
+			replay_request(w->replay, e->filter_key, e->tid);
+		if (!w->opts->installs)
+			return 0;
+	}
 	if (!container_wanted(w->opts, ct))
 		return 0;
 	/* the kernel compares numbers only; names settle other arches */
@@ -262,19 +275,39 @@ static int on_event(const struct sclens_event *e, void *arg)
 		if (!n || strcmp(n, w->opts->syscall))
 			return 0;
 	}
+	struct replay_result rr;
+	struct sbuf rj, rp;
+	sb_init(&rj);
+	sb_init(&rp);
+	c.action = e->action;
+	if (replay_event(w->replay, e, &c.action, &rr)) {
+		replay_json(&rj, &rr);
+		c.replay_json = rj.s;
+		if (!rr.agrees) {
+			sb_printf(&rp, "replay disagrees: %s", action_name(rr.action));
+			c.replay_plain = rp.s;
+		} else if (c.action != e->action) {
+			sb_printf(&rp, "replay: %s", action_name(c.action));
+			c.replay_plain = rp.s;
+		}
+	} else if (e->type == SCLENS_EV_DENIAL && e->action != SCLENS_ACT_KILL_PROCESS &&
+		   e->action != SCLENS_ACT_KILL_THREAD) {
+		replay_request(w->replay, e->filter_key, e->tid);
+	}
 	sb_init(&where);
 	sb_init(&cj);
 	container_label(&where, ct);
 	container_json(&cj, ct);
 	c.filter_id = observer_filter_id(w->obs, e->filter_key);
 	c.cgroup_path = path;
-	c.action = e->action;
 	c.where = ct->runtime || ct->unit ? where.s : NULL;
 	c.container_json = cj.s;
 	reporter_event(&w->rep, e, &c, e->type == SCLENS_EV_DENIAL ? profile_for(w->opts, ct) : NULL,
 		       ct->id ? ct->id : where.s);
 	sb_free(&where);
 	sb_free(&cj);
+	sb_free(&rj);
+	sb_free(&rp);
 	if (e->type == SCLENS_EV_DENIAL)
 		w->printed++;
 	if (w->opts->max_count && w->printed >= (uint64_t)w->opts->max_count)
@@ -403,6 +436,8 @@ int cmd_watch(int argc, char **argv)
 	}
 	install_exit_handlers();
 	reporter_init(&w.rep, opts.json);
+	if (!opts.no_replay && replay_start(&w.replay))
+		fprintf(stderr, "sclens: warning: cannot start the replay thread; denials are not replayed\n");
 	/* container filters run in the kernel, through the cgroup map */
 	if (container_filtering(&opts)) {
 		opts.filters.cgroup_filter = true;
@@ -411,6 +446,7 @@ int cmd_watch(int argc, char **argv)
 	err = observer_open(&w.obs, &opts.filters, opts.verbose, on_event, &w);
 	if (err) {
 		json_error(opts.json, "cannot load the BPF programs");
+		replay_stop(w.replay);
 		reporter_free(&w.rep);
 		free_profiles(&opts);
 		return err == -EPERM ? EXIT_ENV : EXIT_FAIL;
@@ -441,6 +477,7 @@ int cmd_watch(int argc, char **argv)
 		observer_poll(w.obs, 0);
 	print_summary(&w, rc ? "polling failed" : NULL);
 	observer_close(w.obs);
+	replay_stop(w.replay);
 	reporter_free(&w.rep);
 	free_profiles(&opts);
 	return rc;

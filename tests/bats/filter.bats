@@ -100,3 +100,53 @@ call_and_wait() {
 	run "$SCLENS" filter
 	[ "$status" -eq 2 ]
 }
+
+@test "watch replays denials through the real filters: TRACE is told from ERRNO(ENOSYS)" {
+	park trace
+	start_watch --json
+	call_and_wait
+	sleep 0.5 # the first denial asks for the filters; they are read in the background
+	sed -i '/^call=getppid/d' "$OUT"
+	call_and_wait
+	stop_watch
+	[ "$(count_denials ".pid == $BG_PID")" -eq 2 ]
+	denials "select(.pid == $BG_PID)" | tail -1 | jq -e '.action == "trace" and .replay.action == "trace" and .replay.data == 7 and .replay.agrees == true and .replay.filters == 2'
+}
+
+@test "watch replay: two ERRNO filters, the deciding one named" {
+	park errno_errno
+	start_watch --json
+	call_and_wait
+	sleep 0.5
+	sed -i '/^call=getuid/d' "$OUT"
+	call_and_wait
+	stop_watch
+	denials "select(.pid == $BG_PID)" | tail -1 | jq -e '.action == "errno" and .errno == 13 and .replay.errno == 13 and .replay.filter == 0 and .replay.agrees == true'
+}
+
+@test "watch replay in a runc container: the filter read at start agrees with the kernel" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	id=sclens-t-$$-rpl
+	"$SCLENS" profile convert -f "$DD" > "$BATS_TEST_TMPDIR/dd.json"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$DOCKER_DEFAULT_CAPS" \
+		sh -c 'sleep 1; date -s "$(date "+%Y-%m-%d %H:%M:%S")"; sleep 1; date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
+	start_watch --json
+	runc run --bundle "$BATS_TEST_TMPDIR/b" "$id" </dev/null >/dev/null 2>&1 || true
+	runc delete -f "$id" >/dev/null 2>&1 || true
+	stop_watch
+	[ "$(count_denials ".cgroup_leaf == \"$id\"")" -eq 2 ]
+	denials "select(.cgroup_leaf == \"$id\")" | tail -1 | jq -e '.replay.action == "errno" and .replay.errno == 1 and .replay.agrees == true'
+}
+
+@test "--no-replay leaves processes alone" {
+	park errno_errno
+	start_watch --json --no-replay
+	call_and_wait
+	sleep 0.5
+	sed -i '/^call=getuid/d' "$OUT"
+	call_and_wait
+	stop_watch
+	[ "$(denials "select(.pid == $BG_PID and .replay)" | wc -l)" -eq 0 ]
+}

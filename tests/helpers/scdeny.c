@@ -390,19 +390,22 @@ static int mode_spin_then_deny(void)
  * makes it call the filtered syscall once, or SIGUSR2 ends it:
  *   errno_errno  ERRNO(EPERM) then ERRNO(EACCES) on getuid: the newest wins
  *   errno_kill   ERRNO(EPERM) then KILL_PROCESS on getppid: kill wins
- *   kill_errno   KILL_PROCESS then ERRNO(EPERM) on getppid: kill still wins */
+ *   kill_errno   KILL_PROCESS then ERRNO(EPERM) on getppid: kill still wins
+ *   trace        TRACE(7) on getppid (no tracer: ENOSYS) over an unrelated filter */
 static int mode_stack(const char *kind)
 {
 	struct sigaction sa = { .sa_handler = on_spin_signal };
 	bool uid = !strcmp(kind, "errno_errno");
 	int nr = uid ? SCMP_SYS(getuid) : SCMP_SYS(getppid);
+	bool trace = !strcmp(kind, "trace");
 	uint32_t first = !strcmp(kind, "kill_errno") ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(EPERM);
-	uint32_t second = uid ? SCMP_ACT_ERRNO(EACCES) : !strcmp(kind, "errno_kill") ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(EPERM);
+	uint32_t second = uid ? SCMP_ACT_ERRNO(EACCES) : !strcmp(kind, "errno_kill") ? SCMP_ACT_KILL_PROCESS :
+			  trace ? SCMP_ACT_TRACE(7) : SCMP_ACT_ERRNO(EPERM);
 	scmp_filter_ctx a = new_filter(), b = new_filter();
 
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
-	add(a, first, nr, 0, NULL);
+	add(a, first, trace ? SCMP_SYS(kexec_load) : nr, 0, NULL);
 	load(a);
 	add(b, second, nr, 0, NULL);
 	load(b);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Replays denials through the filters the kernel really ran. Filters are
+ * read in a background thread (ptrace), once per kernel filter, on first
+ * sight (an install event, or a denial), so event handling never waits. */
+#ifndef SCLENS_REPLAY_H
+#define SCLENS_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "filter.h"
+#include "sclens.h"
+#include "text.h"
+
+struct replay;
+
+struct replay_result {
+	uint32_t ret;	   /* SECCOMP_RET_* that won */
+	uint32_t action;   /* SCLENS_ACT_* */
+	int filter, filters;
+	size_t insn;
+	uint64_t filter_id; /* content hash of the deciding filter */
+	bool agrees;	   /* with what the kernel side observed */
+};
+
+int replay_start(struct replay **out);
+void replay_stop(struct replay *r);
+/* Reads the filters of tid in the background if key is new. */
+void replay_request(struct replay *r, uint64_t key, int tid);
+/* Forgets key (a new filter at a reused address). */
+void replay_forget(struct replay *r, uint64_t key);
+/* Replays e if its filters are read: true and *res filled. The observed
+ * action is taken from e and refined in *action when the replay settles
+ * what the kernel left ambiguous (TRACE vs ERRNO(ENOSYS), ...). */
+bool replay_event(struct replay *r, const struct sclens_event *e, uint32_t *action, struct replay_result *res);
+/* Checks an observed action against a replayed verdict (pure). */
+bool replay_agrees(uint32_t observed, const struct sclens_event *e, uint32_t ret, uint32_t *refined);
+void replay_json(struct sbuf *b, const struct replay_result *res);
+
+#endif
