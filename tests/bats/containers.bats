@@ -115,3 +115,14 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	# the kernel saw the others and dropped them before the ring buffer
 	jq -se '[.[] | select(.type == "summary")][0].denials_seen >= 5' "$WATCH_OUT"
 }
+
+@test "runc with an explicit cgroupsPath: named from runc's state, even after it exits" {
+	id=sclens-t-$$-cgp
+	CONTAINERS+=("$id")
+	CGROUPS_PATH=/sclens-test-custom/c-$$ make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	start_watch --json
+	run run_container "$BATS_TEST_TMPDIR/b" "$id"
+	stop_watch
+	rmdir "$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)/sclens-test-custom" 2>/dev/null || true
+	denials 'select(.comm == "date")' | jq -e --arg id "$id" '.cgroup_leaf == "c-'$$'" and .container.id == $id and .container.runtime == "runc"'
+}

@@ -35,6 +35,8 @@ make_bundle() {
   ],
   "linux": {
 JSON
+		# CGROUPS_PATH in the environment: an explicit cgroupsPath
+		[ -n "${CGROUPS_PATH:-}" ] && printf '    "cgroupsPath": "%s",\n' "$CGROUPS_PATH"
 		if [ -n "$seccomp" ]; then
 			printf '    "seccomp": '
 			cat "$seccomp"
