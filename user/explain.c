@@ -51,21 +51,6 @@ static const char explain_doc[] =
 	"  sclens explain -f my.json -s mount --write-profile fixed.json\n"
 	"\nOPTIONS:";
 
-static int parse_arg_opt(const char *s, uint64_t args[6])
-{
-	long idx;
-	char buf[8];
-	const char *eq = strchr(s, '=');
-
-	if (!eq || eq - s >= (long)sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, eq - s);
-	buf[eq - s] = 0;
-	if (parse_int(buf, 0, 5, &idx))
-		return -ERANGE;
-	return parse_u64(eq + 1, &args[idx]);
-}
-
 static error_t common_cap_parse(int key, char *arg, struct argp_state *state, struct cap_opts *c)
 {
 	switch (key) {
@@ -96,7 +81,7 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 		o->syscall = arg;
 		break;
 	case OPT_ARG:
-		if (parse_arg_opt(arg, o->args))
+		if (parse_syscall_arg(arg, o->args))
 			argp_error(state, "--arg wants N=VALUE with N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
 		break;
 	case OPT_WRITE:

@@ -65,18 +65,10 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case 's': o->syscall = arg; break;
 	case 'a': o->arch = arg; break;
 	case 'j': o->json = true; break;
-	case OPT_ARG: {
-		const char *eq = strchr(arg, '=');
-		long idx;
-		char buf[8];
-		if (!eq || eq - arg >= (long)sizeof(buf))
-			argp_error(state, "--arg wants N=VALUE, not '%s'", arg);
-		memcpy(buf, arg, eq - arg);
-		buf[eq - arg] = 0;
-		if (parse_int(buf, 0, 5, &idx) || parse_u64(eq + 1, &o->args[idx]))
-			argp_error(state, "--arg wants N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
+	case OPT_ARG:
+		if (parse_syscall_arg(arg, o->args))
+			argp_error(state, "--arg wants N=VALUE with N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
 		break;
-	}
 	case ARGP_KEY_ARG:
 		if (o->pid)
 			argp_error(state, "unexpected argument '%s'", arg);

@@ -184,3 +184,18 @@ int parse_int(const char *s, long min, long max, long *out)
 	*out = v;
 	return 0;
 }
+
+int parse_syscall_arg(const char *s, uint64_t args[6])
+{
+	const char *eq = strchr(s, '=');
+	char idx_text[8];
+	long idx;
+
+	if (!eq || eq == s || eq - s >= (long)sizeof(idx_text))
+		return -EINVAL;
+	memcpy(idx_text, s, eq - s);
+	idx_text[eq - s] = 0;
+	if (parse_int(idx_text, 0, 5, &idx))
+		return -ERANGE;
+	return parse_u64(eq + 1, &args[idx]);
+}

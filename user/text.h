@@ -34,5 +34,7 @@ void sb_put_json_str(struct sbuf *b, const char *s, size_t n);
  * anything else is in the string, -ERANGE if it does not fit. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_int(const char *s, long min, long max, long *out);
+/* "N=VALUE" of --arg: sets args[N] (N from 0 to 5); -EINVAL or -ERANGE */
+int parse_syscall_arg(const char *s, uint64_t args[6]);
 
 #endif

@@ -96,6 +96,32 @@ static void numbers(void)
 	CHECK(parse_int("99999999999999999999", 1, 100, &l) == -ERANGE, "overflow");
 }
 
+static void syscall_args(void)
+{
+	static const struct {
+		const char *in;
+		int rc, index;
+		uint64_t v;
+	} rows[] = {
+		{ "0=40", 0, 0, 40 },
+		{ "5=0xffffffff", 0, 5, 0xffffffff },
+		{ "1=18446744073709551615", 0, 1, UINT64_MAX },
+		{ "6=1", -ERANGE, 0, 0 },
+		{ "=1", -EINVAL, 0, 0 },
+		{ "0=", -EINVAL, 0, 0 },
+		{ "0=-1", -EINVAL, 0, 0 },
+		{ "01234567=1", -EINVAL, 0, 0 },
+		{ "x=1", -ERANGE, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t args[6] = {};
+		int rc = parse_syscall_arg(rows[i].in, args);
+		CHECK(rc == rows[i].rc, "'%s': rc %d", rows[i].in, rc);
+		if (!rc)
+			CHECK(args[rows[i].index] == rows[i].v, "'%s'", rows[i].in);
+	}
+}
+
 static void proc_syscall_lines(void)
 {
 	static const struct {
@@ -123,6 +149,7 @@ int main(void)
 	RUN(terminal_escaping);
 	RUN(json_strings);
 	RUN(numbers);
+	RUN(syscall_args);
 	RUN(proc_syscall_lines);
 	return UNIT_DONE();
 }
