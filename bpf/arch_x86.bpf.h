@@ -78,4 +78,14 @@ static __always_inline bool may_install(long nr)
 	return nr == 317 || nr == 157 || nr == 354 || nr == 172;
 }
 
+/* Calls that keep their "in syscall" mark in task storage: execve and
+ * execveat (the tid can change under them) and the filter-installing
+ * calls (their exit is checked). Any arch's numbers: a false match only
+ * takes the slower, equally correct path. */
+static __always_inline bool needs_task_state(long nr)
+{
+	nr &= ~(long)SCLENS_X32_SYSCALL_BIT;
+	return may_install(nr) || nr == 59 || nr == 322 || nr == 11 || nr == 358 || nr == 520 || nr == 545;
+}
+
 #endif /* SCLENS_ARCH_X86_BPF_H */

@@ -53,9 +53,22 @@ struct {
 	__type(value, struct task_state);
 } task_states SEC(".maps");
 
+/* The hot "inside a syscall" marker: one byte per thread id, eight per
+ * element, so that the common path is an inlined array access instead of
+ * a task-storage lookup. Sized from pid_max by user space. Only filtered
+ * threads set it; their exit clears it (sched_process_exit), so a reused
+ * tid starts clean. Calls that may change the tid (execve from a non-leader
+ * thread) or install a filter use task storage instead. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, (4194304 + 7) / 8);
+	__type(key, __u32);
+	__type(value, __u64);
+} in_syscall SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 * 1024 * 1024);
+	__uint(max_entries, 16 * 1024 * 1024); /* user space may change it */
 } events SEC(".maps");
 
 struct {
@@ -94,6 +107,18 @@ static __always_inline struct task_state *state_get(struct task_struct *task, bo
 {
 	return bpf_task_storage_get(&task_states, task, 0,
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* The byte of tid in in_syscall, or NULL when tid is beyond pid_max as it
+ * was at start-up (those threads use task storage). */
+static __always_inline __u8 *in_syscall_byte(__u32 tid)
+{
+	__u32 idx = tid >> 3;
+	__u64 *word = bpf_map_lookup_elem(&in_syscall, &idx);
+
+	if (!word)
+		return NULL;
+	return (__u8 *)word + (tid & 7);
 }
 
 static __always_inline bool comm_matches(const char *comm)
@@ -277,10 +302,18 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *st;
+	__u8 *mark;
 
 	/* the common case on a host: no filter, nothing to do */
 	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
 		return 0;
+	if (!needs_task_state(id)) {
+		mark = in_syscall_byte(task->pid);
+		if (mark) {
+			*mark = 1;
+			return 0;
+		}
+	}
 	st = state_get(task, true);
 	if (st) {
 		st->flags |= ST_IN_SYSCALL;
@@ -298,12 +331,19 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	long nr;
 	__s32 *seed;
 	__u32 tid;
+	__u8 *mark;
 
 	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
 		return 0;
+	/* the hot path: an allowed call of a filtered task */
+	mark = in_syscall_byte(task->pid);
+	if (mark && *mark) {
+		*mark = 0;
+		return 0;
+	}
 	st = state_get(task, false);
 	if (st && (st->flags & ST_IN_SYSCALL)) {
-		/* the hot path: an allowed call of a filtered task */
+		/* execve, seccomp, prctl (or a tid beyond pid_max) */
 		st->flags &= ~ST_IN_SYSCALL;
 		if (ret < 0 || !may_install(st->nr))
 			return 0;
@@ -397,7 +437,17 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	struct sclens_event *e;
 	struct task_state *st;
 
-	if (task->seccomp.mode != SECCOMP_MODE_DEAD)
+	int mode = task->seccomp.mode;
+	__u8 *mark;
+
+	if (mode != SECCOMP_MODE_FILTER && mode != SECCOMP_MODE_DEAD)
+		return 0;
+	/* a thread may die inside a syscall (exit_group, a fatal signal):
+	 * leave its tid's marker clean for whoever gets the tid next */
+	mark = in_syscall_byte(task->pid);
+	if (mark)
+		*mark = 0;
+	if (mode != SECCOMP_MODE_DEAD)
 		return 0;
 	st = state_get(task, false);
 	if (st && (st->flags & ST_SIGSYS_REPORTED))

@@ -137,13 +137,16 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 {
 	const char *sc = syscall_name(e->arch, e->nr);
 
-	sb_printf(b, "{\"type\":\"%s\"", event_type_name(e->type));
-	sb_printf(b, ",\"ts_ns\":%llu", (unsigned long long)e->ts_ns);
+	sb_puts(b, "{\"type\":\"");
+	sb_puts(b, event_type_name(e->type));
+	sb_puts(b, "\",\"ts_ns\":");
+	sb_put_u64(b, e->ts_ns);
 	sb_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u", e->pid, e->tid, e->ppid,
 		  e->uid, e->gid);
 	json_key(b, "comm");
 	sb_put_json_str(b, e->comm, sizeof(e->comm));
-	sb_printf(b, ",\"cgroup_id\":%llu", (unsigned long long)e->cgroup_id);
+	sb_puts(b, ",\"cgroup_id\":");
+	sb_put_u64(b, e->cgroup_id);
 	if (c->cgroup_path) {
 		json_key(b, "cgroup");
 		sb_put_json_str(b, c->cgroup_path, strlen(c->cgroup_path));
@@ -161,9 +164,13 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 	else
 		sb_puts(b, "null");
 	sb_puts(b, ",\"args\":[");
-	for (int i = 0; i < 6; i++)
-		sb_printf(b, i ? ",%llu" : "%llu", (unsigned long long)e->args[i]);
-	sb_printf(b, "],\"ip\":%llu", (unsigned long long)e->ip);
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			sb_putc(b, ',');
+		sb_put_u64(b, e->args[i]);
+	}
+	sb_puts(b, "],\"ip\":");
+	sb_put_u64(b, e->ip);
 	if (e->type == SCLENS_EV_DENIAL) {
 		sb_printf(b, ",\"action\":\"%s\"", action_name(c->action));
 		if (has_errno(e, c)) {

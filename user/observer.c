@@ -72,6 +72,21 @@ int observer_preflight(void)
 
 void observer_filter_forget(struct observer *o, uint64_t key);
 
+/* Threads get ids up to pid_max; the in-syscall map has a byte for each. */
+static unsigned int pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	unsigned int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	/* PID_MAX_LIMIT is 4194304 on 64-bit */
+	return v && v <= 4194304 ? v : 4194304;
+}
+
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct observer *o = ctx;
@@ -117,6 +132,8 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
 	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
+	bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
+	bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
 
 	err = sclens_bpf__load(o->skel);
 	if (err) {

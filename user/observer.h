@@ -18,6 +18,7 @@ struct observer_filters {
 	bool cgroup_filter;	  /* filter on cgroups even if n_cgroups == 0 */
 	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
+	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 };
 
 struct observer_counts {

@@ -54,8 +54,8 @@ static void emit(struct sbuf *b)
 {
 	if (b->oom)
 		return;
+	/* no flush per event: the poll loops flush once per batch */
 	fwrite(b->s, 1, b->len, stdout);
-	fflush(stdout);
 }
 
 struct explain_ctx {

@@ -206,10 +206,12 @@ int cmd_run(int argc, char **argv)
 		if (w == s.child || (w < 0 && errno != EINTR))
 			break;
 		observer_poll(s.obs, 50);
+		fflush(stdout);
 	}
 	/* the last events of a dying process can trail its exit */
 	for (int i = 0; i < 3; i++)
 		observer_poll(s.obs, 50);
+	fflush(stdout);
 	if (WIFEXITED(status))
 		rc = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))

@@ -68,15 +68,38 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || sb_grow(b, n))
+	/* one pass when it fits, which is nearly always */
+	if (sb_grow(b, 64))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (sb_grow(b, n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
+}
+
+void sb_put_u64(struct sbuf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (sb_grow(b, sizeof(tmp) - i))
+		return;
+	memcpy(b->s + b->len, tmp + i, sizeof(tmp) - i);
+	b->len += sizeof(tmp) - i;
+	b->s[b->len] = 0;
 }
 
 void sb_put_escaped(struct sbuf *b, const char *s, size_t n)

@@ -21,6 +21,8 @@ void sb_reset(struct sbuf *b);
 void sb_putc(struct sbuf *b, char c);
 void sb_puts(struct sbuf *b, const char *s);
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* decimal, without printf: the hot path of JSON output */
+void sb_put_u64(struct sbuf *b, uint64_t v);
 
 /* Appends bytes (stopping at NUL or n) so that no control character and
  * no invalid byte reaches a terminal: printable ASCII stays, backslash

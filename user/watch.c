@@ -75,7 +75,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER,
 };
 
 static const struct argp_option watch_options[] = {
@@ -96,6 +96,7 @@ static const struct argp_option watch_options[] = {
 	  "Explain denials against this profile (for one container with CONTAINER=)", 0 },
 	{ "docker-default", OPT_DOCKER_DEFAULT, "FILE", 0,
 	  "Docker's default profile: recognise containers running it, to name capability fixes", 0 },
+	{ "buffer-mb", OPT_BUFFER, "MB", 0, "Ring buffer size, a power of two (default 16)", 0 },
 	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
 	  "Do not read filters (ptrace) to replay denials through them", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
@@ -168,6 +169,11 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NAMESPACE: o->namespace = arg; break;
 	case OPT_HOST: o->host_only = true; break;
 	case OPT_NO_REPLAY: o->no_replay = true; break;
+	case OPT_BUFFER:
+		if (parse_int(arg, 1, 1024, &v) || (v & (v - 1)))
+			argp_error(state, "--buffer-mb wants a power of two from 1 to 1024, not '%s'", arg);
+		o->filters.buffer_mb = v;
+		break;
 	case OPT_ALL: o->host_only = false; o->container = o->pod = o->namespace = NULL; break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
@@ -459,6 +465,7 @@ int cmd_watch(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!sclens_exiting) {
 		err = observer_poll(w.obs, 100);
+		fflush(stdout);
 		if (err == -EINTR || err == -ECANCELED)
 			break;
 		if (err < 0) {

@@ -84,3 +84,22 @@ pid_of() { # OUTPUT CALL
 	[ "$(count_denials ".pid == $pid")" -eq 2 ]
 	[ "$(count_denials ".pid == $pid and .syscall == \"clock_settime\"")" -eq 2 ]
 }
+
+@test "a tid reused after a filtered process died inside a syscall starts clean" {
+	[ -w /proc/sys/kernel/ns_last_pid ] || skip "cannot set ns_last_pid here"
+	start_watch --json
+	# A: filtered, ends with exit_group, a syscall that never returns
+	out=$("$SCDENY" errno)
+	a=$(echo "$out" | sed -n 's/^call=clock_settime pid=\([0-9]*\).*/\1/p')
+	# B gets A's tid, installs a filter, then makes only denied calls
+	for _ in $(seq 20); do
+		echo $((a - 1)) > /proc/sys/kernel/ns_last_pid
+		"$SCDENY" loop_denied 50 > "$BATS_TEST_TMPDIR/b.out" &
+		wait $!
+		b=$(sed -n 's/^call=loop_denied pid=\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/b.out")
+		[ "$b" = "$a" ] && break
+	done
+	stop_watch
+	[ "$b" = "$a" ] || skip "could not get the same pid again (busy machine)"
+	[ "$(count_denials ".pid == $b and .syscall == \"getppid\"")" -eq 50 ]
+}
