@@ -65,6 +65,7 @@ static int read_one(int tid, int index, struct seccomp_prog *p)
 int filter_stack_read(int tid, struct filter_stack *s)
 {
 	int status, err = 0;
+	long inject = 0; /* a signal we caught on its way to the task */
 
 	memset(s, 0, sizeof(*s));
 	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL))
@@ -84,8 +85,14 @@ int filter_stack_read(int tid, struct filter_stack *s)
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			return -ESRCH; /* gone while we read: nothing to detach */
-		if (WIFSTOPPED(status))
+		if (WIFSTOPPED(status)) {
+			/* a signal-delivery-stop (a TRAP's SIGSYS, say) comes before
+			 * our interrupt: the signal must be handed back on detach,
+			 * or the task never gets it */
+			if ((status >> 16) != PTRACE_EVENT_STOP)
+				inject = WSTOPSIG(status);
 			break;
+		}
 	}
 	for (int i = 0; i < FILTER_MAX_STACK; i++) {
 		err = read_one(tid, i, &s->progs[i]);
@@ -107,8 +114,7 @@ int filter_stack_read(int tid, struct filter_stack *s)
 		s->progs[s->n - 1 - i] = t;
 	}
 detach:
-	/* a signal stop we caught is handed back on detach */
-	if (ptrace(PTRACE_DETACH, tid, NULL, NULL) && !err && errno != ESRCH)
+	if (ptrace(PTRACE_DETACH, tid, NULL, (void *)inject) && !err && errno != ESRCH)
 		err = -errno;
 	if (err)
 		filter_stack_free(s);

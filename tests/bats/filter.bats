@@ -150,3 +150,15 @@ call_and_wait() {
 	stop_watch
 	[ "$(denials "select(.pid == $BG_PID and .replay)" | wc -l)" -eq 0 ]
 }
+
+@test "reading filters never swallows a signal on its way to the task (TRAP's SIGSYS under watch)" {
+	# each TRAP denial makes watch read the filters while the SIGSYS is
+	# being delivered: the handler must still run, every time
+	start_watch --json
+	for _ in $(seq 20); do
+		run "$SCDENY" trap
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"si_syscall=110"* ]]
+	done
+	stop_watch
+}
