@@ -449,17 +449,6 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 	return &cache[n_cache++];
 }
 
-void container_forget(uint64_t cgroup_id)
-{
-	for (int i = 0; i < n_cache; i++) {
-		if (cache[i].cgroup_id == cgroup_id) {
-			container_free(&cache[i]);
-			cache[i] = cache[--n_cache];
-			return;
-		}
-	}
-}
-
 bool container_matches(const struct container *c, const char *q)
 {
 	size_t n = strlen(q);

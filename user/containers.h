@@ -42,9 +42,6 @@ bool container_from_cgroup_path(const char *path, struct container *c);
  * the cgroup is gone; leaf is the last component captured in the kernel.
  * Never NULL; for host processes runtime is NULL. */
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf);
-/* Forgets a cgroup (removed); its container stays known to events already
- * resolved. */
-void container_forget(uint64_t cgroup_id);
 /* Does c match a --container ID|NAME (id prefix or exact name)? */
 bool container_matches(const struct container *c, const char *query);
 /* JSON "container" object member (with leading comma), or nothing */

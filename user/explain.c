@@ -301,8 +301,10 @@ static int cmd_profile_convert(int argc, char **argv)
 
 int cmd_profile(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "convert"))
+	if (argc >= 2 && !strcmp(argv[1], "convert")) {
+		argv[1] = "sclens profile convert";
 		return cmd_profile_convert(argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("USAGE: sclens profile convert --profile FILE [OPTIONS]\n\n"
 		       "  convert   print the effective OCI seccomp section of a Docker profile\n");

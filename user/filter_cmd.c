@@ -192,10 +192,14 @@ static int cmd_filter_eval(int argc, char **argv)
 
 int cmd_filter(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "dump"))
+	if (argc >= 2 && !strcmp(argv[1], "dump")) {
+		argv[1] = "sclens filter dump";
 		return cmd_filter_dump(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "eval"))
+	}
+	if (argc >= 2 && !strcmp(argv[1], "eval")) {
+		argv[1] = "sclens filter eval";
 		return cmd_filter_eval(argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("USAGE: sclens filter dump PID [--json]\n"
 		       "       sclens filter eval PID --syscall NAME [--arch ARCH] [--arg N=VALUE]... [--json]\n");

@@ -40,9 +40,15 @@ int main(int argc, char **argv)
 		printf("sclens %s\n", SCLENS_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			static char prog[64];
+			/* argp names the program from argv[0] in its messages */
+			snprintf(prog, sizeof(prog), "sclens %s", commands[i].name);
+			argv[1] = prog;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "sclens: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

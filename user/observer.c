@@ -70,7 +70,7 @@ int observer_preflight(void)
 	return 0;
 }
 
-void observer_filter_forget(struct observer *o, uint64_t key);
+static void observer_filter_forget(struct observer *o, uint64_t key);
 
 /* Threads get ids up to pid_max; the in-syscall map has a byte for each. */
 static unsigned int pid_max(void)
@@ -233,7 +233,7 @@ uint32_t observer_filter_id(struct observer *o, uint64_t key)
 	return o->filters[o->filters_len++].id;
 }
 
-void observer_filter_forget(struct observer *o, uint64_t key)
+static void observer_filter_forget(struct observer *o, uint64_t key)
 {
 	for (size_t i = 0; i < o->filters_len; i++) {
 		if (o->filters[i].key == key) {
