@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <ftw.h>
 #include <mntent.h>
 #include <stdio.h>
@@ -116,14 +118,59 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return 0;
 }
 
+/* Exact and O(1): a cgroup v2 id is a kernfs file handle (FILEID_KERNFS)
+ * on the hierarchy's mount; open it and read back its path. Needs
+ * CAP_DAC_READ_SEARCH; the walk below is the fallback. */
+static int path_by_handle(uint64_t id, char *out, size_t n)
+{
+	static int mount_fd = -1;
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh = { .handle_bytes = sizeof(uint64_t), .handle_type = 0xfe } };
+	char link[64];
+	ssize_t len;
+	size_t rl;
+	int fd;
+
+	if (mount_fd < 0 && cgroup2_root())
+		mount_fd = open(cgroup2_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mount_fd < 0)
+		return -ENOENT;
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	fd = open_by_handle_at(mount_fd, &h.fh, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, out, n - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	out[len] = 0;
+	/* the link is absolute; keep the part below the root */
+	rl = strlen(cgroup2_root());
+	if (strncmp(out, cgroup2_root(), rl))
+		return -EINVAL;
+	memmove(out, out + rl, len - rl + 1);
+	if (!out[0])
+		strcpy(out, "/");
+	return 0;
+}
+
 const char *cgroup_path_of_id(uint64_t id)
 {
 	struct entry *e = table_get(id);
 	const char *r;
+	char path[4096];
 	time_t now = time(NULL);
 
 	if (e)
 		return e->path;
+	if (!path_by_handle(id, path, sizeof(path))) {
+		table_put(id, path);
+		e = table_get(id);
+		return e ? e->path : NULL;
+	}
 	r = cgroup2_root();
 	if (!r || now == last_scan)
 		return NULL;
