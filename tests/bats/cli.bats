@@ -124,3 +124,16 @@ teardown() {
 	stop_watch
 	[ "$(denials .comm)" = '"ev\u001b[2J\n\"il"' ]
 }
+
+@test "-v shows libbpf's own messages; SIGTERM detaches cleanly with a summary" {
+	need_root
+	run "$SCLENS" watch -v --duration 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"libbpf: "* ]]
+	start_watch --json
+	kill -TERM "$WATCH_PID"
+	st=0
+	wait "$WATCH_PID" || st=$?
+	[ "$st" -eq 0 ]
+	jq -se '.[-1].type == "summary" and .[-1].events_lost == 0' "$WATCH_OUT"
+}

@@ -35,21 +35,28 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	[ "$(denials "select(.comm == \"date\") | .pidns")" != "$(stat -Lc %i /proc/self/ns/pid)" ]
 }
 
-@test "two containers at once: each denial goes to its own cgroup" {
+@test "two containers at once, with different profiles: each denial goes to its own container" {
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
 	a=sclens-t-$$-a
 	b=sclens-t-$$-b
 	CONTAINERS+=("$a" "$b")
+	"$SCLENS" profile convert -f "$DD" > "$BATS_TEST_TMPDIR/dd.json"
 	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "sleep 0.5; $DATE_NOW"
-	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "sleep 0.5; $DATE_NOW; $DATE_NOW"
-	start_watch --json
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/dd.json" "$DOCKER_DEFAULT_CAPS" sh -c "sleep 0.5; $DATE_NOW; $DATE_NOW"
+	start_watch --json --docker-default "$DD"
 	run_container "$BATS_TEST_TMPDIR/a" "$a" >/dev/null 2>&1 &
 	pa=$!
 	run_container "$BATS_TEST_TMPDIR/b" "$b" >/dev/null 2>&1 &
 	pb=$!
 	wait "$pa" "$pb" || true
 	stop_watch
-	[ "$(count_denials ".cgroup_leaf == \"$a\"")" -eq 1 ]
-	[ "$(count_denials ".cgroup_leaf == \"$b\"")" -eq 2 ]
+	[ "$(count_denials ".container.id == \"$a\"")" -eq 1 ]
+	[ "$(count_denials ".container.id == \"$b\"")" -eq 2 ]
+	# each explained against its own profile: a's bundle, b's recognised as Docker's default
+	denials "select(.container.id == \"$a\")" | jq -e '.explanation.profile | endswith("/a/config.json")'
+	denials "select(.container.id == \"$b\")" | head -1 | jq -e '.explanation.profile | endswith("docker-default.json")'
+	denials "select(.container.id == \"$b\")" | head -1 | jq -e '.explanation.fix[0].docker == "--cap-add SYS_TIME"'
 }
 
 @test "reference case in a runc container with Docker's default profile: rule and --cap-add SYS_TIME" {
