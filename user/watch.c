@@ -33,8 +33,12 @@ struct watch_opts {
 	struct container_roots roots;
 	struct profile_opt profiles[MAX_PROFILES];
 	int n_profiles;
-	const char *docker_default; /* Docker's default profile, to recognise it */
-	struct profile *docker_default_profile;
+	/* source profiles with conditional entries (Docker's default, Podman's,
+	 * containerd's RuntimeDefault): recognised in containers that run them
+	 * converted, so capability fixes can be named */
+	const char *sources[MAX_PROFILES];
+	struct profile *source_profiles[MAX_PROFILES];
+	int n_sources;
 	const char *container, *pod, *namespace;
 	bool host_only;
 	const char *syscall;
@@ -95,7 +99,8 @@ static const struct argp_option watch_options[] = {
 	{ "profile", OPT_PROFILE, "[CONTAINER=]FILE", 0,
 	  "Explain denials against this profile (for one container with CONTAINER=)", 0 },
 	{ "docker-default", OPT_DOCKER_DEFAULT, "FILE", 0,
-	  "Docker's default profile: recognise containers running it, to name capability fixes", 0 },
+	  "A Docker-format default profile (Docker's, Podman's, containerd's RuntimeDefault): recognise "
+	  "containers running it converted, to name capability fixes; repeatable", 0 },
 	{ "buffer-mb", OPT_BUFFER, "MB", 0, "Ring buffer size, a power of two (default 16)", 0 },
 	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
 	  "Do not read filters (ptrace) to replay denials through them", 0 },
@@ -163,7 +168,11 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 		}
 		break;
 	}
-	case OPT_DOCKER_DEFAULT: o->docker_default = arg; break;
+	case OPT_DOCKER_DEFAULT:
+		if (o->n_sources == MAX_PROFILES)
+			argp_error(state, "at most %d --docker-default options", MAX_PROFILES);
+		o->sources[o->n_sources++] = arg;
+		break;
 	case OPT_CONTAINER: o->container = arg; break;
 	case OPT_POD: o->pod = arg; break;
 	case OPT_NAMESPACE: o->namespace = arg; break;
@@ -208,19 +217,19 @@ static bool container_wanted(const struct watch_opts *o, const struct container 
 	return true;
 }
 
-/* Is the effective profile Docker's default, converted for caps? */
-static bool is_docker_default(const struct watch_opts *o, const struct profile *eff, uint64_t caps)
+/* Is the effective profile src converted for caps? */
+static bool is_conversion_of(const struct profile *src, const struct profile *eff, uint64_t caps)
 {
 	struct sc_target t;
 	struct profile *conv;
 	struct sc_error e;
 	bool same = false;
 
-	if (!o->docker_default_profile || !eff)
+	if (!src || !eff)
 		return false;
 	sc_target_host(&t);
 	t.caps = caps;
-	if (profile_effective(o->docker_default_profile, &t, &conv, &e))
+	if (profile_effective(src, &t, &conv, &e))
 		return false;
 	cJSON *a = profile_to_oci(conv), *b = profile_to_oci(eff);
 	char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
@@ -244,8 +253,9 @@ static const struct profile *profile_for(const struct watch_opts *o, const struc
 	for (int i = 0; i < o->n_profiles; i++)
 		if (!o->profiles[i].container)
 			return o->profiles[i].profile;
-	if (c->profile && is_docker_default(o, c->profile, c->has_caps ? c->caps : docker_default_caps()))
-		return o->docker_default_profile;
+	for (int i = 0; c->profile && i < o->n_sources; i++)
+		if (is_conversion_of(o->source_profiles[i], c->profile, c->has_caps ? c->caps : docker_default_caps()))
+			return o->source_profiles[i];
 	return c->profile;
 }
 
@@ -348,9 +358,11 @@ static int load_profiles(struct watch_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (o->docker_default && profile_load_file(o->docker_default, &o->docker_default_profile, &e)) {
-		profile_error_print(o->docker_default, &e);
-		return -EINVAL;
+	for (int i = 0; i < o->n_sources; i++) {
+		if (profile_load_file(o->sources[i], &o->source_profiles[i], &e)) {
+			profile_error_print(o->sources[i], &e);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -361,7 +373,8 @@ static void free_profiles(struct watch_opts *o)
 		profile_free(o->profiles[i].profile);
 		free((char *)o->profiles[i].container);
 	}
-	profile_free(o->docker_default_profile);
+	for (int i = 0; i < o->n_sources; i++)
+		profile_free(o->source_profiles[i]);
 }
 
 static void print_summary(struct watch_state *w, const char *error)
