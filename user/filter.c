@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -38,6 +40,24 @@ uint64_t filter_hash(const struct sock_filter *insns, size_t len)
 	return h;
 }
 
+/* A zombie or dead task, from /proc/<tid>/stat's state field */
+static bool task_exited(int tid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
 static int read_one(int tid, int index, struct seccomp_prog *p)
 {
 	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)(long)index, NULL);
@@ -68,8 +88,11 @@ int filter_stack_read(int tid, struct filter_stack *s)
 	long inject = 0; /* a signal we caught on its way to the task */
 
 	memset(s, 0, sizeof(*s));
-	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL))
-		return -errno;
+	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL)) {
+		err = -errno;
+		/* the kernel refuses exiting tasks with EPERM: say what it is */
+		return err == -EPERM && task_exited(tid) ? -ESRCH : err;
+	}
 	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL)) {
 		err = -errno;
 		goto detach;

@@ -97,6 +97,16 @@ call_and_wait() {
 	[[ "$output" == *"has no seccomp filter"* ]]
 	run "$SCLENS" filter eval "$p"
 	[ "$status" -eq 2 ]
+	# a process that has exited (a zombie nobody reaps)
+	sh -c "\"$SCDENY\" errno >/dev/null & exec sleep 5" &
+	parent=$!
+	sleep 0.5
+	z=$(pgrep -P "$parent" | head -1)
+	[ -n "$z" ] && [ "$(awk '{print $3}' /proc/$z/stat)" = Z ]
+	run "$SCLENS" filter dump "$z"
+	kill "$parent"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no such process, or it exited"* ]]
 	run "$SCLENS" filter
 	[ "$status" -eq 2 ]
 }
