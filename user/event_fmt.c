@@ -124,6 +124,8 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 		sb_printf(b, " [%s]", arch_name(e->arch, e->nr));
 	if (c->replay_plain)
 		sb_printf(b, " [%s]", c->replay_plain);
+	else if ((e->flags & SCLENS_F_ENOSYS_AMBIGUOUS) && c->action == SCLENS_ACT_ERRNO)
+		sb_puts(b, " [or TRACE with no tracer]");
 	if (c->extra_plain)
 		c->extra_plain(b, e, c->extra_arg);
 }

@@ -299,13 +299,13 @@ static int on_event(const struct sclens_event *e, void *arg)
 	if (replay_event(w->replay, e, &c.action, &rr)) {
 		replay_json(&rj, &rr);
 		c.replay_json = rj.s;
-		if (!rr.agrees) {
-			sb_printf(&rp, "replay disagrees: %s", action_name(rr.action));
-			c.replay_plain = rp.s;
-		} else if (c.action != e->action) {
-			sb_printf(&rp, "replay: %s", action_name(c.action));
-			c.replay_plain = rp.s;
-		}
+		/* the real filter's answer to "why": which filter, which instruction */
+		if (!rr.agrees)
+			sb_printf(&rp, "replay disagrees: %s, ", action_name(rr.action));
+		else if (c.action != e->action)
+			sb_printf(&rp, "replay: %s, ", action_name(c.action));
+		sb_printf(&rp, "filter %d/%d insn %zu", rr.filter + 1, rr.filters, rr.insn);
+		c.replay_plain = rp.s;
 	} else if (e->type == SCLENS_EV_DENIAL && e->action != SCLENS_ACT_KILL_PROCESS &&
 		   e->action != SCLENS_ACT_KILL_THREAD) {
 		replay_request(w->replay, e->filter_key, e->tid);
