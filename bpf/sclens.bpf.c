@@ -5,8 +5,10 @@
  * The kernel runs seccomp before the sys_enter tracepoint and only fires
  * sys_enter for allowed calls, while sys_exit fires for skipped calls too.
  * So a thread in filter mode that exits a syscall it never entered had that
- * call skipped by seccomp. Each filtered thread carries a small task-local
- * state: "armed" (we know its history) and "in syscall" (sys_enter seen).
+ * call skipped by seccomp. "In syscall" (sys_enter seen) is a byte per
+ * thread id in an array map, the hot path; task-local storage says a thread
+ * is "armed" (its history is known) and holds the rarer marks that must
+ * follow the task rather than its tid (execve, filter installs, SIGSYS).
  * TRAP and KILL end in SIGSYS (signal_generate); KILL_THREAD of a thread
  * that is not the last one ends in do_exit(SIGSYS) (sched_process_exit).
  */
