@@ -132,6 +132,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
 	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
+	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
 	bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
 	bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
 
