@@ -133,3 +133,21 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	rmdir "$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)/sclens-test-custom" 2>/dev/null || true
 	denials 'select(.comm == "date")' | jq -e --arg id "$id" '.cgroup_leaf == "c-'$$'" and .container.id == $id and .container.runtime == "runc"'
 }
+
+@test "--profile FILE for all, --profile CONTAINER=FILE for one container" {
+	DD=$ROOT/../shared/profiles/docker-default.json
+	[ -r "$DD" ] || skip "../shared/profiles is missing"
+	a=sclens-t-$$-pa
+	b=sclens-t-$$-pb
+	CONTAINERS+=("$a" "$b")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/deny-clock.json" "$DOCKER_DEFAULT_CAPS" sh -c "$DATE_NOW"
+	start_watch --json --profile "$b=$DD" --profile "$BATS_TEST_TMPDIR/deny-clock.json"
+	run_container "$BATS_TEST_TMPDIR/a" "$a" >/dev/null 2>&1 || true
+	run_container "$BATS_TEST_TMPDIR/b" "$b" >/dev/null 2>&1 || true
+	stop_watch
+	denials "select(.container.id == \"$a\")" | jq -e '.explanation.profile | endswith("deny-clock.json")'
+	denials "select(.container.id == \"$a\")" | jq -e '.explanation.rule.index == 0 and .explanation.decided_by == "entry"'
+	denials "select(.container.id == \"$b\")" | jq -e '.explanation.profile | endswith("docker-default.json")'
+	denials "select(.container.id == \"$b\")" | jq -e '.explanation.fix[0].docker == "--cap-add SYS_TIME"'
+}
