@@ -24,6 +24,8 @@
 #define SIGSYS 31
 #define SYS_SECCOMP 1
 #define ENOSYS 38
+#define ERESTARTSYS 512
+#define ERESTART_RESTARTBLOCK 516
 #define MAX_ERRNO 4095
 #define MAX_FILTER_WALK 16
 #define SECCOMP_SET_MODE_FILTER 1
@@ -363,6 +365,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr == -1)
 		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
 	if (BPF_CORE_READ(task, ptrace) &&
 	    (BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU)))
 		return 0; /* PTRACE_SYSEMU skips every call */

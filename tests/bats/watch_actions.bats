@@ -93,6 +93,20 @@ helper_field() { # OUTPUT CALL FIELD
 	[ "$(count_denials ".pid == $pid and .action == \"user_notif\" and .errno == 111 and .errno_name == \"ECONNREFUSED\"")" -eq 1 ]
 }
 
+@test "a USER_NOTIF wait cut by a signal is restarted by the kernel, not a second denial" {
+	out=$BATS_TEST_TMPDIR/notif.out
+	"$SCDENY" notif_slow >"$out" &
+	p=$!
+	for _ in $(seq 50); do grep -q notif_waiting "$out" && break; sleep 0.05; done
+	sleep 0.3
+	kill -USR1 "$p" # the main thread is waiting for the supervisor's answer
+	wait "$p"
+	grep -q 'call=getppid .*errno=111' "$out"
+	stop_watch
+	[ "$(count_denials ".pid == $p")" -eq 1 ]
+	[ "$(count_denials ".pid == $p and .errno == 111")" -eq 1 ]
+}
+
 @test "a 32-bit (i386) program under a filter for the x86 arch" {
 	[ -x "$ROOT/build/tests/scdeny32" ] || skip "no 32-bit build of the helper (gcc-multilib missing)"
 	run "$ROOT/build/tests/scdeny32"

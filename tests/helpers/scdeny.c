@@ -186,6 +186,7 @@ static int mode_trace(void)
 
 struct notif_arg {
 	int fd;
+	int delay_ms; /* before each answer */
 };
 
 static void *supervisor(void *arg)
@@ -200,6 +201,8 @@ static void *supervisor(void *arg)
 		memset(req, 0, sizeof(*req));
 		if (seccomp_notify_receive(a->fd, req))
 			break;
+		if (a->delay_ms)
+			usleep(a->delay_ms * 1000);
 		resp->id = req->id;
 		resp->val = 0;
 		resp->error = -ECONNREFUSED;
@@ -210,11 +213,25 @@ static void *supervisor(void *arg)
 	return NULL;
 }
 
-static int mode_notif(void)
+static void on_usr1_restart(int sig)
 {
+	(void)sig;
+}
+
+/* slow: the supervisor answers after 1 s, and SIGUSR1 (SA_RESTART) may cut
+ * the wait: the kernel then restarts the call, which is notified again */
+static int mode_notif(bool slow)
+{
+	struct sigaction sa = { .sa_handler = on_usr1_restart, .sa_flags = SA_RESTART };
 	scmp_filter_ctx ctx = new_filter();
 	static struct notif_arg a;
 	pthread_t t;
+
+	if (slow) {
+		a.delay_ms = 1000;
+		sigaction(SIGUSR1, &sa, NULL);
+		report("notif_waiting", 0, 0);
+	}
 
 	add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0, NULL);
 	load(ctx);
@@ -456,7 +473,8 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "kill_thread")) return mode_kill_thread();
 	if (!strcmp(m, "trap")) return mode_trap();
 	if (!strcmp(m, "trace")) return mode_trace();
-	if (!strcmp(m, "notif")) return mode_notif();
+	if (!strcmp(m, "notif")) return mode_notif(false);
+	if (!strcmp(m, "notif_slow")) return mode_notif(true);
 	if (!strcmp(m, "control_errors")) return mode_control_errors();
 	if (!strcmp(m, "control_fork")) return mode_control_fork(n);
 	if (!strcmp(m, "control_exec_thread")) return mode_control_exec_thread();
