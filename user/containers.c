@@ -393,8 +393,38 @@ static void resolve_storage(struct container *c, const char *root, const char *r
 
 /* ---- cache ---- */
 
-static struct container *cache;
-static int n_cache, cap_cache;
+/* cgroup id -> container, open addressing; entries are allocated one by
+ * one so that the pointers handed out stay valid as the table grows */
+static struct container **cache;
+static size_t n_cache, cap_cache;
+
+static struct container **cache_slot(uint64_t id)
+{
+	size_t mask = cap_cache - 1, i = (id * 0x9e3779b97f4a7c15ULL) >> 20 & mask;
+
+	while (cache[i] && cache[i]->cgroup_id != id)
+		i = (i + 1) & mask;
+	return &cache[i];
+}
+
+static int cache_grow(void)
+{
+	size_t old_cap = cap_cache;
+	struct container **old = cache;
+
+	cap_cache = cap_cache ? cap_cache * 2 : 256;
+	cache = calloc(cap_cache, sizeof(*cache));
+	if (!cache) {
+		cache = old;
+		cap_cache = old_cap;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			*cache_slot(old[i]->cgroup_id) = old[i];
+	free(old);
+	return 0;
+}
 
 void container_free(struct container *c)
 {
@@ -414,11 +444,11 @@ void container_free(struct container *c)
 
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf)
 {
-	struct container c = { .cgroup_id = cgroup_id };
+	static struct container unknown;
+	struct container c = { .cgroup_id = cgroup_id }, **slot;
 
-	for (int i = 0; i < n_cache; i++)
-		if (cache[i].cgroup_id == cgroup_id)
-			return &cache[i];
+	if (cap_cache && *(slot = cache_slot(cgroup_id)))
+		return *slot;
 	container_from_cgroup_path(path ? path : (leaf ? leaf : ""), &c);
 	/* runc's default cgroup is /<id>, and an explicit cgroupsPath can be
 	 * anything: ask runc's state unless the path already names a unit */
@@ -434,19 +464,19 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 		if (!strcmp(c.runtime, "podman"))
 			resolve_storage(&c, roots.podman, "podman");
 	}
-	if (n_cache == cap_cache) {
-		int ncap = cap_cache ? cap_cache * 2 : 64;
-		struct container *n = realloc(cache, ncap * sizeof(*n));
-		if (!n) {
-			static struct container unknown;
-			container_free(&c);
-			return &unknown;
-		}
-		cache = n;
-		cap_cache = ncap;
+	if ((n_cache + 1) * 2 > cap_cache && cache_grow()) {
+		container_free(&c);
+		return &unknown;
 	}
-	cache[n_cache] = c;
-	return &cache[n_cache++];
+	struct container *heap = malloc(sizeof(*heap));
+	if (!heap) {
+		container_free(&c);
+		return &unknown;
+	}
+	*heap = c;
+	*cache_slot(cgroup_id) = heap;
+	n_cache++;
+	return heap;
 }
 
 bool container_matches(const struct container *c, const char *q)
