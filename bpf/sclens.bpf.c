@@ -82,10 +82,12 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* cgroup id -> 1 report, 0 drop, when filter_cgroup is set */
+/* cgroup id -> 1 report, 0 drop, when filter_cgroup is set. LRU: on a host
+ * with more cgroups than entries, an evicted decision is undecided again and
+ * user space decides once more; cgroups that are gone age out. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, __u8);
 } cgroup_filter SEC(".maps");
