@@ -105,20 +105,8 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 
 static void json_error(bool json, const char *what, const char *detail)
 {
-	struct sbuf b;
-
-	if (!json)
-		return;
-	sb_init(&b);
-	sb_puts(&b, "{\"error\":");
-	sb_put_json_str(&b, what, strlen(what));
-	if (detail) {
-		sb_puts(&b, ",\"detail\":");
-		sb_put_json_str(&b, detail, strlen(detail));
-	}
-	sb_puts(&b, "}\n");
-	fputs(b.s, stdout);
-	sb_free(&b);
+	if (json)
+		print_json_error(what, detail);
 }
 
 /* Loads a profile, printing the error in both forms on failure. */

@@ -102,7 +102,7 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 	}
 	fprintf(stderr, "sclens: cannot read the filters of %ld: %s\n", o->pid, msg);
 	if (o->json)
-		printf("{\"error\":\"%s\",\"pid\":%ld}\n", msg, o->pid);
+		print_json_error("cannot read the filters", msg);
 	return err;
 }
 

@@ -162,6 +162,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	if (profile_load_file(o.profile, &src, &e)) {
 		profile_error_print(o.profile, &e);
+		if (o.json)
+			print_json_error("invalid profile", e.msg);
 		return EXIT_BADINPUT;
 	}
 	if (profile_effective(src, &t, &eff, &e)) {
@@ -171,6 +173,8 @@ int cmd_run(int argc, char **argv)
 	}
 	s.src = src;
 	if (observer_preflight()) {
+		if (o.json)
+			print_json_error("missing privilege or kernel support", NULL);
 		rc = EXIT_ENV;
 		goto out;
 	}

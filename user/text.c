@@ -222,3 +222,21 @@ int parse_syscall_arg(const char *s, uint64_t args[6])
 		return -ERANGE;
 	return parse_u64(eq + 1, &args[idx]);
 }
+
+void print_json_error(const char *what, const char *detail)
+{
+	struct sbuf b;
+
+	sb_init(&b);
+	sb_puts(&b, "{\"error\":");
+	sb_put_json_str(&b, what, strlen(what));
+	if (detail) {
+		sb_puts(&b, ",\"detail\":");
+		sb_put_json_str(&b, detail, strlen(detail));
+	}
+	sb_puts(&b, "}\n");
+	if (!b.oom)
+		fputs(b.s, stdout);
+	fflush(stdout);
+	sb_free(&b);
+}

@@ -32,6 +32,10 @@ void sb_put_escaped(struct sbuf *b, const char *s, size_t n);
  * form valid UTF-8 become "\u00NN" so the output is always valid JSON. */
 void sb_put_json_str(struct sbuf *b, const char *s, size_t n);
 
+/* The JSON form of an error that stops a command (bpftool style), on
+ * stdout: {"error": what, "detail": detail}; detail may be NULL. */
+void print_json_error(const char *what, const char *detail);
+
 /* Parses a whole unsigned number (decimal, 0x hex, 0 octal); -EINVAL if
  * anything else is in the string, -ERANGE if it does not fit. */
 int parse_u64(const char *s, uint64_t *out);

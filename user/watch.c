@@ -402,7 +402,7 @@ static void print_summary(struct watch_state *w, const char *error)
 static void json_error(bool json, const char *msg)
 {
 	if (json)
-		printf("{\"error\":\"%s\"}\n", msg);
+		print_json_error(msg, NULL);
 }
 
 int cmd_watch(int argc, char **argv)

@@ -89,6 +89,8 @@ call_and_wait() {
 	run "$SCLENS" filter dump 4194300
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no such process"* ]]
+	run "$SCLENS" filter dump 4194300 --json
+	echo "$output" | grep '^{' | jq -e '.error == "cannot read the filters" and (.detail | contains("no such process"))'
 	sleep 30 &
 	p=$!
 	run "$SCLENS" filter eval "$p" --syscall read

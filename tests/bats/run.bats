@@ -51,4 +51,7 @@ setup() {
 	echo '{' > "$BATS_TEST_TMPDIR/bad.json"
 	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/bad.json" -- true
 	[ "$status" -eq 4 ]
+	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/bad.json" --json -- true
+	[ "$status" -eq 4 ]
+	echo "$output" | grep '^{' | jq -e '.error == "invalid profile"'
 }
