@@ -27,12 +27,11 @@ static int insn_ok(const struct sock_filter *f, size_t pc, size_t len)
 	case BPF_STX:
 		return f->k < BPF_MEMWORDS;
 	case BPF_ALU | BPF_DIV | BPF_K:
-	case BPF_ALU | BPF_MOD | BPF_K:
 		return f->k != 0;
 	case BPF_ALU | BPF_ADD | BPF_K: case BPF_ALU | BPF_ADD | BPF_X:
 	case BPF_ALU | BPF_SUB | BPF_K: case BPF_ALU | BPF_SUB | BPF_X:
 	case BPF_ALU | BPF_MUL | BPF_K: case BPF_ALU | BPF_MUL | BPF_X:
-	case BPF_ALU | BPF_DIV | BPF_X: case BPF_ALU | BPF_MOD | BPF_X:
+	case BPF_ALU | BPF_DIV | BPF_X:
 	case BPF_ALU | BPF_AND | BPF_K: case BPF_ALU | BPF_AND | BPF_X:
 	case BPF_ALU | BPF_OR | BPF_K: case BPF_ALU | BPF_OR | BPF_X:
 	case BPF_ALU | BPF_XOR | BPF_K: case BPF_ALU | BPF_XOR | BPF_X:
@@ -49,6 +48,8 @@ static int insn_ok(const struct sock_filter *f, size_t pc, size_t len)
 	case BPF_JMP | BPF_JSET | BPF_K: case BPF_JMP | BPF_JSET | BPF_X:
 		return pc + 1 + f->jt < len && pc + 1 + f->jf < len;
 	}
+	/* seccomp_check_filter() refuses what it does not list: BPF_MOD
+	 * among them, and every load but LD|W|ABS, LEN, IMM and MEM */
 	return 0;
 }
 
@@ -85,7 +86,7 @@ uint32_t cbpf_run(const struct sock_filter *prog, size_t len, const struct secco
 
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
-			if (k + 4 > sizeof(data))
+			if (k > sizeof(data) - 4) /* not k + 4: that wraps for k near 2^32 */
 				return SECCOMP_RET_KILL_PROCESS;
 			memcpy(&A, data + k, 4);
 			break;
@@ -108,16 +109,13 @@ uint32_t cbpf_run(const struct sock_filter *prog, size_t len, const struct secco
 			if (!src)
 				goto out_zero;
 			break;
-		case BPF_ALU | BPF_MOD | BPF_K: case BPF_ALU | BPF_MOD | BPF_X:
-			if (!src)
-				goto out_zero;
-			A %= src;
-			break;
 		case BPF_ALU | BPF_AND | BPF_K: case BPF_ALU | BPF_AND | BPF_X: A &= src; break;
 		case BPF_ALU | BPF_OR | BPF_K: case BPF_ALU | BPF_OR | BPF_X: A |= src; break;
 		case BPF_ALU | BPF_XOR | BPF_K: case BPF_ALU | BPF_XOR | BPF_X: A ^= src; break;
-		case BPF_ALU | BPF_LSH | BPF_K: case BPF_ALU | BPF_LSH | BPF_X: A = (src & 31) == src ? A << src : 0; break;
-		case BPF_ALU | BPF_RSH | BPF_K: case BPF_ALU | BPF_RSH | BPF_X: A = (src & 31) == src ? A >> src : 0; break;
+		/* the kernel runs classic BPF as eBPF ALU32, whose shifts use the
+		 * low five bits of the count (the check refuses K >= 32) */
+		case BPF_ALU | BPF_LSH | BPF_K: case BPF_ALU | BPF_LSH | BPF_X: A <<= src & 31; break;
+		case BPF_ALU | BPF_RSH | BPF_K: case BPF_ALU | BPF_RSH | BPF_X: A >>= src & 31; break;
 		case BPF_JMP | BPF_JA: pc += k; break;
 		case BPF_JMP | BPF_JEQ | BPF_K: case BPF_JMP | BPF_JEQ | BPF_X: pc += A == src ? f->jt : f->jf; break;
 		case BPF_JMP | BPF_JGE | BPF_K: case BPF_JMP | BPF_JGE | BPF_X: pc += A >= src ? f->jt : f->jf; break;

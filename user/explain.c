@@ -120,6 +120,8 @@ static int load_profile(const char *path, bool json, struct profile **p)
 		profile_error_print(path, &e);
 		snprintf(detail, sizeof(detail), "%s%s%s", e.path, e.path[0] ? ": " : "", e.msg);
 		json_error(json, "invalid profile", detail);
+	} else {
+		profile_warnings_print(*p);
 	}
 	return err;
 }
@@ -278,13 +280,14 @@ static int cmd_profile_convert(int argc, char **argv)
 	}
 	oci = profile_to_oci(eff);
 	text = oci ? cJSON_Print(oci) : NULL;
-	if (text)
-		printf("%s\n", text);
+	int rc = text ? EXIT_OK : EXIT_FAIL;
+	if (text && printf("%s\n", text) < 0)
+		rc = EXIT_FAIL;
 	free(text);
 	cJSON_Delete(oci);
 	profile_free(eff);
 	profile_free(p);
-	return text ? EXIT_OK : EXIT_FAIL;
+	return rc;
 }
 
 int cmd_profile(int argc, char **argv)

@@ -261,8 +261,13 @@ static const char *bare_cap(int cap)
 static void put_entry_ref(struct sbuf *b, const struct profile *src, int index, int line)
 {
 	sb_printf(b, "syscalls[%d]", index);
-	if (line > 0)
-		sb_printf(b, " at %s:%d", src->label, line);
+	if (line > 0) {
+		/* file names, comments and names come from files the container's
+		 * owner may control: escaped, never raw to a terminal */
+		sb_puts(b, " at ");
+		sb_put_esc(b, src->label);
+		sb_printf(b, ":%d", line);
+	}
 }
 
 static void put_rule_text(struct sbuf *b, const struct explanation *x, const struct profile *src)
@@ -274,8 +279,11 @@ static void put_rule_text(struct sbuf *b, const struct explanation *x, const str
 		sb_printf(b, ": %s", sc_action_profile_name(r->action));
 		if (r->has_errno_ret)
 			sb_printf(b, " errnoRet %u", r->errno_ret);
-		if (r->comment)
-			sb_printf(b, " (\"%s\")", r->comment);
+		if (r->comment) {
+			sb_puts(b, " (\"");
+			sb_put_esc(b, r->comment);
+			sb_puts(b, "\")");
+		}
 	} else if (x->v.bad_arch) {
 		sb_puts(b, "the call's architecture is not in the profile: libseccomp's bad-arch action");
 	} else {
@@ -298,7 +306,9 @@ static void put_verdict(struct sbuf *b, const struct explanation *x)
 void explanation_plain(struct sbuf *b, const struct explanation *x, const struct profile *src,
 		       const struct sc_call *call, const char *in)
 {
-	sb_printf(b, "%s%s: ", in, call->name);
+	sb_puts(b, in);
+	sb_put_esc(b, call->name);
+	sb_puts(b, ": ");
 	put_verdict(b, x);
 	sb_putc(b, '\n');
 	if (x->allowed) {
@@ -329,9 +339,13 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		const struct cap_fix *c = &x->caps[i];
 		if (c->src_index >= 0) {
 			const struct sc_rule *r = &src->rules[c->src_index];
-			sb_printf(b, "%swhy:  %s allows ", in, src->label);
-			for (int k = 0; k < r->n_names; k++)
-				sb_printf(b, "%s%s", k ? (k == r->n_names - 1 ? " and " : ", ") : "", r->names[k]);
+			sb_printf(b, "%swhy:  ", in);
+			sb_put_esc(b, src->label);
+			sb_puts(b, " allows ");
+			for (int k = 0; k < r->n_names; k++) {
+				sb_puts(b, k ? (k == r->n_names - 1 ? " and " : ", ") : "");
+				sb_put_esc(b, r->names[k]);
+			}
 			sb_printf(b, " only for containers with CAP_%s (", bare_cap(c->cap));
 			put_entry_ref(b, src, c->src_index, c->src_line);
 			sb_puts(b, ")\n");

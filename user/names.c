@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,41 +64,132 @@ static uint32_t scmp_token(uint32_t audit_arch, int32_t raw_nr)
 	return is_x32(audit_arch, raw_nr) ? SCMP_ARCH_X32 : audit_arch;
 }
 
-/* Small cache: libseccomp allocates a string on every lookup. */
+/* Names live until exit (names.h promises it) and the replay thread
+ * asks too: one lock, and only names that exist are kept, so the caches
+ * are bounded by the syscall tables. */
 #define NAME_CACHE_NR 1024
+static pthread_mutex_t name_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *name_cache[3][NAME_CACHE_NR];
+
+struct other_name {
+	uint32_t token;
+	int32_t nr;
+	char *name;
+	struct other_name *next;
+};
+static struct other_name *other_names;
 
 static int cache_row(uint32_t token)
 {
 	return token == SCMP_ARCH_X86_64 ? 0 : token == SCMP_ARCH_X86 ? 1 : token == SCMP_ARCH_X32 ? 2 : -1;
 }
 
+static const char *lookup_locked(uint32_t token, int32_t raw_nr, int32_t clean_nr)
+{
+	int row = cache_row(token);
+	char *name;
+
+	/* libseccomp's x32 table holds the flagged numbers */
+	if (row >= 0 && clean_nr < NAME_CACHE_NR) {
+		if (!name_cache[row][clean_nr]) {
+			name = seccomp_syscall_resolve_num_arch(token, raw_nr);
+			name_cache[row][clean_nr] = name ? name : strdup("");
+		}
+		return name_cache[row][clean_nr] && name_cache[row][clean_nr][0] ? name_cache[row][clean_nr] : NULL;
+	}
+	for (struct other_name *o = other_names; o; o = o->next)
+		if (o->token == token && o->nr == raw_nr)
+			return o->name;
+	name = seccomp_syscall_resolve_num_arch(token, raw_nr);
+	if (!name)
+		return NULL; /* not cached: a hostile number must not grow memory */
+	struct other_name *o = malloc(sizeof(*o));
+	if (!o) {
+		free(name);
+		return NULL;
+	}
+	*o = (struct other_name){ token, raw_nr, name, other_names };
+	other_names = o;
+	return name;
+}
+
 const char *syscall_name(uint32_t audit_arch, int32_t raw_nr)
 {
-	uint32_t token = scmp_token(audit_arch, raw_nr);
-	int row = cache_row(token);
-	int32_t nr = raw_nr;
-	char *name;
+	const char *name;
 
 	if (raw_nr < 0)
 		return NULL;
-	/* libseccomp's x32 table holds the flagged numbers */
-	if (row >= 0 && syscall_nr_clean(audit_arch, raw_nr) < NAME_CACHE_NR) {
-		int idx = syscall_nr_clean(audit_arch, raw_nr);
-
-		if (!name_cache[row][idx]) {
-			name = seccomp_syscall_resolve_num_arch(token, nr);
-			name_cache[row][idx] = name ? name : strdup("");
-		}
-		return name_cache[row][idx] && name_cache[row][idx][0] ? name_cache[row][idx] : NULL;
-	}
-	/* rare: other arches or huge numbers; cached in a small ring */
-	static char *other[64];
-	static unsigned int other_next;
-	name = seccomp_syscall_resolve_num_arch(token, nr);
-	free(other[other_next % 64]);
-	other[other_next++ % 64] = name;
+	pthread_mutex_lock(&name_lock);
+	name = lookup_locked(scmp_token(audit_arch, raw_nr), raw_nr, syscall_nr_clean(audit_arch, raw_nr));
+	pthread_mutex_unlock(&name_lock);
 	return name;
+}
+
+/* Calls newer than libseccomp 2.5's table (Linux 6.5 on): real names,
+ * which the engines know with a newer libseccomp. */
+static const char *const newer_syscalls[] = {
+	"cachestat", "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait", "futex_requeue",
+	"statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules",
+	"mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat", "open_tree_attr",
+	"file_getattr", "file_setattr", "uretprobe", "riscv_hwprobe",
+};
+
+bool syscall_known(const char *name)
+{
+	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
+		return true;
+	for (size_t i = 0; i < sizeof(newer_syscalls) / sizeof(newer_syscalls[0]); i++)
+		if (!strcmp(newer_syscalls[i], name))
+			return true;
+	return false;
+}
+
+/* Levenshtein distance with adjacent transpositions ("raed" is one edit
+ * from "read"), the optimal string alignment form. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int d[65][65];
+
+	if (la > 64 || lb > 64)
+		return 99;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *syscall_suggest(const char *name)
+{
+	static __thread char best[64];
+	int best_d = 99;
+
+	/* the native table names nearly every call users write */
+	for (int nr = 0; nr < 600; nr++) {
+		const char *n = syscall_name(SCLENS_ARCH_X86_64, nr);
+		int d;
+		if (!n || (d = edit_distance(name, n)) >= best_d)
+			continue;
+		best_d = d;
+		snprintf(best, sizeof(best), "%s", n);
+	}
+	/* close: two edits at most, and fewer than half the name */
+	if (best_d > 2 || (size_t)best_d * 2 >= strlen(name))
+		return NULL;
+	return best;
 }
 
 int syscall_number(uint32_t audit_arch, const char *name)

@@ -14,11 +14,18 @@ uint32_t arch_from_name(const char *name);
 int32_t syscall_nr_clean(uint32_t audit_arch, int32_t raw_nr);
 
 /* The syscall's name in that arch's table, or NULL. The string is owned by
- * a cache and lives until exit. */
+ * a cache and lives until exit. Thread-safe. */
 const char *syscall_name(uint32_t audit_arch, int32_t raw_nr);
 /* The number of a syscall name in an arch's table, or a negative errno
  * (-ENOENT when that arch has no such call). */
 int syscall_number(uint32_t audit_arch, const char *name);
+
+/* Does libseccomp (or the kernel, for calls newer than its table) know
+ * this syscall name on some arch? */
+bool syscall_known(const char *name);
+/* The closest known syscall name to a misspelt one, or NULL when none is
+ * close. Static storage. */
+const char *syscall_suggest(const char *name);
 
 /* "EPERM", ...; NULL if unknown */
 const char *errno_name(int err);

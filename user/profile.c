@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <seccomp.h>
 #include "jscan.h"
+#include "text.h"
 #include "names.h"
 #include "profile.h"
 #include "sclens.h"
@@ -105,27 +106,104 @@ static int fail(struct sc_error *e, const char *path, int line, const char *fmt,
 
 void profile_error_print(const char *label, const struct sc_error *e)
 {
-	fprintf(stderr, "sclens: %s: ", label);
-	if (e->path[0])
-		fprintf(stderr, "%s: ", e->path);
+	struct sbuf b;
+
+	/* the message may quote the file's own text: escaped for the terminal */
+	sb_init(&b);
+	sb_puts(&b, "sclens: ");
+	sb_put_esc(&b, label);
+	sb_puts(&b, ": ");
+	if (e->path[0]) {
+		sb_put_esc(&b, e->path);
+		sb_puts(&b, ": ");
+	}
 	if (e->line)
-		fprintf(stderr, "(line %d) ", e->line);
-	fprintf(stderr, "%s\n", e->msg);
+		sb_printf(&b, "(line %d) ", e->line);
+	sb_put_esc(&b, e->msg);
+	sb_putc(&b, '\n');
+	if (!b.oom)
+		fputs(b.s, stderr);
+	sb_free(&b);
 }
 
-/* ---- what cJSON cannot tell: lines and exact numbers ---- */
+/* ---- what cJSON cannot tell: lines, exact numbers, strict forms ---- */
+
+struct raw_num {
+	int arg, two;
+	const char *text; /* into the profile's text; not NUL-terminated */
+	size_t len;
+};
 
 struct scan_info {
 	int prefix;	      /* path steps before "syscalls" (0 or 2 for linux.seccomp) */
 	int *entry_lines;     /* per syscalls[] index */
+	int *entry_first_num; /* per syscalls[] index: its first raw_num, -1 if none */
 	int n_entries;
-	/* exact text of args[].value / valueTwo, in document order */
-	struct raw_num {
-		int entry, arg, two;
-		char text[32];
-	} *nums;
+	/* exact text of args[].value / valueTwo, in document order, so the
+	 * numbers of one entry are contiguous */
+	struct raw_num *nums;
+	int *num_entry;
 	int n_nums, cap_nums;
+	/* the first value the engines (Go's encoding/json) would refuse */
+	struct sc_error bad;
+	bool has_bad, oom;
 };
+
+/* "syscalls[3].args[0].value" from a scanned path, after the prefix */
+static void format_path(const struct jscan_value *v, int from, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = 0;
+	for (int i = from; i < v->depth && i < JSCAN_MAX_DEPTH && len < n; i++) {
+		const struct jscan_step *st = &v->path[i];
+		int w;
+		if (st->key)
+			w = snprintf(out + len, n - len, "%s%.*s", len ? "." : "", (int)(st->key_len > 64 ? 64 : st->key_len),
+				     st->key);
+		else
+			w = snprintf(out + len, n - len, "[%d]", st->index);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* Go decodes these fields into unsigned integers: digits only, no sign,
+ * fraction, exponent or leading zero. */
+static bool plain_unsigned(const char *s, size_t n)
+{
+	if (!n || (s[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Does a JSON string literal hold an escaped NUL ("\u0000")? Go keeps it
+ * in the string; cJSON would cut the string there. */
+static bool has_escaped_nul(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "0000", 4))
+			return true;
+		i++; /* skip the escaped character */
+	}
+	return false;
+}
+
+static void scan_bad(struct scan_info *si, const struct jscan_value *v, const char *fmt, const char *what)
+{
+	if (si->has_bad)
+		return;
+	si->has_bad = true;
+	format_path(v, si->prefix, si->bad.path, sizeof(si->bad.path));
+	si->bad.line = v->line;
+	snprintf(si->bad.msg, sizeof(si->bad.msg), fmt, what);
+}
 
 static void on_scan(const struct jscan_value *v, void *arg)
 {
@@ -134,37 +212,172 @@ static void on_scan(const struct jscan_value *v, void *arg)
 
 	if (p == 2 && !(jscan_key_is(v, 0, "linux") && jscan_key_is(v, 1, "seccomp")))
 		return;
-	if (!jscan_key_is(v, p, "syscalls") || v->depth < p + 2)
+	if (v->kind == 'n' && !plain_unsigned(v->raw, v->raw_len)) {
+		char text[48];
+		snprintf(text, sizeof(text), "%.*s%s", (int)(v->raw_len > 40 ? 40 : v->raw_len), v->raw,
+			 v->raw_len > 40 ? "..." : "");
+		scan_bad(si, v, "%s: must be a whole number written in digits (no sign, fraction, exponent or leading zero), as Docker and runc read it",
+			 text);
+	}
+	if (v->kind == '"' && has_escaped_nul(v->raw, v->raw_len))
+		scan_bad(si, v, "%sholds a NUL character (\\u0000): the engines would not accept this string", "");
+	if (!jscan_key_is(v, p, "syscalls") || v->depth < p + 2 || v->path[p + 1].key)
 		return;
 	int entry = v->path[p + 1].index;
-	if (v->depth == p + 2 && v->kind == '{' && entry < si->n_entries) {
+	if (entry >= si->n_entries)
+		return;
+	if (v->depth == p + 2 && v->kind == '{') {
 		si->entry_lines[entry] = v->line;
 		return;
 	}
-	if (v->depth == p + 5 && v->kind == 'n' && jscan_key_is(v, p + 2, "args") &&
+	if (v->depth == p + 5 && v->kind == 'n' && jscan_key_is(v, p + 2, "args") && !v->path[p + 3].key &&
 	    (jscan_key_is(v, p + 4, "value") || jscan_key_is(v, p + 4, "valueTwo"))) {
 		if (si->n_nums == si->cap_nums) {
 			int ncap = si->cap_nums ? si->cap_nums * 2 : 64;
 			struct raw_num *n = realloc(si->nums, ncap * sizeof(*n));
-			if (!n)
+			int *ne = realloc(si->num_entry, ncap * sizeof(*ne));
+			if (n)
+				si->nums = n;
+			if (ne)
+				si->num_entry = ne;
+			if (!n || !ne) {
+				si->oom = true;
 				return;
-			si->nums = n;
+			}
 			si->cap_nums = ncap;
 		}
-		struct raw_num *r = &si->nums[si->n_nums++];
-		r->entry = entry;
+		struct raw_num *r = &si->nums[si->n_nums];
 		r->arg = v->path[p + 3].index;
 		r->two = jscan_key_is(v, p + 4, "valueTwo");
-		snprintf(r->text, sizeof(r->text), "%.*s", (int)(v->raw_len < 31 ? v->raw_len : 31), v->raw);
+		r->text = v->raw;
+		r->len = v->raw_len;
+		si->num_entry[si->n_nums] = entry;
+		if (si->entry_first_num[entry] < 0)
+			si->entry_first_num[entry] = si->n_nums;
+		si->n_nums++;
 	}
 }
 
-static const char *raw_number(const struct scan_info *si, int entry, int arg, int two)
+/* The exact value of syscalls[entry].args[arg].value (or valueTwo): the
+ * last one given, as Go keeps the last of duplicate keys. Linear in the
+ * entry's own numbers only. */
+static int raw_number(const struct scan_info *si, int entry, int arg, int two, uint64_t *out)
 {
-	for (int i = 0; i < si->n_nums; i++)
-		if (si->nums[i].entry == entry && si->nums[i].arg == arg && si->nums[i].two == two)
-			return si->nums[i].text;
-	return NULL;
+	const struct raw_num *found = NULL;
+	char text[32];
+
+	if (entry >= si->n_entries || si->entry_first_num[entry] < 0)
+		return -ENOENT;
+	for (int i = si->entry_first_num[entry]; i < si->n_nums && si->num_entry[i] == entry; i++)
+		if (si->nums[i].arg == arg && si->nums[i].two == two)
+			found = &si->nums[i];
+	if (!found)
+		return -ENOENT;
+	if (found->len >= sizeof(text))
+		return -ERANGE; /* 20 digits at most fit 64 bits; the scan refused leading zeros */
+	memcpy(text, found->text, found->len);
+	text[found->len] = 0;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || *end)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* ---- warnings ---- */
+
+static void warn(struct profile *p, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+	struct sc_warning *w = realloc(p->warnings, (p->n_warnings + 1) * sizeof(*w));
+
+	if (!w)
+		return; /* a warning lost to OOM loses no data */
+	p->warnings = w;
+	w = &w[p->n_warnings++];
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	w->line = line;
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+}
+
+void profile_warnings_print(const struct profile *p)
+{
+	struct sbuf b;
+
+	sb_init(&b);
+	for (int i = 0; i < p->n_warnings; i++) {
+		const struct sc_warning *w = &p->warnings[i];
+		sb_reset(&b);
+		sb_puts(&b, "sclens: ");
+		sb_put_escaped(&b, p->label, strlen(p->label));
+		sb_puts(&b, ": warning: ");
+		if (w->path[0]) {
+			sb_put_escaped(&b, w->path, strlen(w->path));
+			sb_puts(&b, ": ");
+		}
+		if (w->line)
+			sb_printf(&b, "(line %d) ", w->line);
+		sb_put_escaped(&b, w->msg, strlen(w->msg));
+		sb_putc(&b, '\n');
+		if (!b.oom)
+			fputs(b.s, stderr);
+	}
+	sb_free(&b);
+}
+
+struct keyed {
+	cJSON *item;
+	int pos;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->item->string, y->item->string);
+	return c ? c : x->pos - y->pos;
+}
+
+/* Go's encoding/json keeps the LAST of duplicate keys; cJSON finds the
+ * first. Drop the earlier ones so both read the same document. Sorting
+ * keeps a hostile object with many keys linear-logarithmic. */
+static int drop_duplicate_keys(struct profile *p, cJSON *node, char *path, size_t path_len, size_t cap)
+{
+	int n = 0, idx = 0, err;
+
+	for (cJSON *c = node->child; c; c = c->next)
+		n++;
+	if (cJSON_IsObject(node) && n > 1) {
+		struct keyed *k = malloc(n * sizeof(*k));
+		int i = 0;
+		if (!k)
+			return -ENOMEM;
+		for (cJSON *c = node->child; c; c = c->next, i++)
+			k[i] = (struct keyed){ c, i };
+		qsort(k, n, sizeof(*k), cmp_keyed);
+		for (i = 0; i + 1 < n; i++) {
+			if (strcmp(k[i].item->string, k[i + 1].item->string))
+				continue;
+			warn(p, path, 0, "key \"%.64s\" is given more than once: Docker, Podman and runc use the last one, and so does sclens",
+			     k[i].item->string);
+			cJSON_Delete(cJSON_DetachItemViaPointer(node, k[i].item));
+		}
+		free(k);
+	}
+	for (cJSON *c = node->child; c; c = c->next, idx++) {
+		size_t len = path_len;
+		int w = c->string ? snprintf(path + len, cap - len, "%s%.48s", len ? "." : "", c->string)
+				  : snprintf(path + len, cap - len, "[%d]", idx);
+		if (w > 0 && (size_t)w < cap - len)
+			len += w;
+		if (c->child && (err = drop_duplicate_keys(p, c, path, len, cap)))
+			return err;
+		path[path_len] = 0;
+	}
+	return 0;
 }
 
 /* ---- parsing helpers ---- */
@@ -227,10 +440,23 @@ static int parse_uint(cJSON *j, const char *path, int line, uint64_t max, uint64
 	if (!cJSON_IsNumber(j))
 		return fail(e, path, line, "must be a number");
 	double d = j->valuedouble;
-	if (d < 0 || d != (double)(uint64_t)d || d > (double)max)
+	/* range first: casting an out-of-range double is undefined */
+	if (!(d >= 0) || d >= 18446744073709551616.0 || d > (double)max || d != (double)(uint64_t)d ||
+	    (uint64_t)d > max)
 		return fail(e, path, line, "must be a whole number from 0 to %llu", (unsigned long long)max);
 	*out = (uint64_t)d;
 	return 0;
+}
+
+/* Adds an arch once: libseccomp ignores an arch added twice, so a
+ * deduplicated list means the same and always fits SC_MAX_ARCHES. */
+static void add_arch(uint32_t *list, int *n, uint32_t token)
+{
+	for (int i = 0; i < *n; i++)
+		if (list[i] == token)
+			return;
+	if (*n < SC_MAX_ARCHES)
+		list[(*n)++] = token;
 }
 
 static int parse_arch_name(const char *s, uint32_t *token)
@@ -284,20 +510,6 @@ static int parse_cond(cJSON *j, const char *path, int line, struct sc_cond *c, s
 	return 0;
 }
 
-static int parse_u64_text(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_args(cJSON *arr, const char *path, int line, int entry, const struct scan_info *si,
 		      struct sc_rule *r, struct sc_error *e)
 {
@@ -337,16 +549,14 @@ static int parse_args(cJSON *arr, const char *path, int line, int entry, const s
 		snprintf(p, sizeof(p), "%s[%d].value", path, i);
 		if (!val)
 			return fail(e, p, line, "is missing");
-		if (!cJSON_IsNumber(val) || parse_u64_text(raw_number(si, entry, i, 0), &sa->value)) {
-			/* fall back to the double when the text is unavailable */
-			if ((err = parse_uint(val, p, line, UINT64_MAX, &sa->value, e)))
-				return err;
-		}
+		/* the exact text: a double cannot hold every 64-bit value */
+		if (!cJSON_IsNumber(val) || raw_number(si, entry, i, 0, &sa->value))
+			return fail(e, p, line, "must be a whole number from 0 to %llu", (unsigned long long)UINT64_MAX);
 		if (val2 && !cJSON_IsNull(val2)) {
 			snprintf(p, sizeof(p), "%s[%d].valueTwo", path, i);
-			if (!cJSON_IsNumber(val2) || parse_u64_text(raw_number(si, entry, i, 1), &sa->value_two))
-				if ((err = parse_uint(val2, p, line, UINT64_MAX, &sa->value_two, e)))
-					return err;
+			if (!cJSON_IsNumber(val2) || raw_number(si, entry, i, 1, &sa->value_two))
+				return fail(e, p, line, "must be a whole number from 0 to %llu",
+					    (unsigned long long)UINT64_MAX);
 		}
 		snprintf(p, sizeof(p), "%s[%d].op", path, i);
 		if (!op || !cJSON_IsString(op))
@@ -426,6 +636,24 @@ static int parse_rule(cJSON *j, int index, const struct scan_info *si, struct sc
 	return 0;
 }
 
+/* The engines (runc, crun) skip names libseccomp does not know; a typo
+ * thus silently allows or denies nothing. Say so, with the closest name. */
+static void warn_unknown_names(struct profile *p)
+{
+	for (int i = 0; i < p->n_rules; i++) {
+		const struct sc_rule *r = &p->rules[i];
+		for (int k = 0; k < r->n_names; k++) {
+			if (syscall_known(r->names[k]))
+				continue;
+			char path[64];
+			const char *near = syscall_suggest(r->names[k]);
+			snprintf(path, sizeof(path), "syscalls[%d].names[%d]", r->index, k);
+			warn(p, path, r->line, "unknown syscall \"%.64s\"%s%s%s: runc, crun and libseccomp skip unknown names, so this entry does nothing for it",
+			     r->names[k], near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+		}
+	}
+}
+
 static int parse_section(struct profile *p, const struct scan_info *si, struct sc_error *e)
 {
 	cJSON *s = p->section, *arr, *it;
@@ -455,18 +683,21 @@ static int parse_section(struct profile *p, const struct scan_info *si, struct s
 		{
 			char path[64];
 			snprintf(path, sizeof(path), "architectures[%d]", i++);
-			if (!cJSON_IsString(it) || parse_arch_name(it->valuestring, &p->arches[p->n_arches]))
+			uint32_t token;
+			if (!cJSON_IsString(it) || parse_arch_name(it->valuestring, &token))
 				return fail(e, path, 0, "unknown architecture%s%.64s%s",
 					    cJSON_IsString(it) ? " \"" : "", cJSON_IsString(it) ? it->valuestring : "",
 					    cJSON_IsString(it) ? "\"" : "");
-			if (++p->n_arches == 16)
-				return fail(e, path, 0, "too many architectures");
+			add_arch(p->arches, &p->n_arches, token);
 		}
 	}
 	if (am && !cJSON_IsNull(am)) {
 		if (!cJSON_IsArray(am))
 			return fail(e, "archMap", 0, "must be an array");
 		i = 0;
+		p->arch_map = calloc(cJSON_GetArraySize(am) + 1, sizeof(*p->arch_map));
+		if (!p->arch_map)
+			return -ENOMEM;
 		cJSON_ArrayForEach(it, am)
 		{
 			char path[64];
@@ -483,15 +714,14 @@ static int parse_section(struct profile *p, const struct scan_info *si, struct s
 					return fail(e, path, 0, "must be an array");
 				cJSON_ArrayForEach(x, sub)
 				{
-					if (!cJSON_IsString(x) || parse_arch_name(x->valuestring, &m->subs[m->n_subs]))
+					uint32_t token;
+					if (!cJSON_IsString(x) || parse_arch_name(x->valuestring, &token))
 						return fail(e, path, 0, "holds an unknown architecture");
-					if (++m->n_subs == 8)
-						return fail(e, path, 0, "too many sub-architectures");
+					add_arch(m->subs, &m->n_subs, token);
 				}
 			}
 			i++;
-			if (++p->n_arch_map == 16)
-				return fail(e, "archMap", 0, "too many entries");
+			p->n_arch_map++;
 		}
 		p->docker_only = true;
 	}
@@ -554,6 +784,9 @@ int profile_load_text(const char *text, size_t len, const char *label, struct pr
 		err = fail(e, "", 0, "must be a JSON object");
 		goto out;
 	}
+	char dpath[256] = "";
+	if ((err = drop_duplicate_keys(p, p->doc, dpath, 0, sizeof(dpath))))
+		goto out;
 	cJSON *linux_ = cJSON_GetObjectItemCaseSensitive(p->doc, "linux");
 	if (linux_ && !cJSON_GetObjectItemCaseSensitive(p->doc, "defaultAction")) {
 		/* an OCI bundle's config.json */
@@ -571,15 +804,29 @@ int profile_load_text(const char *text, size_t len, const char *label, struct pr
 	cJSON *sys = cJSON_GetObjectItemCaseSensitive(p->section, "syscalls");
 	si.n_entries = cJSON_IsArray(sys) ? cJSON_GetArraySize(sys) : 0;
 	si.entry_lines = calloc(si.n_entries + 1, sizeof(int));
-	if (!si.entry_lines) {
+	si.entry_first_num = malloc((si.n_entries + 1) * sizeof(int));
+	if (!si.entry_lines || !si.entry_first_num) {
 		err = -ENOMEM;
 		goto out;
 	}
-	jscan(p->text, len, on_scan, &si);
+	for (int i = 0; i <= si.n_entries; i++)
+		si.entry_first_num[i] = -1;
+	if (jscan(p->text, len, on_scan, &si) || si.oom) {
+		err = si.oom ? -ENOMEM : fail(e, "", 0, "not valid JSON");
+		goto out;
+	}
+	if (si.has_bad) {
+		err = fail(e, si.bad.path, si.bad.line, "%s", si.bad.msg);
+		goto out;
+	}
 	err = parse_section(p, &si, e);
+	if (!err)
+		warn_unknown_names(p);
 out:
 	free(si.entry_lines);
+	free(si.entry_first_num);
 	free(si.nums);
+	free(si.num_entry);
 	if (err) {
 		profile_free(p);
 		return err;
@@ -597,8 +844,10 @@ int profile_load_file(const char *path, struct profile **out, struct sc_error *e
 	size_t off = 0;
 
 	memset(e, 0, sizeof(*e));
-	/* O_NOFOLLOW is not wanted here: users name their own files */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NOFOLLOW is not wanted here: users name their own files.
+	 * O_NONBLOCK: opening a FIFO must not wait for a writer; a regular
+	 * file reads the same with it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = -errno;
 		fail(e, "", 0, "cannot open: %s", strerror(-err));
@@ -606,7 +855,7 @@ int profile_load_file(const char *path, struct profile **out, struct sc_error *e
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(e, "", 0, "not a regular file");
+		return fail(e, "", 0, "not a regular file (a profile is a JSON file)");
 	}
 	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
 		close(fd);
@@ -618,8 +867,18 @@ int profile_load_file(const char *path, struct profile **out, struct sc_error *e
 		close(fd);
 		return -ENOMEM;
 	}
-	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) > 0)
+	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = -errno;
+			close(fd);
+			free(buf);
+			fail(e, "", 0, "cannot read: %s", strerror(-err));
+			return err;
+		}
 		off += got;
+	}
 	close(fd);
 	err = profile_load_text(buf, off, path, out, e);
 	free(buf);
@@ -650,6 +909,8 @@ void profile_free(struct profile *p)
 	for (int i = 0; i < p->n_rules; i++)
 		free_rule(&p->rules[i]);
 	free(p->rules);
+	free(p->arch_map);
+	free(p->warnings);
 	cJSON_Delete(p->doc);
 	free(p->text);
 	free(p->label);
@@ -787,9 +1048,9 @@ int profile_effective(const struct profile *src, const struct sc_target *t, stru
 		for (int i = 0; i < src->n_arch_map; i++) {
 			if (src->arch_map[i].arch != native)
 				continue;
-			p->arches[p->n_arches++] = native;
-			for (int k = 0; k < src->arch_map[i].n_subs && p->n_arches < 16; k++)
-				p->arches[p->n_arches++] = src->arch_map[i].subs[k];
+			add_arch(p->arches, &p->n_arches, native);
+			for (int k = 0; k < src->arch_map[i].n_subs; k++)
+				add_arch(p->arches, &p->n_arches, src->arch_map[i].subs[k]);
 		}
 	}
 	p->rules = calloc(src->n_rules ? src->n_rules : 1, sizeof(*p->rules));

@@ -50,10 +50,22 @@ struct sc_rule {
 	int line;  /* of that entry in the source file; 0 if unknown */
 };
 
+/* Distinct arches: more than every SCMP_ARCH_* name there is, so a
+ * deduplicated list always fits. */
+#define SC_MAX_ARCHES 32
+
 struct sc_arch_map {
 	uint32_t arch;
-	uint32_t subs[8];
+	uint32_t subs[SC_MAX_ARCHES];
 	int n_subs;
+};
+
+/* A warning about a profile that loads: what the engines do silently
+ * (a duplicate key, an unknown syscall name), with where it is. */
+struct sc_warning {
+	char path[128];
+	char msg[256];
+	int line;
 };
 
 struct profile {
@@ -65,13 +77,15 @@ struct profile {
 	uint32_t default_action;
 	uint32_t default_errno;
 	bool has_default_errno;
-	uint32_t arches[16]; /* AUDIT_ARCH values; x32 as SCMP_ARCH_X32 token */
+	uint32_t arches[SC_MAX_ARCHES]; /* AUDIT_ARCH values; x32 as SCMP_ARCH_X32 token; distinct */
 	int n_arches;
-	struct sc_arch_map arch_map[16];
+	struct sc_arch_map *arch_map;
 	int n_arch_map;
 	struct sc_rule *rules;
 	int n_rules;
 	bool docker_only; /* uses Docker-only keys (includes, excludes, archMap, name) */
+	struct sc_warning *warnings;
+	int n_warnings;
 };
 
 /* What a bad profile gets: the JSON path of the offending value, and why. */
@@ -87,6 +101,8 @@ int profile_load_text(const char *text, size_t len, const char *label, struct pr
 void profile_free(struct profile *p);
 /* "FILE: syscalls[3].args[0].index (line 12): ..." */
 void profile_error_print(const char *label, const struct sc_error *err);
+/* "sclens: FILE: warning: ..." for each warning, on stderr, escaped */
+void profile_warnings_print(const struct profile *p);
 
 /* The container a Docker profile is turned into an OCI one for. */
 struct sc_target {

@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "event_fmt.h"
 #include "names.h"
 #include "replay.h"
 
-#define REPLAY_MAX 4096
+#define REPLAY_MAX 4096 /* filters kept; the least recently used go first */
 #define QUEUE_MAX 256
+#define HASH_BUCKETS 4096
 
-enum { ST_PENDING, ST_READY, ST_FAILED };
+enum { ST_PENDING, ST_READY, ST_FAILED, ST_STALE };
 
+/* One kernel filter. Allocated on its own: a ready stack never moves
+ * while it is used under the lock. */
 struct entry {
 	uint64_t key;
 	int state;
+	uint64_t gen;	    /* which request the pending read answers */
+	int failed_tid;	    /* ST_STALE: the thread whose stack was not this filter's */
 	struct filter_stack stack;
+	struct entry *hnext; /* hash chain */
+	struct entry *prev, *next; /* LRU list, most recent first */
+};
+
+struct request {
+	uint64_t key, gen;
+	int tid, tgid, filters;
 };
 
 struct replay {
@@ -23,21 +36,94 @@ struct replay {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping;
-	struct entry *entries; /* fixed array: a ready stack never moves */
+	replay_reader_fn reader;
+	struct entry *buckets[HASH_BUCKETS];
+	struct entry *lru_head, *lru_tail;
 	int n;
-	struct {
-		uint64_t key;
-		int tid;
-	} queue[QUEUE_MAX];
+	uint64_t next_gen;
+	struct request queue[QUEUE_MAX];
 	int q_head, q_len;
 };
 
+static unsigned int bucket_of(uint64_t key)
+{
+	key ^= key >> 29;
+	key *= 0xbf58476d1ce4e5b9ULL;
+	key ^= key >> 32;
+	return key % HASH_BUCKETS;
+}
+
 static struct entry *find(struct replay *r, uint64_t key)
 {
-	for (int i = 0; i < r->n; i++)
-		if (r->entries[i].key == key)
-			return &r->entries[i];
+	for (struct entry *e = r->buckets[bucket_of(key)]; e; e = e->hnext)
+		if (e->key == key)
+			return e;
 	return NULL;
+}
+
+static void lru_unlink(struct replay *r, struct entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		r->lru_head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		r->lru_tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_push(struct replay *r, struct entry *e)
+{
+	e->next = r->lru_head;
+	e->prev = NULL;
+	if (r->lru_head)
+		r->lru_head->prev = e;
+	r->lru_head = e;
+	if (!r->lru_tail)
+		r->lru_tail = e;
+}
+
+static void touch(struct replay *r, struct entry *e)
+{
+	if (r->lru_head != e) {
+		lru_unlink(r, e);
+		lru_push(r, e);
+	}
+}
+
+static void drop(struct replay *r, struct entry *e)
+{
+	struct entry **pp = &r->buckets[bucket_of(e->key)];
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	lru_unlink(r, e);
+	if (e->state == ST_READY)
+		filter_stack_free(&e->stack);
+	free(e);
+	r->n--;
+}
+
+/* The thread group of tid now, or -1: a reused tid belongs to another. */
+static int tgid_of(int tid)
+{
+	char path[64], line[256];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
 }
 
 static void *worker(void *arg)
@@ -50,24 +136,31 @@ static void *worker(void *arg)
 			pthread_cond_wait(&r->wake, &r->lock);
 			continue;
 		}
-		uint64_t key = r->queue[r->q_head].key;
-		int tid = r->queue[r->q_head].tid;
+		struct request q = r->queue[r->q_head];
 		r->q_head = (r->q_head + 1) % QUEUE_MAX;
 		r->q_len--;
 		pthread_mutex_unlock(&r->lock);
 
 		struct filter_stack s;
-		int err = filter_stack_read(tid, &s);
+		int err = r->reader(q.tid, &s);
+		/* the stack read must be the one the event saw: same process,
+		 * same depth (a newer filter stacked since would add one) */
+		bool same = !err && s.n == q.filters && (r->reader != filter_stack_read || tgid_of(q.tid) == q.tgid);
 
 		pthread_mutex_lock(&r->lock);
-		struct entry *e = find(r, key);
-		if (!e || e->state != ST_PENDING) {
+		struct entry *e = find(r, q.key);
+		if (!e || e->state != ST_PENDING || e->gen != q.gen) {
+			/* forgotten, evicted or asked again meanwhile: stale */
 			if (!err)
 				filter_stack_free(&s);
 			continue;
 		}
 		if (err) {
 			e->state = ST_FAILED;
+		} else if (!same) {
+			filter_stack_free(&s);
+			e->state = ST_STALE;
+			e->failed_tid = q.tid;
 		} else {
 			e->stack = s;
 			e->state = ST_READY;
@@ -77,26 +170,26 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int replay_start(struct replay **out)
+int replay_start_with(struct replay **out, replay_reader_fn reader)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;
-	r->entries = calloc(REPLAY_MAX, sizeof(*r->entries));
-	if (!r->entries) {
-		free(r);
-		return -ENOMEM;
-	}
+	r->reader = reader;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->wake, NULL);
 	if (pthread_create(&r->thread, NULL, worker, r)) {
-		free(r->entries);
 		free(r);
 		return -EAGAIN;
 	}
 	*out = r;
 	return 0;
+}
+
+int replay_start(struct replay **out)
+{
+	return replay_start_with(out, filter_stack_read);
 }
 
 void replay_stop(struct replay *r)
@@ -108,27 +201,51 @@ void replay_stop(struct replay *r)
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	for (int i = 0; i < r->n; i++)
-		if (r->entries[i].state == ST_READY)
-			filter_stack_free(&r->entries[i].stack);
-	free(r->entries);
+	while (r->lru_head)
+		drop(r, r->lru_head);
 	free(r);
 }
 
-void replay_request(struct replay *r, uint64_t key, int tid)
+static void enqueue(struct replay *r, struct entry *ent, const struct sclens_event *e)
 {
-	if (!r || !key)
+	ent->state = ST_PENDING;
+	ent->gen = ++r->next_gen;
+	r->queue[(r->q_head + r->q_len) % QUEUE_MAX] = (struct request){
+		.key = ent->key, .gen = ent->gen, .tid = e->tid, .tgid = e->pid, .filters = e->filter_count,
+	};
+	r->q_len++;
+	pthread_cond_signal(&r->wake);
+}
+
+void replay_request(struct replay *r, const struct sclens_event *e)
+{
+	struct entry *ent;
+
+	if (!r || !e->filter_key)
 		return;
 	pthread_mutex_lock(&r->lock);
-	if (!find(r, key) && r->n < REPLAY_MAX && r->q_len < QUEUE_MAX) {
-		struct entry *e = &r->entries[r->n++];
-		e->key = key;
-		e->state = ST_PENDING;
-		r->queue[(r->q_head + r->q_len) % QUEUE_MAX].key = key;
-		r->queue[(r->q_head + r->q_len) % QUEUE_MAX].tid = tid;
-		r->q_len++;
-		pthread_cond_signal(&r->wake);
+	if (r->q_len == QUEUE_MAX)
+		goto out; /* asked again on a later event */
+	ent = find(r, e->filter_key);
+	if (ent) {
+		touch(r, ent);
+		/* the last read met another thread's stack: try this one */
+		if (ent->state == ST_STALE && ent->failed_tid != (int)e->tid)
+			enqueue(r, ent, e);
+		goto out;
 	}
+	if (r->n == REPLAY_MAX)
+		drop(r, r->lru_tail);
+	ent = calloc(1, sizeof(*ent));
+	if (!ent)
+		goto out;
+	ent->key = e->filter_key;
+	ent->hnext = r->buckets[bucket_of(ent->key)];
+	r->buckets[bucket_of(ent->key)] = ent;
+	lru_push(r, ent);
+	r->n++;
+	enqueue(r, ent, e);
+out:
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -140,12 +257,8 @@ void replay_forget(struct replay *r, uint64_t key)
 		return;
 	pthread_mutex_lock(&r->lock);
 	e = find(r, key);
-	if (e) {
-		if (e->state == ST_READY)
-			filter_stack_free(&e->stack);
-		/* the key may be pending in the queue: the worker drops it */
-		*e = r->entries[--r->n];
-	}
+	if (e)
+		drop(r, e); /* a read still under way finds no entry and drops its result */
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -193,6 +306,8 @@ bool replay_event(struct replay *r, const struct sclens_event *e, uint32_t *acti
 		return false;
 	pthread_mutex_lock(&r->lock);
 	ent = find(r, e->filter_key);
+	if (ent)
+		touch(r, ent);
 	if (ent && ent->state == ST_READY) {
 		struct seccomp_data d = { .nr = e->nr, .arch = e->arch, .instruction_pointer = e->ip };
 		struct stack_verdict v;

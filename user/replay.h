@@ -22,10 +22,17 @@ struct replay_result {
 	bool agrees;	   /* with what the kernel side observed */
 };
 
+/* Reads a thread's filter stack (filter_stack_read; tests pass another) */
+typedef int (*replay_reader_fn)(int tid, struct filter_stack *s);
+
 int replay_start(struct replay **out);
+int replay_start_with(struct replay **out, replay_reader_fn reader);
 void replay_stop(struct replay *r);
-/* Reads the filters of tid in the background if key is new. */
-void replay_request(struct replay *r, uint64_t key, int tid);
+/* Reads, in the background, the filters of the event's thread if its
+ * filter (e->filter_key) is new. The stack read is kept only if it is
+ * still that filter's: the thread still belongs to e->pid and holds
+ * e->filter_count filters, and the key was not forgotten meanwhile. */
+void replay_request(struct replay *r, const struct sclens_event *e);
 /* Forgets key (a new filter at a reused address). */
 void replay_forget(struct replay *r, uint64_t key);
 /* Replays e if its filters are read: true and *res filled. The observed

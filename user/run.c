@@ -166,6 +166,7 @@ int cmd_run(int argc, char **argv)
 			print_json_error("invalid profile", e.msg);
 		return EXIT_BADINPUT;
 	}
+	profile_warnings_print(src);
 	if (profile_effective(src, &t, &eff, &e)) {
 		profile_error_print(o.profile, &e);
 		profile_free(src);

@@ -223,6 +223,12 @@ int parse_syscall_arg(const char *s, uint64_t args[6])
 	return parse_u64(eq + 1, &args[idx]);
 }
 
+void sb_put_esc(struct sbuf *b, const char *s)
+{
+	if (s)
+		sb_put_escaped(b, s, strlen(s));
+}
+
 void print_json_error(const char *what, const char *detail)
 {
 	struct sbuf b;

@@ -28,6 +28,8 @@ void sb_put_u64(struct sbuf *b, uint64_t v);
  * no invalid byte reaches a terminal: printable ASCII stays, backslash
  * becomes "\\", the rest "\xNN". */
 void sb_put_escaped(struct sbuf *b, const char *s, size_t n);
+/* sb_put_escaped of a whole string (NULL appends nothing) */
+void sb_put_esc(struct sbuf *b, const char *s);
 /* Appends a JSON string literal (with quotes). Bytes >= 0x80 that do not
  * form valid UTF-8 become "\u00NN" so the output is always valid JSON. */
 void sb_put_json_str(struct sbuf *b, const char *s, size_t n);

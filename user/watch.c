@@ -279,7 +279,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 		 * process lives, if it is one we report */
 		replay_forget(w->replay, e->filter_key);
 		if (container_wanted(w->opts, ct))
-			replay_request(w->replay, e->filter_key, e->tid);
+			replay_request(w->replay, e);
 		if (!w->opts->installs)
 			return 0;
 	}
@@ -308,7 +308,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 		c.replay_plain = rp.s;
 	} else if (e->type == SCLENS_EV_DENIAL && e->action != SCLENS_ACT_KILL_PROCESS &&
 		   e->action != SCLENS_ACT_KILL_THREAD) {
-		replay_request(w->replay, e->filter_key, e->tid);
+		replay_request(w->replay, e);
 	}
 	sb_init(&where);
 	sb_init(&cj);
@@ -357,12 +357,14 @@ static int load_profiles(struct watch_opts *o)
 			profile_error_print(o->profiles[i].path, &e);
 			return -EINVAL;
 		}
+		profile_warnings_print(o->profiles[i].profile);
 	}
 	for (int i = 0; i < o->n_sources; i++) {
 		if (profile_load_file(o->sources[i], &o->source_profiles[i], &e)) {
 			profile_error_print(o->sources[i], &e);
 			return -EINVAL;
 		}
+		profile_warnings_print(o->source_profiles[i]);
 	}
 	return 0;
 }

@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/seccomp.h>
 #include <linux/filter.h>
 #include "unit.h"
 #include "cbpf.h"
@@ -180,6 +185,83 @@ static void kernel_checks(void)
 	free(big);
 }
 
+/* Loads prog in a child and makes getppid: the errno the kernel's own
+ * run of it returned (its ERRNO data), -EINVAL if the kernel refused the
+ * program, or -1 when the call was not denied with an errno. */
+static int kernel_errno(const struct sock_filter *prog, size_t len)
+{
+	/* getppid goes through prog; every other call is allowed */
+	struct sock_filter full[32] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = { .len = 3 + len, .filter = full };
+	int status;
+
+	memcpy(full + 3, prog, len * sizeof(*prog));
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			_exit(250);
+		if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp))
+			_exit(errno == EINVAL ? 251 : 252);
+		long r = syscall(__NR_getppid);
+		_exit(r == -1 ? errno & 0xff : 253);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -2;
+	status = WEXITSTATUS(status);
+	return status == 251 ? -EINVAL : status >= 250 ? -1 : status;
+}
+
+/* What the kernel does, checked live: shifts by X use X & 31; BPF_MOD is
+ * refused; an offset near 2^32 is refused and never read. */
+static void kernel_agrees_live(void)
+{
+	static const struct {
+		const char *what;
+		struct sock_filter insn[6];
+		size_t len;
+		int kernel; /* errno, or -EINVAL: refused */
+	} rows[] = {
+		{ "1 << X, X = 33", { BPF_STMT(BPF_LDX | BPF_IMM, 33), BPF_STMT(BPF_LD | BPF_IMM, 1),
+				      BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 0), BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+				      BPF_STMT(BPF_RET | BPF_A, 0) }, 5, 2 },
+		{ "0x80 >> X, X = 32", { BPF_STMT(BPF_LDX | BPF_IMM, 32), BPF_STMT(BPF_LD | BPF_IMM, 0x80),
+				       BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 0), BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+				       BPF_STMT(BPF_RET | BPF_A, 0) }, 5, 0x80 },
+		{ "1 << X, X = 4", { BPF_STMT(BPF_LDX | BPF_IMM, 4), BPF_STMT(BPF_LD | BPF_IMM, 1),
+				     BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 0), BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+				     BPF_STMT(BPF_RET | BPF_A, 0) }, 5, 16 },
+		{ "A % 5", { BPF_STMT(BPF_LD | BPF_IMM, 7), BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 5),
+			     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1) }, 3, -EINVAL },
+		{ "A % X", { BPF_STMT(BPF_LDX | BPF_IMM, 5), BPF_STMT(BPF_ALU | BPF_MOD | BPF_X, 0),
+			     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1) }, 3, -EINVAL },
+		{ "load at 0xfffffffc", { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0xfffffffc),
+					  BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1) }, 2, -EINVAL },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t pc;
+		int live = kernel_errno(rows[i].insn, rows[i].len);
+		int checked = cbpf_check(rows[i].insn, rows[i].len, &pc);
+		struct seccomp_data d = { .nr = __NR_getppid };
+		uint32_t ret = cbpf_run(rows[i].insn, rows[i].len, &d, NULL);
+
+		CHECK(live == rows[i].kernel, "%s: the kernel gave %d, the table says %d", rows[i].what, live, rows[i].kernel);
+		if (rows[i].kernel == -EINVAL) {
+			CHECK(checked == -EINVAL, "%s: accepted, the kernel refuses it", rows[i].what);
+			/* unchecked, it still runs safely (ASan would see a bad read) */
+			CHECK((ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW, "%s: unchecked run allowed", rows[i].what);
+		} else {
+			CHECK(!checked, "%s: refused", rows[i].what);
+			CHECK(ret == (SECCOMP_RET_ERRNO | (uint32_t)rows[i].kernel), "%s: got %#x, the kernel %#x",
+			      rows[i].what, ret, SECCOMP_RET_ERRNO | rows[i].kernel);
+		}
+	}
+}
+
 /* Two programs as a stack: precedence, ties to the newest. */
 static void stack_combination(void)
 {
@@ -250,6 +332,7 @@ int main(void)
 	RUN(every_operator);
 	RUN(several_arches);
 	RUN(kernel_checks);
+	RUN(kernel_agrees_live);
 	RUN(stack_combination);
 	RUN(random_programs);
 	return UNIT_DONE();

@@ -2,6 +2,7 @@
 // every x86_64 syscall against the filter libseccomp builds from the same
 // effective profile, run through the cBPF interpreter.
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <seccomp.h>
@@ -252,6 +253,26 @@ static const struct bad bads[] = {
 	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", "
 	  "\"includes\": {\"caps\": [1]}}]}", "syscalls[0].includes.caps[0]", "non-empty string" },
 	{ "{\"linux\": {}}", "linux.seccomp", "runs without a seccomp filter" },
+	/* numbers as Go's encoding/json reads them into unsigned fields */
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"args\": [{\"index\": 0, \"value\": 0000000000000000000000000000000000005, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+	  "syscalls[0].args[0].value", "whole number" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"args\": [{\"index\": 0, \"value\": 1e3, \"op\": \"SCMP_CMP_EQ\"}]}]}", "syscalls[0].args[0].value", "whole number" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"args\": [{\"index\": 0, \"value\": 5.0, \"op\": \"SCMP_CMP_EQ\"}]}]}", "syscalls[0].args[0].value", "whole number" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"args\": [{\"index\": -0, \"value\": 5, \"op\": \"SCMP_CMP_EQ\"}]}]}", "syscalls[0].args[0].index", "whole number" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1e400}", "defaultErrnoRet", "whole number" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"args\": [{\"index\": 0, \"value\": 18446744073709551616, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+	  "syscalls[0].args[0].value", "0 to 18446744073709551615" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", "
+	  "\"errnoRet\": 99999999999999999999999}]}", "syscalls[0].errnoRet", "0 to 65535" },
+	/* Go keeps the whole string, NUL and all: no such action */
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\\u0000junk\"}", "defaultAction", "NUL character" },
+	{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\\u0000\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	  "syscalls[0].names[0]", "NUL character" },
 };
 
 static void bad_profiles(void)
@@ -265,6 +286,110 @@ static void bad_profiles(void)
 		CHECK(!strcmp(e.path, bads[i].path), "row %zu: path '%s', want '%s'", i, e.path, bads[i].path);
 		CHECK(strstr(e.msg, bads[i].msg), "row %zu: message '%s' lacks '%s'", i, e.msg, bads[i].msg);
 	}
+}
+
+/* Duplicate keys: the last one wins, as in Go; a warning says so. */
+static void duplicate_keys_last_wins(void)
+{
+	const char *text = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultAction\":\"SCMP_ACT_ERRNO\","
+			   "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"action\":\"SCMP_ACT_ALLOW\","
+			   "\"args\":[{\"index\":0,\"value\":1,\"value\":7,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	struct profile *p;
+	struct sc_error e;
+
+	CHECK(!profile_load_text(text, strlen(text), "t", &p, &e), "%s", e.msg);
+	if (!p)
+		return;
+	CHECK(p->default_action == SCLENS_ACT_ERRNO, "defaultAction: the first one was kept");
+	CHECK(p->rules[0].action == SCLENS_ACT_ALLOW, "action: the first one was kept");
+	CHECK(p->rules[0].args[0].value == 7, "value %llu: the first one was kept", (unsigned long long)p->rules[0].args[0].value);
+	CHECK(p->n_warnings == 3, "%d warnings", p->n_warnings);
+	profile_free(p);
+}
+
+/* Unknown names are named, with the closest real one; real names newer
+ * than libseccomp's table are not. */
+static void unknown_syscall_names(void)
+{
+	const char *text = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"raed\",\"fchmodat2\","
+			   "\"clock_setime\",\"zzzzzzzz\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	struct profile *p;
+	struct sc_error e;
+
+	CHECK(!profile_load_text(text, strlen(text), "t", &p, &e), "%s", e.msg);
+	if (!p)
+		return;
+	CHECK(p->n_warnings == 3, "%d warnings", p->n_warnings);
+	if (p->n_warnings == 3) {
+		CHECK_STR(p->warnings[0].path, "syscalls[0].names[1]");
+		CHECK(strstr(p->warnings[0].msg, "did you mean \"read\""), "%s", p->warnings[0].msg);
+		CHECK(strstr(p->warnings[1].msg, "did you mean \"clock_settime\""), "%s", p->warnings[1].msg);
+		CHECK(!strstr(p->warnings[2].msg, "did you mean"), "%s", p->warnings[2].msg);
+		CHECK(strstr(p->warnings[2].msg, "skip unknown names"), "%s", p->warnings[2].msg);
+	}
+	profile_free(p);
+}
+
+/* archMap with the host arch many times: deduplicated, never past the
+ * array; 16 distinct architectures are fine. */
+static void arch_map_bounds(void)
+{
+	static const int counts[] = { 1, 3, 15, 40 };
+	struct sc_target t;
+
+	sc_target_host(&t);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		char *text = malloc(200 * counts[c] + 100);
+		size_t n = sprintf(text, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[");
+		for (int i = 0; i < counts[c]; i++)
+			n += sprintf(text + n, "%s{\"architecture\":\"SCMP_ARCH_X86_64\",\"subArchitectures\":"
+					       "[\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]}", i ? "," : "");
+		sprintf(text + n, "]}");
+		struct profile *p = NULL, *eff = NULL;
+		struct sc_error e;
+		CHECK(!profile_load_text(text, strlen(text), "t", &p, &e), "%d entries: %s", counts[c], e.msg);
+		CHECK(p && !profile_effective(p, &t, &eff, &e), "%d entries: effective", counts[c]);
+		CHECK(eff && eff->n_arches == 3 && eff->arches[0] == SCMP_ARCH_X86_64 && eff->arches[1] == SCMP_ARCH_X86 &&
+			      eff->arches[2] == SCMP_ARCH_X32,
+		      "%d entries: %d arches", counts[c], eff ? eff->n_arches : -1);
+		profile_free(eff);
+		profile_free(p);
+		free(text);
+	}
+	const char *sixteen = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
+			      "\"SCMP_ARCH_X32\",\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\",\"SCMP_ARCH_MIPS\",\"SCMP_ARCH_MIPS64\","
+			      "\"SCMP_ARCH_MIPS64N32\",\"SCMP_ARCH_MIPSEL\",\"SCMP_ARCH_MIPSEL64\",\"SCMP_ARCH_MIPSEL64N32\","
+			      "\"SCMP_ARCH_PPC\",\"SCMP_ARCH_PPC64\",\"SCMP_ARCH_PPC64LE\",\"SCMP_ARCH_S390\",\"SCMP_ARCH_S390X\"]}";
+	struct profile *p = NULL;
+	struct sc_error e;
+	CHECK(!profile_load_text(sixteen, strlen(sixteen), "t", &p, &e), "16 arches: %s", e.msg);
+	CHECK(p && p->n_arches == 16, "16 arches");
+	profile_free(p);
+}
+
+/* 200,000 entries with arguments load, every value exact. The time is
+ * printed, not asserted (make bench measures it: the old search per
+ * number took 17 s here). */
+static void many_entries_linear(void)
+{
+	int n = 200000;
+	char *text = malloc((size_t)n * 120 + 100);
+	size_t len = sprintf(text, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[");
+	for (int i = 0; i < n; i++)
+		len += sprintf(text + len, "%s{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+					   "\"value\":%d,\"op\":\"SCMP_CMP_EQ\"}]}", i ? "," : "", i);
+	len += sprintf(text + len, "]}");
+	struct profile *p = NULL;
+	struct sc_error e;
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK(!profile_load_text(text, len, "big", &p, &e), "%s", e.msg);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	CHECK(p && p->rules[n - 1].args[0].value == (uint64_t)(n - 1), "last value");
+	printf("# %d entries with args loaded in %.2f s\n", n, s);
+	profile_free(p);
+	free(text);
 }
 
 static void hostile_nesting(void)
@@ -294,5 +419,9 @@ int main(void)
 	RUN(exact_64bit_values);
 	RUN(bad_profiles);
 	RUN(hostile_nesting);
+	RUN(duplicate_keys_last_wins);
+	RUN(unknown_syscall_names);
+	RUN(arch_map_bounds);
+	RUN(many_entries_linear);
 	return UNIT_DONE();
 }

@@ -1,5 +1,9 @@
 // What the kernel side observed, against the verdict replayed through the
 // real filter: agreement, and what the replay settles. One row per case.
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "unit.h"
 #include "replay.h"
 
@@ -43,8 +47,130 @@ static void agreement(void)
 	}
 }
 
+/* A reader that hands back a stack of fake_depth filters, each returning
+ * ERRNO(tid), so a replay shows which read it came from. With gate set,
+ * each read waits for a post: a test can act while a read is under way. */
+static int fake_depth = 1;
+static bool gate;
+static sem_t gate_sem, reading_sem;
+static struct sock_filter ret_insn[1 << 16];
+
+static int fake_reader(int tid, struct filter_stack *s)
+{
+	if (gate) {
+		sem_post(&reading_sem);
+		sem_wait(&gate_sem);
+	}
+	memset(s, 0, sizeof(*s));
+	s->n = fake_depth;
+	for (int i = 0; i < s->n; i++) {
+		s->progs[i].insns = malloc(sizeof(struct sock_filter));
+		s->progs[i].insns[0] = ret_insn[tid & 0xffff];
+		s->progs[i].len = 1;
+	}
+	return 0;
+}
+
+static struct sclens_event denial(uint64_t key, int tid, int filters)
+{
+	struct sclens_event e = { .type = SCLENS_EV_DENIAL, .action = SCLENS_ACT_ERRNO, .flags = SCLENS_F_HAS_ERRNO };
+	e.filter_key = key;
+	e.tid = e.pid = tid;
+	e.err = tid;
+	e.filter_count = filters;
+	return e;
+}
+
+/* Waits (bounded) until the event's filter is read; the replayed errno. */
+static int replayed(struct replay *r, const struct sclens_event *e)
+{
+	for (int i = 0; i < 2000; i++) {
+		uint32_t act = e->action;
+		struct replay_result res;
+		if (replay_event(r, e, &act, &res))
+			return res.ret & SECCOMP_RET_DATA;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static void init_fake(void)
+{
+	for (int i = 0; i < (1 << 16); i++)
+		ret_insn[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (i & 0xfff));
+	sem_init(&gate_sem, 0, 0);
+	sem_init(&reading_sem, 0, 0);
+}
+
+/* A forget (a new filter at a reused address) and a new request while the
+ * old read is under way: the old result must not be stored. */
+static void stale_read_dropped(void)
+{
+	struct replay *r;
+	struct sclens_event old = denial(0x1000, 11, 1), fresh = denial(0x1000, 22, 1);
+
+	CHECK(!replay_start_with(&r, fake_reader), "start");
+	gate = true;
+	replay_request(r, &old);
+	sem_wait(&reading_sem); /* the read of tid 11 is under way */
+	replay_forget(r, 0x1000);
+	replay_request(r, &fresh);
+	sem_post(&gate_sem);	/* tid 11's read ends: stale */
+	sem_wait(&reading_sem);
+	sem_post(&gate_sem);	/* tid 22's read ends */
+	gate = false;
+	CHECK(replayed(r, &fresh) == 22, "the stored stack is tid 11's: %d", replayed(r, &fresh));
+	replay_stop(r);
+}
+
+/* The stack read is not the event's (a newer filter stacked since, or a
+ * reused tid): not kept; another thread of the filter is tried. */
+static void other_stack_refused(void)
+{
+	struct replay *r;
+	struct sclens_event e = denial(0x2000, 33, 2), again = denial(0x2000, 44, 1);
+
+	CHECK(!replay_start_with(&r, fake_reader), "start");
+	fake_depth = 1;
+	replay_request(r, &e); /* the event saw 2 filters, the read finds 1 */
+	usleep(20000);
+	CHECK(replayed(r, &e) == -1, "a stack of another depth was kept");
+	replay_request(r, &again);
+	CHECK(replayed(r, &again) == 44, "a later thread with the right depth is read");
+	replay_stop(r);
+}
+
+/* More filters than REPLAY_MAX over a run: new ones are still replayed,
+ * and the ones in use stay. */
+static void replay_beyond_max(void)
+{
+	struct replay *r;
+	struct sclens_event hot = denial(0x7, 7, 1);
+
+	CHECK(!replay_start_with(&r, fake_reader), "start");
+	fake_depth = 1;
+	replay_request(r, &hot);
+	CHECK(replayed(r, &hot) == 7, "first");
+	for (int i = 0; i < 5000; i++) {
+		struct sclens_event e = denial(0x100000 + i, 100 + (i % 1000), 1);
+		replay_request(r, &e);
+		if (i % 500 == 0)
+			CHECK(replayed(r, &hot) == 7, "a filter in use was evicted at %d", i);
+		if (i % 100 == 99)
+			usleep(2000); /* let the queue drain */
+	}
+	struct sclens_event last = denial(0x9999999, 99, 1);
+	replay_request(r, &last);
+	CHECK(replayed(r, &last) == 99, "no replay after %d filters", 5000);
+	replay_stop(r);
+}
+
 int main(void)
 {
+	init_fake();
 	RUN(agreement);
+	RUN(stale_read_dropped);
+	RUN(other_stack_refused);
+	RUN(replay_beyond_max);
 	return UNIT_DONE();
 }
