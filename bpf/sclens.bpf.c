@@ -303,6 +303,17 @@ static __always_inline bool installs_filter(struct pt_regs *regs, __u32 arch, lo
 	return args.args[0] == PR_SET_SECCOMP && args.args[1] == SECCOMP_MODE_FILTER;
 }
 
+/* PTRACE_SYSEMU: a bit of thread_info.syscall_work since 5.11 (generic
+ * entry), TIF_SYSCALL_EMU (6 on x86) of thread_info.flags before it.
+ * Decided by CO-RE at load, not by a version number. */
+#define TIF_SYSCALL_EMU_X86 6
+static __always_inline bool sysemu_set(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->thread_info.syscall_work))
+		return BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU);
+	return BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_SYSCALL_EMU_X86);
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
@@ -369,8 +380,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
 	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
 		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
-	if (BPF_CORE_READ(task, ptrace) &&
-	    (BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU)))
+	if (BPF_CORE_READ(task, ptrace) && sysemu_set(task))
 		return 0; /* PTRACE_SYSEMU skips every call */
 
 	if (st) {

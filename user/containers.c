@@ -442,6 +442,15 @@ void container_free(struct container *c)
 	memset(c, 0, sizeof(*c));
 }
 
+void container_mark_filter_decided(const struct container *c)
+{
+	struct container **slot;
+
+	/* only cached entries: the shared "unknown" one is never written */
+	if (cap_cache && *(slot = cache_slot(c->cgroup_id)) == c)
+		(*slot)->filter_decided = true;
+}
+
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf)
 {
 	static struct container unknown;

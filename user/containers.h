@@ -42,6 +42,8 @@ bool container_from_cgroup_path(const char *path, struct container *c);
  * the cgroup is gone; leaf is the last component captured in the kernel.
  * Never NULL; for host processes runtime is NULL. */
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf);
+/* Notes that c's cgroup has its entry in the kernel's filter map. */
+void container_mark_filter_decided(const struct container *c);
 /* Does c match a --container ID|NAME (id prefix or exact name)? */
 bool container_matches(const struct container *c, const char *query);
 /* JSON "container" object member (with leading comma), or nothing */

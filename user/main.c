@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "text.h"
 
 #define SCLENS_VERSION "0.1.0"
 
@@ -46,7 +47,12 @@ int main(int argc, char **argv)
 			/* argp names the program from argv[0] in its messages */
 			snprintf(prog, sizeof(prog), "sclens %s", commands[i].name);
 			argv[1] = prog;
-			return commands[i].fn(argc - 1, argv + 1);
+			int rc = commands[i].fn(argc - 1, argv + 1);
+			/* what is still buffered must reach its file: a failed write
+			 * is an error, never a silent success */
+			if (output_failed(stdout, "the output") && rc == EXIT_OK)
+				rc = EXIT_FAIL;
+			return rc;
 		}
 	}
 	fprintf(stderr, "sclens: unknown command '%s'\n", argv[1]);

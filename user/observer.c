@@ -62,6 +62,13 @@ int observer_preflight(void)
 				"(CONFIG_DEBUG_INFO_BTF=y), which sclens needs for CO-RE\n");
 		return -ENOENT;
 	}
+	/* the newest kernel feature the programs use (5.15): said plainly
+	 * rather than as a verifier error */
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 0) {
+		fprintf(stderr, "sclens: this kernel lacks the BPF helper bpf_task_pt_regs: sclens needs "
+				"Linux 5.15 or later\n");
+		return -EOPNOTSUPP;
+	}
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
 		fprintf(stderr, "sclens: this kernel has no seccomp support (CONFIG_SECCOMP): "
 				"there is nothing to observe\n");
@@ -133,8 +140,13 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
-	bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
-	bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
+	err = bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
+	if (!err)
+		err = bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
+	if (err) {
+		fprintf(stderr, "sclens: cannot size the BPF maps: %s\n", strerror(-err));
+		goto fail;
+	}
 
 	err = sclens_bpf__load(o->skel);
 	if (err) {
@@ -174,11 +186,13 @@ int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report)
 {
 	__u8 v = report;
 	int fd = bpf_map__fd(o->skel->maps.cgroup_filter);
+	/* libbpf 1.x returns -errno itself: no errno read after a print */
 	int err = bpf_map_update_elem(fd, &cgid, &v, BPF_ANY);
 
 	if (err) {
-		fprintf(stderr, "sclens: cannot update the cgroup filter: %s\n", strerror(errno));
-		return -errno;
+		err = err < 0 ? err : -EIO;
+		fprintf(stderr, "sclens: cannot update the cgroup filter: %s\n", strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -255,8 +269,9 @@ int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int m
 
 		if (n >= max)
 			break;
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-			return -errno;
+		int err = bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		if (err)
+			return err < 0 ? err : -EIO;
 		s[n].name = bpf_program__name(prog);
 		s[n].run_cnt = info.run_cnt;
 		s[n].run_time_ns = info.run_time_ns;

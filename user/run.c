@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "capopts.h"
 #include "cgroup.h"
+#include "child.h"
 #include "commands.h"
 #include "observer.h"
 #include "profile.h"
@@ -201,15 +202,23 @@ int cmd_run(int argc, char **argv)
 	close(pipefd[0]);
 	/* the child inherits nothing it could be killed by: we wait for it */
 	signal(SIGINT, SIG_IGN);
-	if (write(pipefd[1], "g", 1) != 1) {
+	if (child_release(s.child, pipefd[1])) {
+		close(pipefd[1]);
 		rc = EXIT_FAIL;
 		goto out_obs;
 	}
 	close(pipefd[1]);
+	bool waited = false;
 	for (;;) {
 		pid_t w = waitpid(s.child, &status, WNOHANG);
-		if (w == s.child || (w < 0 && errno != EINTR))
+		if (w == s.child) {
+			waited = true;
 			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			fprintf(stderr, "sclens run: waiting for %s failed: %s\n", o.cmd[0], strerror(errno));
+			break;
+		}
 		observer_poll(s.obs, 50);
 		fflush(stdout);
 	}
@@ -217,12 +226,8 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		observer_poll(s.obs, 50);
 	fflush(stdout);
-	if (WIFEXITED(status))
-		rc = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		rc = 128 + WTERMSIG(status);
-	else
-		rc = EXIT_FAIL;
+	/* without a wait status the command's exit is unknown: never 0 */
+	rc = waited ? child_exit_code(status) : EXIT_FAIL;
 	{
 		struct observer_counts cnt = {};
 		observer_counts(s.obs, &cnt);

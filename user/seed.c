@@ -42,11 +42,55 @@ static int read_small(const char *path, char *buf, size_t n)
 	return 0;
 }
 
-static int in_filter_mode(const char *status)
+int seed_status_filter_mode(const char *status)
 {
-	const char *p = strstr(status, "\nSeccomp:");
+	const char *p = !strncmp(status, "Seccomp:", 8) ? status - 1 : strstr(status, "\nSeccomp:");
+	char *end;
+	long mode;
 
-	return p && atoi(p + 9) == 2;
+	if (!p)
+		return -ENOENT;
+	errno = 0;
+	mode = strtol(p + 9, &end, 10);
+	if (end == p + 9 || errno)
+		return -EINVAL;
+	return mode == 2;
+}
+
+/* The whole status file: a task with thousands of supplementary groups
+ * pushes "Seccomp:" far past the first page. */
+int seed_task_in_filter_mode(const char *status_path)
+{
+	FILE *f = fopen(status_path, "re");
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int ret;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (cap - len < 4096) {
+			char *n = cap < (4u << 20) ? realloc(buf, cap ? cap * 2 : 8192) : NULL;
+			if (!n) {
+				free(buf);
+				fclose(f);
+				return -ENOMEM;
+			}
+			buf = n;
+			cap = cap ? cap * 2 : 8192;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (!got)
+			break;
+	}
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	buf[len] = 0;
+	if (!ret)
+		ret = seed_status_filter_mode(buf);
+	free(buf);
+	return ret;
 }
 
 static int is_number(const char *s)
@@ -63,7 +107,7 @@ int seed_filtered_threads(int seed_map_fd)
 {
 	DIR *proc = opendir("/proc"), *tasks;
 	struct dirent *p, *t;
-	char path[600], buf[4096];
+	char path[600], buf[512];
 	int seeded = 0;
 
 	if (!proc)
@@ -82,7 +126,7 @@ int seed_filtered_threads(int seed_map_fd)
 			if (!is_number(t->d_name))
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/task/%s/status", p->d_name, t->d_name);
-			if (read_small(path, buf, sizeof(buf)) || !in_filter_mode(buf))
+			if (seed_task_in_filter_mode(path) != 1)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/task/%s/syscall", p->d_name, t->d_name);
 			if (read_small(path, buf, sizeof(buf)) || seed_parse_syscall_line(buf, &val))

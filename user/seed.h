@@ -14,4 +14,10 @@ int seed_filtered_threads(int seed_map_fd);
  * the text is not in the kernel's format. */
 int seed_parse_syscall_line(const char *line, int *out);
 
+/* From the text of a /proc/<pid>/status: 1 in filter mode, 0 not, or
+ * -ENOENT (no Seccomp line) / -EINVAL. */
+int seed_status_filter_mode(const char *status);
+/* The same from the file, read whole. */
+int seed_task_in_filter_mode(const char *status_path);
+
 #endif

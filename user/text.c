@@ -223,6 +223,21 @@ int parse_syscall_arg(const char *s, uint64_t args[6])
 	return parse_u64(eq + 1, &args[idx]);
 }
 
+int output_failed(FILE *f, const char *what)
+{
+	static int reported;
+	int err = 0;
+
+	errno = 0;
+	if (fflush(f) == EOF || ferror(f))
+		err = errno ? -errno : -EIO;
+	if (err && err != -EPIPE && !reported) {
+		reported = 1;
+		fprintf(stderr, "sclens: writing %s failed: %s\n", what, strerror(-err));
+	}
+	return err;
+}
+
 void sb_put_esc(struct sbuf *b, const char *s)
 {
 	if (s)

@@ -38,6 +38,13 @@ void sb_put_json_str(struct sbuf *b, const char *s, size_t n);
  * stdout: {"error": what, "detail": detail}; detail may be NULL. */
 void print_json_error(const char *what, const char *detail);
 
+/* Flushes f and says whether anything written to it was lost (a full
+ * disk, a closed descriptor): the error is printed once, on stderr, as
+ * "sclens: writing WHAT failed: ...". A closed pipe is not reported: the
+ * reader left, and SIGPIPE (or EPIPE) ends sclens quietly, as filters do.
+ * Returns 0, or the negative errno. */
+int output_failed(FILE *f, const char *what);
+
 /* Parses a whole unsigned number (decimal, 0x hex, 0 octal); -EINVAL if
  * anything else is in the string, -ERANGE if it does not fit. */
 int parse_u64(const char *s, uint64_t *out);

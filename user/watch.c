@@ -271,8 +271,9 @@ static int on_event(const struct sclens_event *e, void *arg)
 	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
 	/* first sight of a cgroup: tell the kernel what to do with it from now on */
 	if (container_filtering(w->opts) && !ct->filter_decided) {
-		observer_cgroup_filter_set(w->obs, e->cgroup_id, container_wanted(w->opts, ct));
-		((struct container *)ct)->filter_decided = true;
+		/* not marked when the map refused it: tried again on the next event */
+		if (!observer_cgroup_filter_set(w->obs, e->cgroup_id, container_wanted(w->opts, ct)))
+			container_mark_filter_decided(ct);
 	}
 	if (e->type == SCLENS_EV_FILTER_INSTALL) {
 		/* a new filter (maybe at a reused address): read it while the
@@ -342,9 +343,9 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 
 	if (type != FTW_D)
 		return 0;
-	struct container *ct = (struct container *)container_lookup(st->st_ino, *rel ? rel : "/", leaf);
-	observer_cgroup_filter_set(scan_state->obs, st->st_ino, container_wanted(scan_state->opts, ct));
-	ct->filter_decided = true;
+	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
+	if (!observer_cgroup_filter_set(scan_state->obs, st->st_ino, container_wanted(scan_state->opts, ct)))
+		container_mark_filter_decided(ct);
 	return 0;
 }
 
@@ -379,26 +380,43 @@ static void free_profiles(struct watch_opts *o)
 		profile_free(o->source_profiles[i]);
 }
 
-static void print_summary(struct watch_state *w, const char *error)
+/* out_err: the output's write error, 0 when it works */
+static void print_summary(struct watch_state *w, const char *error, int out_err)
 {
 	struct observer_counts c = {};
+	int err = observer_counts(w->obs, &c);
 
-	observer_counts(w->obs, &c);
+	if (err)
+		fprintf(stderr, "sclens: cannot read the kernel's counters: %s\n", strerror(-err));
+	if (out_err) {
+		if (out_err == -EPIPE)
+			return; /* the reader left: nothing more to say */
+		fprintf(stderr, "sclens: stopped because the output could not be written; %llu denials seen "
+				"in the kernel (before filters), %llu events lost\n",
+			(unsigned long long)c.denials, (unsigned long long)c.lost);
+		return;
+	}
 	if (w->opts->json) {
-		printf("{\"type\":\"summary\",\"denials_reported\":%llu,\"denials_seen\":%llu,"
-		       "\"events_lost\":%llu,\"filter_installs\":%llu",
-		       (unsigned long long)w->printed, (unsigned long long)c.denials,
-		       (unsigned long long)c.lost, (unsigned long long)c.filter_installs);
-		if (error)
-			printf(",\"error\":\"%s\"", error);
-		printf("}\n");
+		struct sbuf b;
+		sb_init(&b);
+		sb_printf(&b, "{\"type\":\"summary\",\"denials_reported\":%llu,\"denials_seen\":%llu,"
+			      "\"events_lost\":%llu,\"filter_installs\":%llu",
+			  (unsigned long long)w->printed, (unsigned long long)c.denials,
+			  (unsigned long long)c.lost, (unsigned long long)c.filter_installs);
+		if (error) {
+			sb_puts(&b, ",\"error\":");
+			sb_put_json_str(&b, error, strlen(error));
+		}
+		sb_puts(&b, "}\n");
+		if (!b.oom)
+			fputs(b.s, stdout);
+		sb_free(&b);
 	} else {
 		fprintf(stderr, "sclens: %llu denials reported, %llu seen in the kernel (before filters), "
 				"%llu events lost\n",
 			(unsigned long long)w->printed, (unsigned long long)c.denials,
 			(unsigned long long)c.lost);
 	}
-	fflush(stdout);
 }
 
 static void json_error(bool json, const char *msg)
@@ -474,14 +492,25 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (container_filtering(&opts) && cgroup2_root()) {
 		scan_state = &w;
-		nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT);
+		if (nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT))
+			fprintf(stderr, "sclens: warning: cannot walk %s (%s): containers are decided as their "
+					"first event arrives\n", cgroup2_root(), strerror(errno));
 	}
 	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	int out_err = 0;
 	while (!sclens_exiting) {
 		err = observer_poll(w.obs, 100);
-		fflush(stdout);
-		if (err == -EINTR || err == -ECANCELED)
+		if ((out_err = output_failed(stdout, "the events"))) {
+			/* a reader that left (EPIPE) ends watch quietly */
+			rc = out_err == -EPIPE ? EXIT_OK : EXIT_FAIL;
+			break;
+		}
+		/* only SIGINT and SIGTERM stop watch (sclens_exiting); a stop and
+		 * continue, or a tracer attaching, also cut epoll_wait short */
+		if (err == -EINTR)
+			continue;
+		if (err == -ECANCELED)
 			break;
 		if (err < 0) {
 			fprintf(stderr, "sclens: polling the ring buffer failed: %s\n", strerror(-err));
@@ -495,9 +524,18 @@ int cmd_watch(int argc, char **argv)
 			break;
 	}
 	/* drain what is already in the buffer */
-	if (rc == EXIT_OK && !(opts.max_count && w.printed >= (uint64_t)opts.max_count))
-		observer_poll(w.obs, 0);
-	print_summary(&w, rc ? "polling failed" : NULL);
+	if (rc == EXIT_OK && !(opts.max_count && w.printed >= (uint64_t)opts.max_count)) {
+		err = observer_poll(w.obs, 0);
+		if (err < 0 && err != -EINTR && err != -ECANCELED) {
+			fprintf(stderr, "sclens: draining the ring buffer failed: %s\n", strerror(-err));
+			rc = EXIT_FAIL;
+		}
+	}
+	if (!out_err && (out_err = output_failed(stdout, "the events")))
+		rc = out_err == -EPIPE ? EXIT_OK : EXIT_FAIL;
+	print_summary(&w, rc && !out_err ? "polling failed" : NULL, out_err);
+	if (!out_err && (out_err = output_failed(stdout, "the summary")) && out_err != -EPIPE)
+		rc = EXIT_FAIL;
 	observer_close(w.obs);
 	replay_stop(w.replay);
 	reporter_free(&w.rep);
