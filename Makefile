@@ -18,7 +18,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz
+.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz fuzzers san
 all: $(BUILD)/sclens
 
 deps:
@@ -60,9 +60,18 @@ unit: $(UNIT_BINS)
 bats: all helpers
 	bats --tap tests/bats
 
+# The same sources built with AddressSanitizer and UBSan into build-san/;
+# `make test` runs the unit tests and the parsing and replay bats files
+# with it, failing on any report.
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation
+san:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" build-san/sclens \
+		$(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+
 # The README's commands: each works on a fresh machine.
 test: deps
-	$(MAKE) all helpers $(UNIT_BINS)
+	$(MAKE) all helpers $(UNIT_BINS) san fuzzers
 	scripts/run-tests.sh
 
 demo: deps
@@ -79,11 +88,23 @@ clean:
 $(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-# Fuzzing the cBPF interpreter (libFuzzer + ASan); FUZZ_SECONDS to run longer.
-FUZZ_SECONDS ?= 20
-$(BUILD)/tests/fuzz_cbpf: tests/fuzz/fuzz_cbpf.c user/cbpf.c user/cbpf.h | $(BUILD)/tests
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Iuser $< user/cbpf.c -o $@
+# libFuzzer targets (tests/fuzz/fuzz_*.c) over the user-space sources
+# built by clang with ASan and UBSan; `make fuzz` runs each for
+# FUZZ_SECONDS, `make test` for a bounded time (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 120
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_LIB_OBJS := $(patsubst $(BUILD)/obj/%.o,$(BUILD)/fuzz/obj/%.o,$(LIB_OBJS))
+FUZZ_CFLAGS := -g -O1 -fno-sanitize-recover=all -Wno-unused-command-line-argument
 
-fuzz: $(BUILD)/tests/fuzz_cbpf
-	mkdir -p $(BUILD)/fuzz-corpus
-	$(BUILD)/tests/fuzz_cbpf -max_total_time=$(FUZZ_SECONDS) -max_len=2048 $(BUILD)/fuzz-corpus
+$(BUILD)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $(INCLUDES) $< $(FUZZ_LIB_OBJS) $(LDLIBS) -o $@
+
+fuzzers: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	scripts/fuzz.sh $(FUZZ_SECONDS)

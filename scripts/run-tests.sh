@@ -1,22 +1,53 @@
 #!/bin/bash
-# Runs the unit tests and the bats tests (all TAP) and ends with the line
-# "N passed, N failed, N skipped". Exits non-zero if anything failed.
+# Runs the unit tests and the bats tests (all TAP), then the same again
+# built with AddressSanitizer and UBSan (build-san/), and the fuzzers for a
+# bounded time. Ends with the line "N passed, N failed, N skipped"; exits
+# non-zero if anything failed or a sanitizer reported anything.
 set -u
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
-	echo "# unit: $t"
-	"$t" | tee -a "$log" || status=1
-done
-echo "# bats: tests/bats"
-bats --tap tests/bats | tee -a "$log"
+
+run_suite() { # run_suite BUILD_DIR LABEL
+	local dir=$1 label=$2
+	for t in "$dir"/tests/test_*; do
+		[ -x "$t" ] || continue
+		echo "# unit ($label): $t"
+		"$t" | tee -a "$log" || status=1
+	done
+	echo "# bats ($label): tests/bats"
+	SCLENS_BIN=$PWD/$dir/sclens bats --tap tests/bats | tee -a "$log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+
+run_suite build plain
+
+# Sanitized: any report is a failure, even from a process whose exit
+# status no test looks at (a watch in the background): reports go to
+# files, which must not exist afterwards.
+san_logs=$PWD/build-san/reports
+rm -rf "$san_logs"
+mkdir -p "$san_logs"
+export ASAN_OPTIONS="log_path=$san_logs/asan:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=$san_logs/ubsan:print_stacktrace=1"
+run_suite build-san sanitized
+unset ASAN_OPTIONS UBSAN_OPTIONS
+if compgen -G "$san_logs/*" >/dev/null; then
+	echo "not ok - sanitizer reports:" | tee -a "$log"
+	head -50 "$san_logs"/* | sed 's/^/# /'
+	status=1
+else
+	echo "ok - no sanitizer report in the sanitized run" | tee -a "$log"
+fi
+
+echo "# fuzz: each target for ${FUZZ_SECONDS:-10} s"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}" | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$log")
-passed=$(( $(grep -cE '^ok [0-9]+' "$log") - skipped ))
-failed=$(grep -cE '^not ok [0-9]+' "$log")
+
+skipped=$(grep -cE '^ok [0-9]* ?.*# skip' "$log")
+passed=$(( $(grep -cE '^ok( |$)' "$log") - skipped ))
+failed=$(grep -cE '^not ok( |$)' "$log")
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -281,7 +281,7 @@ static int cmd_profile_convert(int argc, char **argv)
 	oci = profile_to_oci(eff);
 	text = oci ? cJSON_Print(oci) : NULL;
 	int rc = text ? EXIT_OK : EXIT_FAIL;
-	if (text && printf("%s\n", text) < 0)
+	if (text && (printf("%s\n", text) < 0 || output_failed(stdout, "the output")))
 		rc = EXIT_FAIL;
 	free(text);
 	cJSON_Delete(oci);

@@ -226,11 +226,14 @@ int parse_syscall_arg(const char *s, uint64_t args[6])
 int output_failed(FILE *f, const char *what)
 {
 	static int reported;
-	int err = 0;
+	int err = 0, before = errno;
 
+	/* right after a failed printf, errno still says why */
 	errno = 0;
-	if (fflush(f) == EOF || ferror(f))
+	if (fflush(f) == EOF)
 		err = errno ? -errno : -EIO;
+	else if (ferror(f))
+		err = before ? -before : -EIO;
 	if (err && err != -EPIPE && !reported) {
 		reported = 1;
 		fprintf(stderr, "sclens: writing %s failed: %s\n", what, strerror(-err));

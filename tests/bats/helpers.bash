@@ -1,6 +1,6 @@
 # Common set-up for the bats tests: paths, starting and stopping sclens.
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-SCLENS=$ROOT/build/sclens
+SCLENS=${SCLENS_BIN:-$ROOT/build/sclens}
 SCDENY=$ROOT/build/tests/scdeny
 source "$ROOT/tests/lib/bundle.sh"
 
