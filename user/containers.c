@@ -499,37 +499,28 @@ bool container_matches(const struct container *c, const char *q)
 	return (c->name && !strcmp(c->name, q)) || (c->container_name && !strcmp(c->container_name, q));
 }
 
-static void jkey(struct sbuf *b, bool *first, const char *key, const char *val)
+void container_json(struct jw *w, const struct container *c)
 {
-	if (!val)
-		return;
-	sb_printf(b, "%s\"%s\":", *first ? "" : ",", key);
-	sb_put_json_str(b, val, strlen(val));
-	*first = false;
-}
-
-void container_json(struct sbuf *b, const struct container *c)
-{
-	bool first = true;
-
 	if (!c->runtime) {
 		if (c->unit) {
-			sb_puts(b, ",\"host\":{");
-			jkey(b, &first, "unit", c->unit);
-			sb_putc(b, '}');
+			jw_key(w, "host");
+			jw_obj_begin(w);
+			jw_kv_str(w, "unit", c->unit);
+			jw_obj_end(w);
 		}
 		return;
 	}
-	sb_puts(b, ",\"container\":{");
-	jkey(b, &first, "id", c->id);
-	jkey(b, &first, "runtime", c->runtime);
-	jkey(b, &first, "name", c->name);
-	jkey(b, &first, "image", c->image);
-	jkey(b, &first, "pod", c->pod);
-	jkey(b, &first, "namespace", c->namespace);
-	jkey(b, &first, "container_name", c->container_name);
-	jkey(b, &first, "pod_uid", c->pod_uid);
-	sb_putc(b, '}');
+	jw_key(w, "container");
+	jw_obj_begin(w);
+	jw_kv_str_opt(w, "id", c->id);
+	jw_kv_str_opt(w, "runtime", c->runtime);
+	jw_kv_str_opt(w, "name", c->name);
+	jw_kv_str_opt(w, "image", c->image);
+	jw_kv_str_opt(w, "pod", c->pod);
+	jw_kv_str_opt(w, "namespace", c->namespace);
+	jw_kv_str_opt(w, "container_name", c->container_name);
+	jw_kv_str_opt(w, "pod_uid", c->pod_uid);
+	jw_obj_end(w);
 }
 
 void container_label(struct sbuf *b, const struct container *c)

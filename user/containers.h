@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "profile.h"
+#include "json_writer.h"
 #include "text.h"
 
 struct container_roots {
@@ -46,8 +47,8 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 void container_mark_filter_decided(const struct container *c);
 /* Does c match a --container ID|NAME (id prefix or exact name)? */
 bool container_matches(const struct container *c, const char *query);
-/* JSON "container" object member (with leading comma), or nothing */
-void container_json(struct sbuf *b, const struct container *c);
+/* The member "container" (or "host" with its unit), or nothing */
+void container_json(struct jw *w, const struct container *c);
 /* short label for the human line (raw: the printer escapes it): name,
  * namespace/pod/container, short id, or host and its unit */
 void container_label(struct sbuf *b, const struct container *c);

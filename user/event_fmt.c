@@ -2,7 +2,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "containers.h"
 #include "event_fmt.h"
+#include "replay.h"
 #include "names.h"
 
 static const char *const action_names[] = {
@@ -130,76 +132,64 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 		c->extra_plain(b, e, c->extra_arg);
 }
 
-static void json_key(struct sbuf *b, const char *k)
-{
-	sb_printf(b, ",\"%s\":", k);
-}
-
 void event_format_json(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
 {
 	const char *sc = syscall_name(e->arch, e->nr);
+	struct jw w;
 
-	sb_puts(b, "{\"type\":\"");
-	sb_puts(b, event_type_name(e->type));
-	sb_puts(b, "\",\"ts_ns\":");
-	sb_put_u64(b, e->ts_ns);
-	sb_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u", e->pid, e->tid, e->ppid,
-		  e->uid, e->gid);
-	json_key(b, "comm");
-	sb_put_json_str(b, e->comm, sizeof(e->comm));
-	sb_puts(b, ",\"cgroup_id\":");
-	sb_put_u64(b, e->cgroup_id);
-	if (c->cgroup_path) {
-		json_key(b, "cgroup");
-		sb_put_json_str(b, c->cgroup_path, strlen(c->cgroup_path));
-	}
-	json_key(b, "cgroup_leaf");
-	sb_put_json_str(b, e->cgroup_leaf, sizeof(e->cgroup_leaf));
-	if (c->container_json)
-		sb_puts(b, c->container_json);
-	sb_printf(b, ",\"mntns\":%u,\"pidns\":%u", e->mntns, e->pidns);
-	sb_printf(b, ",\"arch\":\"%s\",\"nr\":%d", arch_name(e->arch, e->nr),
-		  syscall_nr_clean(e->arch, e->nr));
-	json_key(b, "syscall");
-	if (sc)
-		sb_put_json_str(b, sc, strlen(sc));
-	else
-		sb_puts(b, "null");
-	sb_puts(b, ",\"args\":[");
-	for (int i = 0; i < 6; i++) {
-		if (i)
-			sb_putc(b, ',');
-		sb_put_u64(b, e->args[i]);
-	}
-	sb_puts(b, "],\"ip\":");
-	sb_put_u64(b, e->ip);
+	jw_init(&w, b);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", event_type_name(e->type));
+	jw_kv_u64(&w, "ts_ns", e->ts_ns);
+	jw_kv_u64(&w, "pid", e->pid);
+	jw_kv_u64(&w, "tid", e->tid);
+	jw_kv_u64(&w, "ppid", e->ppid);
+	jw_kv_u64(&w, "uid", e->uid);
+	jw_kv_u64(&w, "gid", e->gid);
+	jw_key(&w, "comm");
+	jw_strn(&w, e->comm, sizeof(e->comm));
+	jw_kv_u64(&w, "cgroup_id", e->cgroup_id);
+	jw_kv_str_opt(&w, "cgroup", c->cgroup_path);
+	jw_key(&w, "cgroup_leaf");
+	jw_strn(&w, e->cgroup_leaf, sizeof(e->cgroup_leaf));
+	if (c->container)
+		container_json(&w, c->container);
+	jw_kv_u64(&w, "mntns", e->mntns);
+	jw_kv_u64(&w, "pidns", e->pidns);
+	jw_kv_str(&w, "arch", arch_name(e->arch, e->nr));
+	jw_kv_i64(&w, "nr", syscall_nr_clean(e->arch, e->nr));
+	jw_kv_str(&w, "syscall", sc);
+	jw_key(&w, "args");
+	jw_arr_begin(&w);
+	for (int i = 0; i < 6; i++)
+		jw_u64(&w, e->args[i]);
+	jw_arr_end(&w);
+	jw_kv_u64(&w, "ip", e->ip);
 	if (e->type == SCLENS_EV_DENIAL) {
-		sb_printf(b, ",\"action\":\"%s\"", action_name(c->action));
+		jw_kv_str(&w, "action", action_name(c->action));
 		if (has_errno(e, c)) {
-			const char *en = errno_name(e->err);
-			sb_printf(b, ",\"errno\":%d,\"errno_name\":", e->err);
-			if (en)
-				sb_printf(b, "\"%s\"", en);
-			else
-				sb_puts(b, "null");
+			jw_kv_i64(&w, "errno", e->err);
+			jw_kv_str(&w, "errno_name", errno_name(e->err));
 		}
 		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS)
-			sb_printf(b, ",\"action_data\":%d", e->err);
-		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO && !c->replay_json)
-			sb_puts(b, ",\"maybe_trace\":true");
+			jw_kv_i64(&w, "action_data", e->err);
+		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO && !c->replay)
+			jw_kv_bool(&w, "maybe_trace", true);
 	}
-	sb_printf(b, ",\"ret\":%lld", (long long)e->ret);
-	sb_printf(b, ",\"cap_eff\":\"%#llx\"", (unsigned long long)e->cap_eff);
-	sb_printf(b, ",\"filter_id\":%u,\"filter_count\":%u", c->filter_id, e->filter_count);
+	jw_kv_i64(&w, "ret", e->ret);
+	jw_key(&w, "cap_eff");
+	jw_hex(&w, e->cap_eff, 0);
+	jw_kv_u64(&w, "filter_id", c->filter_id);
+	jw_kv_u64(&w, "filter_count", e->filter_count);
 	if (e->flags & SCLENS_F_NOTIF_FILTER)
-		sb_puts(b, ",\"filter_has_listener\":true");
+		jw_kv_bool(&w, "filter_has_listener", true);
 	if (e->flags & SCLENS_F_LOG_FILTER)
-		sb_puts(b, ",\"filter_log\":true");
+		jw_kv_bool(&w, "filter_log", true);
 	if (e->flags & SCLENS_F_PTRACED)
-		sb_puts(b, ",\"ptraced\":true");
-	if (c->replay_json)
-		sb_puts(b, c->replay_json);
+		jw_kv_bool(&w, "ptraced", true);
+	if (c->replay)
+		replay_json(&w, c->replay);
 	if (c->extra_json)
-		c->extra_json(b, e, c->extra_arg);
-	sb_putc(b, '}');
+		c->extra_json(&w, e, c->extra_arg);
+	jw_obj_end(&w);
 }

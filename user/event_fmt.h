@@ -6,7 +6,11 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "sclens.h"
+#include "json_writer.h"
 #include "text.h"
+
+struct container;
+struct replay_result;
 
 /* What user space adds to an event before printing it. */
 struct event_ctx {
@@ -14,12 +18,12 @@ struct event_ctx {
 	const char *cgroup_path; /* below the v2 root; NULL if unknown */
 	uint32_t action;	 /* final action (may refine the kernel's guess) */
 	const char *where;	 /* container or host label (raw); NULL: the cgroup leaf */
-	const char *container_json; /* ",\"container\":{...}" members, or NULL */
-	const char *replay_json;    /* ",\"replay\":{...}", or NULL */
+	const struct container *container;  /* NULL: not resolved */
+	const struct replay_result *replay; /* NULL: not replayed */
 	const char *replay_plain;   /* a note for the human line, or NULL */
 	/* Hooks for later stages; each prints nothing when NULL. */
 	void (*extra_plain)(struct sbuf *b, const struct sclens_event *e, void *arg);
-	void (*extra_json)(struct sbuf *b, const struct sclens_event *e, void *arg);
+	void (*extra_json)(struct jw *w, const struct sclens_event *e, void *arg);
 	void *extra_arg;
 };
 

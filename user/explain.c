@@ -180,11 +180,13 @@ int cmd_explain(int argc, char **argv)
 	}
 	sb_init(&b);
 	if (o.json) {
-		sb_puts(&b, "{\"syscall\":");
-		sb_put_json_str(&b, o.syscall, strlen(o.syscall));
-		sb_puts(&b, ",");
-		explanation_json(&b, &x, p, &call);
-		sb_puts(&b, "}\n");
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "syscall", o.syscall);
+		explanation_json(&w, &x, p, &call);
+		jw_obj_end(&w);
+		sb_putc(&b, '\n');
 	} else {
 		explanation_plain(&b, &x, p, &call, "");
 	}

@@ -333,15 +333,18 @@ struct call_result {
 	uint32_t r0, r1;
 };
 
-static void put_call_result(struct sbuf *b, const char *name, const struct call_result *c, bool json, bool first)
+/* w: the JSON writer in JSON mode, NULL for the plain form into b */
+static void put_call_result(struct sbuf *b, struct jw *w, const char *name, const struct call_result *c)
 {
-	if (json) {
-		sb_printf(b, "%s{\"name\":\"%s\",\"action\":\"%s\"", first ? "" : ",", name, seccomp_ret_action(c->r0));
+	if (w) {
+		jw_obj_begin(w);
+		jw_kv_str(w, "name", name);
+		jw_kv_str(w, "action", seccomp_ret_action(c->r0));
 		if ((c->r0 & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
-			sb_printf(b, ",\"errno\":%u", c->r0 & SECCOMP_RET_DATA);
+			jw_kv_u64(w, "errno", c->r0 & SECCOMP_RET_DATA);
 		if (c->r0 != c->r1)
-			sb_puts(b, ",\"depends_on_args\":true");
-		sb_putc(b, '}');
+			jw_kv_bool(w, "depends_on_args", true);
+		jw_obj_end(w);
 		return;
 	}
 	sb_printf(b, "    %-24s ", name);
@@ -353,16 +356,17 @@ static void put_call_result(struct sbuf *b, const char *name, const struct call_
 
 /* Per arch the filter checks: the result most calls get (its default, in
  * effect), then every call that gets something else. */
-static void summarize(struct sbuf *b, const struct filter_stack *s, int idx, bool json)
+static void summarize(struct sbuf *b, struct jw *w, const struct filter_stack *s, int idx)
 {
 	const struct seccomp_prog *p = &s->progs[idx];
 	uint32_t arches[8];
 	int na = program_arches(p, arches, 8);
-	bool first_arch = true;
 	static struct call_result res[1024];
 
-	if (json)
-		sb_puts(b, ",\"summary\":[");
+	if (w) {
+		jw_key(w, "summary");
+		jw_arr_begin(w);
+	}
 	for (int a = 0; a < na; a++) {
 		/* the x86_64 arch value also carries x32 numbers */
 		for (int x32 = 0; x32 <= (arches[a] == SCMP_ARCH_X86_64); x32++) {
@@ -394,44 +398,61 @@ static void summarize(struct sbuf *b, const struct filter_stack *s, int idx, boo
 				}
 			}
 			const char *label = x32 ? "x32" : audit_arch_label(arches[a]);
-			if (json) {
-				sb_printf(b, "%s{\"arch\":\"%s\",\"most_calls\":\"%s\",\"calls\":%d,\"others\":[", first_arch ? "" : ",",
-					  label, seccomp_ret_action(common), n);
+			if (w) {
+				jw_obj_begin(w);
+				jw_kv_str(w, "arch", label);
+				jw_kv_str(w, "most_calls", seccomp_ret_action(common));
+				jw_kv_i64(w, "calls", n);
+				jw_key(w, "others");
+				jw_arr_begin(w);
 			} else {
 				sb_printf(b, "  %s: %d of %d calls ", label, best, n);
 				put_ret(b, common);
 				sb_puts(b, best == n ? "\n" : "; the others:\n");
 			}
-			first_arch = false;
 			for (int i = 0; i < n; i++) {
 				if (res[i].r0 == common && res[i].r1 == common)
 					continue;
 				char *name = seccomp_syscall_resolve_num_arch(token, res[i].raw_nr);
-				put_call_result(b, name ? name : "?", &res[i], json, shown == 0);
+				put_call_result(b, w, name ? name : "?", &res[i]);
 				free(name);
 				shown++;
 			}
-			if (json)
-				sb_puts(b, "]}");
+			if (w) {
+				jw_arr_end(w);
+				jw_obj_end(w);
+			}
 		}
 	}
-	if (json)
-		sb_putc(b, ']');
+	if (w)
+		jw_arr_end(w);
 }
 
 void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
 {
-	if (json)
-		sb_puts(b, "{\"filters\":[");
+	struct jw jw, *w = json ? &jw : NULL;
+
+	if (w) {
+		jw_init(w, b);
+		jw_obj_begin(w);
+		jw_key(w, "filters");
+		jw_arr_begin(w);
+	}
 	for (int i = 0; i < s->n; i++) {
 		const struct seccomp_prog *p = &s->progs[i];
 		uint32_t arch_hint = SCMP_ARCH_X86_64;
 		bool nr_loaded = false;
 
-		if (json)
-			sb_printf(b, "%s{\"index\":%d,\"insns\":%zu,\"id\":\"%016llx\",\"log\":%s,\"program\":[", i ? "," : "", i,
-				  p->len, (unsigned long long)p->hash, p->flags & SECCOMP_FILTER_FLAG_LOG ? "true" : "false");
-		else
+		if (w) {
+			jw_obj_begin(w);
+			jw_kv_i64(w, "index", i);
+			jw_kv_u64(w, "insns", p->len);
+			jw_key(w, "id");
+			jw_hex(w, p->hash, 16);
+			jw_kv_bool(w, "log", p->flags & SECCOMP_FILTER_FLAG_LOG);
+			jw_key(w, "program");
+			jw_arr_begin(w);
+		} else
 			sb_printf(b, "filter %d of %d (%s): %zu instructions, id %016llx%s\n", i + 1, s->n,
 				  i == 0 ? "newest" : i == s->n - 1 ? "oldest" : "stacked", p->len,
 				  (unsigned long long)p->hash, p->flags & SECCOMP_FILTER_FLAG_LOG ? ", LOG flag" : "");
@@ -440,9 +461,8 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
 			struct sbuf line;
 			sb_init(&line);
 			filter_insn_format(&line, f, pc, arch_hint, nr_loaded);
-			if (json) {
-				sb_puts(b, pc ? "," : "");
-				sb_put_json_str(b, line.s ? line.s : "", line.len);
+			if (w) {
+				jw_strn(w, line.s ? line.s : "", line.len);
 			} else {
 				sb_printf(b, "  %4zu: %s\n", pc, line.s ? line.s : "");
 			}
@@ -453,12 +473,14 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
 			if (!nr_loaded && f->code == (BPF_JMP | BPF_JEQ | BPF_K) && audit_arch_label(f->k))
 				arch_hint = f->k;
 		}
-		if (json)
-			sb_puts(b, "]");
-		summarize(b, s, i, json);
-		if (json)
-			sb_putc(b, '}');
+		if (w)
+			jw_arr_end(w);
+		summarize(b, w, s, i);
+		if (w)
+			jw_obj_end(w);
 	}
-	if (json)
-		sb_puts(b, "]}");
+	if (w) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
 }

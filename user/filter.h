@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include "json_writer.h"
 #include "text.h"
 
 #define FILTER_MAX_STACK 64

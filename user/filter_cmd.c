@@ -166,15 +166,30 @@ static int cmd_filter_eval(int argc, char **argv)
 	filter_stack_eval(&s, &d, &v);
 	uint32_t act = seccomp_ret_to_action(v.ret), data = v.ret & SECCOMP_RET_DATA;
 	if (o.json) {
-		printf("{\"pid\":%ld,\"syscall\":\"%s\",\"nr\":%d,\"action\":\"%s\"", o.pid, o.syscall, nr & ~SCLENS_X32_SYSCALL_BIT,
-		       seccomp_ret_action(v.ret));
-		if (act == SCLENS_ACT_ERRNO)
-			printf(",\"errno\":%u,\"errno_name\":%s%s%s", data, errno_name(data) ? "\"" : "",
-			       errno_name(data) ? errno_name(data) : "null", errno_name(data) ? "\"" : "");
-		else if (act != SCLENS_ACT_ALLOW && act != SCLENS_ACT_LOG)
-			printf(",\"data\":%u", data);
-		printf(",\"filter\":%d,\"filters\":%d,\"insn\":%zu,\"filter_id\":\"%016llx\"}\n", v.filter, s.n, v.insn,
-		       (unsigned long long)s.progs[v.filter].hash);
+		struct sbuf b;
+		struct jw w;
+		sb_init(&b);
+		jw_init(&w, &b);
+		jw_obj_begin(&w);
+		jw_kv_i64(&w, "pid", o.pid);
+		jw_kv_str(&w, "syscall", o.syscall);
+		jw_kv_i64(&w, "nr", nr & ~SCLENS_X32_SYSCALL_BIT);
+		jw_kv_str(&w, "action", seccomp_ret_action(v.ret));
+		if (act == SCLENS_ACT_ERRNO) {
+			jw_kv_u64(&w, "errno", data);
+			jw_kv_str(&w, "errno_name", errno_name(data));
+		} else if (act != SCLENS_ACT_ALLOW && act != SCLENS_ACT_LOG) {
+			jw_kv_u64(&w, "data", data);
+		}
+		jw_kv_i64(&w, "filter", v.filter);
+		jw_kv_i64(&w, "filters", s.n);
+		jw_kv_u64(&w, "insn", v.insn);
+		jw_key(&w, "filter_id");
+		jw_hex(&w, s.progs[v.filter].hash, 16);
+		jw_obj_end(&w);
+		if (!b.oom)
+			printf("%s\n", b.s);
+		sb_free(&b);
 	} else {
 		struct sbuf b;
 		sb_init(&b);

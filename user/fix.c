@@ -405,89 +405,96 @@ void explanation_summary(struct sbuf *b, const struct explanation *x, const stru
 		sb_puts(b, "profile entry (see explanation)");
 }
 
-static void json_str(struct sbuf *b, const char *s)
-{
-	sb_put_json_str(b, s, strlen(s));
-}
-
-static void json_entry(struct sbuf *b, const struct profile *src, int index, int line)
+/* A profile entry as a JSON object value */
+static void json_entry(struct jw *w, const struct profile *src, int index, int line)
 {
 	const struct sc_rule *r = &src->rules[index];
 
-	sb_printf(b, "{\"index\":%d", index);
+	jw_obj_begin(w);
+	jw_kv_i64(w, "index", index);
 	if (line > 0)
-		sb_printf(b, ",\"line\":%d", line);
-	sb_puts(b, ",\"names\":[");
-	for (int k = 0; k < r->n_names; k++) {
-		if (k)
-			sb_putc(b, ',');
-		json_str(b, r->names[k]);
-	}
-	sb_printf(b, "],\"action\":\"%s\"", sc_action_profile_name(r->action));
-	if (r->comment) {
-		sb_puts(b, ",\"comment\":");
-		json_str(b, r->comment);
-	}
-	sb_putc(b, '}');
+		jw_kv_i64(w, "line", line);
+	jw_key(w, "names");
+	jw_arr_begin(w);
+	for (int k = 0; k < r->n_names; k++)
+		jw_str(w, r->names[k]);
+	jw_arr_end(w);
+	jw_kv_str(w, "action", sc_action_profile_name(r->action));
+	jw_kv_str_opt(w, "comment", r->comment);
+	jw_obj_end(w);
 }
 
-void explanation_json(struct sbuf *b, const struct explanation *x, const struct profile *src,
+void explanation_json(struct jw *w, const struct explanation *x, const struct profile *src,
 		      const struct sc_call *call)
 {
-	sb_printf(b, "\"action\":\"%s\"", action_name(x->v.action));
+	jw_kv_str(w, "action", action_name(x->v.action));
 	if (x->v.errno_val >= 0) {
-		const char *en = errno_name(x->v.errno_val);
-		sb_printf(b, ",\"errno\":%d,\"errno_name\":", x->v.errno_val);
-		if (en)
-			json_str(b, en);
-		else
-			sb_puts(b, "null");
+		jw_kv_i64(w, "errno", x->v.errno_val);
+		jw_kv_str(w, "errno_name", errno_name(x->v.errno_val));
 	}
-	sb_puts(b, ",\"rule\":");
+	jw_key(w, "rule");
 	if (x->rule_index >= 0)
-		json_entry(b, src, x->rule_index, x->rule_line);
+		json_entry(w, src, x->rule_index, x->rule_line);
 	else
-		sb_puts(b, "null");
-	sb_printf(b, ",\"decided_by\":\"%s\"", x->rule_index >= 0 ? "entry" : x->v.bad_arch ? "bad_arch" : "default_action");
-	sb_puts(b, ",\"fix\":[");
-	int n = 0;
+		jw_null(w);
+	jw_kv_str(w, "decided_by", x->rule_index >= 0 ? "entry" : x->v.bad_arch ? "bad_arch" : "default_action");
+	jw_key(w, "fix");
+	jw_arr_begin(w);
 	if (x->intended) {
-		sb_puts(b, "{\"kind\":\"none_needed\",\"reason\":\"denied on purpose with ENOSYS so that callers fall back to an older call\"}");
-		n++;
+		jw_obj_begin(w);
+		jw_kv_str(w, "kind", "none_needed");
+		jw_kv_str(w, "reason", "denied on purpose with ENOSYS so that callers fall back to an older call");
+		jw_obj_end(w);
 	}
 	for (int i = 0; i < x->n_caps; i++) {
 		const char *c = bare_cap(x->caps[i].cap);
-		sb_printf(b, "%s{\"kind\":\"capability\",\"capability\":\"CAP_%s\",\"docker\":\"--cap-add %s\","
-			     "\"podman\":\"--cap-add %s\",\"kubernetes\":\"securityContext.capabilities.add: [\\\"%s\\\"]\"",
-			  n++ ? "," : "", c, c, c, c);
+		char text[96];
+		jw_obj_begin(w);
+		jw_kv_str(w, "kind", "capability");
+		snprintf(text, sizeof(text), "CAP_%s", c);
+		jw_kv_str(w, "capability", text);
+		snprintf(text, sizeof(text), "--cap-add %s", c);
+		jw_kv_str(w, "docker", text);
+		jw_kv_str(w, "podman", text);
+		snprintf(text, sizeof(text), "securityContext.capabilities.add: [\"%s\"]", c);
+		jw_kv_str(w, "kubernetes", text);
 		if (x->caps[i].src_index >= 0) {
-			sb_puts(b, ",\"entry\":");
-			json_entry(b, src, x->caps[i].src_index, x->caps[i].src_line);
+			jw_key(w, "entry");
+			json_entry(w, src, x->caps[i].src_index, x->caps[i].src_line);
 		}
-		sb_putc(b, '}');
+		jw_obj_end(w);
 	}
 	for (int i = 0; i < x->n_misses; i++) {
 		const struct arg_miss *m = &x->misses[i];
-		sb_printf(b, "%s{\"kind\":\"argument\",\"entry\":", n++ ? "," : "");
-		json_entry(b, src, m->src_index, m->src_line);
-		sb_printf(b, ",\"arg_index\":%u,\"op\":\"%s\",\"value\":%llu,\"value_two\":%llu,\"passed\":%llu}",
-			  m->cond.index, sc_op_name(m->cond.op), (unsigned long long)m->cond.value,
-			  (unsigned long long)m->cond.value_two, (unsigned long long)m->passed);
+		jw_obj_begin(w);
+		jw_kv_str(w, "kind", "argument");
+		jw_key(w, "entry");
+		json_entry(w, src, m->src_index, m->src_line);
+		jw_kv_u64(w, "arg_index", m->cond.index);
+		jw_kv_str(w, "op", sc_op_name(m->cond.op));
+		jw_kv_u64(w, "value", m->cond.value);
+		jw_kv_u64(w, "value_two", m->cond.value_two);
+		jw_kv_u64(w, "passed", m->passed);
+		jw_obj_end(w);
 	}
 	if (x->patch) {
 		char *p = cJSON_PrintUnformatted(x->patch);
-		sb_printf(b, "%s{\"kind\":\"profile\",\"json_patch\":%s,\"docker\":\"--security-opt seccomp=FILE\","
-			     "\"kubernetes\":\"securityContext.seccompProfile: {type: Localhost, localhostProfile: FILE}\"}",
-			  n++ ? "," : "", p ? p : "[]");
+		jw_obj_begin(w);
+		jw_kv_str(w, "kind", "profile");
+		jw_key(w, "json_patch");
+		jw_raw(w, p ? p : "[]");
+		jw_kv_str(w, "docker", "--security-opt seccomp=FILE");
+		jw_kv_str(w, "kubernetes", "securityContext.seccompProfile: {type: Localhost, localhostProfile: FILE}");
+		jw_obj_end(w);
 		free(p);
 	}
-	sb_putc(b, ']');
-	if (x->danger) {
-		sb_puts(b, ",\"risk\":");
-		json_str(b, x->danger);
+	jw_arr_end(w);
+	jw_kv_str_opt(w, "risk", x->danger);
+	if (x->kernel_cap >= 0) {
+		char text[64];
+		snprintf(text, sizeof(text), "CAP_%s", bare_cap(x->kernel_cap));
+		jw_kv_str(w, "kernel_requires", text);
+		jw_kv_bool(w, "kernel_cap_missing", x->kernel_cap_missing);
 	}
-	if (x->kernel_cap >= 0)
-		sb_printf(b, ",\"kernel_requires\":\"CAP_%s\",\"kernel_cap_missing\":%s", bare_cap(x->kernel_cap),
-			  x->kernel_cap_missing ? "true" : "false");
 	(void)call;
 }

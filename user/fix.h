@@ -4,6 +4,7 @@
 #define SCLENS_FIX_H
 
 #include "profile.h"
+#include "json_writer.h"
 #include "text.h"
 
 #define FIX_MAX 8
@@ -47,7 +48,7 @@ void explanation_free(struct explanation *x);
 void explanation_plain(struct sbuf *b, const struct explanation *x, const struct profile *src,
 		       const struct sc_call *call, const char *indent);
 /* JSON members (no braces): "action","errno","rule","fix",... */
-void explanation_json(struct sbuf *b, const struct explanation *x, const struct profile *src,
+void explanation_json(struct jw *w, const struct explanation *x, const struct profile *src,
 		      const struct sc_call *call);
 /* One short line for a watch event: "rule: ...; fix: ..." */
 void explanation_summary(struct sbuf *b, const struct explanation *x, const struct profile *src,

@@ -326,13 +326,20 @@ bool replay_event(struct replay *r, const struct sclens_event *e, uint32_t *acti
 	return ok;
 }
 
-void replay_json(struct sbuf *b, const struct replay_result *res)
+void replay_json(struct jw *w, const struct replay_result *res)
 {
-	sb_printf(b, ",\"replay\":{\"action\":\"%s\"", action_name(res->action));
+	jw_key(w, "replay");
+	jw_obj_begin(w);
+	jw_kv_str(w, "action", action_name(res->action));
 	if (res->action == SCLENS_ACT_ERRNO)
-		sb_printf(b, ",\"errno\":%u", res->ret & SECCOMP_RET_DATA);
+		jw_kv_u64(w, "errno", res->ret & SECCOMP_RET_DATA);
 	else if (res->action != SCLENS_ACT_ALLOW && res->action != SCLENS_ACT_LOG)
-		sb_printf(b, ",\"data\":%u", res->ret & SECCOMP_RET_DATA);
-	sb_printf(b, ",\"filter\":%d,\"filters\":%d,\"insn\":%zu,\"filter_id\":\"%016llx\",\"agrees\":%s}", res->filter,
-		  res->filters, res->insn, (unsigned long long)res->filter_id, res->agrees ? "true" : "false");
+		jw_kv_u64(w, "data", res->ret & SECCOMP_RET_DATA);
+	jw_kv_i64(w, "filter", res->filter);
+	jw_kv_i64(w, "filters", res->filters);
+	jw_kv_u64(w, "insn", res->insn);
+	jw_key(w, "filter_id");
+	jw_hex(w, res->filter_id, 16);
+	jw_kv_bool(w, "agrees", res->agrees);
+	jw_obj_end(w);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "filter.h"
 #include "sclens.h"
+#include "json_writer.h"
 #include "text.h"
 
 struct replay;
@@ -41,6 +42,7 @@ void replay_forget(struct replay *r, uint64_t key);
 bool replay_event(struct replay *r, const struct sclens_event *e, uint32_t *action, struct replay_result *res);
 /* Checks an observed action against a replayed verdict (pure). */
 bool replay_agrees(uint32_t observed, const struct sclens_event *e, uint32_t ret, uint32_t *refined);
-void replay_json(struct sbuf *b, const struct replay_result *res);
+/* The member "replay" */
+void replay_json(struct jw *w, const struct replay_result *res);
 
 #endif

@@ -85,29 +85,29 @@ static void extra_plain(struct sbuf *b, const struct sclens_event *e, void *arg)
 		b->s[--b->len] = 0;
 }
 
-static void extra_json(struct sbuf *b, const struct sclens_event *e, void *arg)
+static void extra_json(struct jw *w, const struct sclens_event *e, void *arg)
 {
 	struct explain_ctx *ec = arg;
 
 	(void)e;
 	if (!ec->ok)
 		return;
-	sb_puts(b, ",\"explanation\":{");
-	sb_puts(b, "\"profile\":");
-	sb_put_json_str(b, ec->profile->label, strlen(ec->profile->label));
-	sb_puts(b, ",");
+	jw_key(w, "explanation");
+	jw_obj_begin(w);
+	jw_kv_str(w, "profile", ec->profile->label);
 	if (ec->occurrence > 1) {
 		/* the rule again, the fix only by reference */
 		struct explanation brief = ec->x;
 		brief.n_caps = brief.n_misses = 0;
 		brief.patch = NULL;
 		brief.intended = false;
-		explanation_json(b, &brief, ec->profile, &ec->call);
-		sb_printf(b, ",\"fix_shown_before\":true,\"occurrence\":%llu}", (unsigned long long)ec->occurrence);
-		return;
+		explanation_json(w, &brief, ec->profile, &ec->call);
+		jw_kv_bool(w, "fix_shown_before", true);
+	} else {
+		explanation_json(w, &ec->x, ec->profile, &ec->call);
 	}
-	explanation_json(b, &ec->x, ec->profile, &ec->call);
-	sb_puts(b, ",\"occurrence\":1}");
+	jw_kv_u64(w, "occurrence", ec->occurrence);
+	jw_obj_end(w);
 }
 
 static uint32_t scmp_arch_of(const struct sclens_event *e)

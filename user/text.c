@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json_writer.h"
 #include "text.h"
 
 void sb_init(struct sbuf *b)
@@ -250,15 +251,12 @@ void sb_put_esc(struct sbuf *b, const char *s)
 void print_json_error(const char *what, const char *detail)
 {
 	struct sbuf b;
+	struct jw w;
 
 	sb_init(&b);
-	sb_puts(&b, "{\"error\":");
-	sb_put_json_str(&b, what, strlen(what));
-	if (detail) {
-		sb_puts(&b, ",\"detail\":");
-		sb_put_json_str(&b, detail, strlen(detail));
-	}
-	sb_puts(&b, "}\n");
+	jw_init(&w, &b);
+	jw_error(&w, what, detail);
+	sb_putc(&b, '\n');
 	if (!b.oom)
 		fputs(b.s, stdout);
 	fflush(stdout);

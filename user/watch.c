@@ -264,7 +264,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 	struct watch_state *w = arg;
 	struct event_ctx c = {};
 	const struct container *ct;
-	struct sbuf where, cj;
+	struct sbuf where;
 	const char *path;
 
 	path = cgroup_path_of_id(e->cgroup_id);
@@ -293,13 +293,11 @@ static int on_event(const struct sclens_event *e, void *arg)
 			return 0;
 	}
 	struct replay_result rr;
-	struct sbuf rj, rp;
-	sb_init(&rj);
+	struct sbuf rp;
 	sb_init(&rp);
 	c.action = e->action;
 	if (replay_event(w->replay, e, &c.action, &rr)) {
-		replay_json(&rj, &rr);
-		c.replay_json = rj.s;
+		c.replay = &rr;
 		/* the real filter's answer to "why": which filter, which instruction */
 		if (!rr.agrees)
 			sb_printf(&rp, "replay disagrees: %s, ", action_name(rr.action));
@@ -312,18 +310,14 @@ static int on_event(const struct sclens_event *e, void *arg)
 		replay_request(w->replay, e);
 	}
 	sb_init(&where);
-	sb_init(&cj);
 	container_label(&where, ct);
-	container_json(&cj, ct);
 	c.filter_id = observer_filter_id(w->obs, e->filter_key);
 	c.cgroup_path = path;
 	c.where = ct->runtime || ct->unit ? where.s : NULL;
-	c.container_json = cj.s;
+	c.container = ct;
 	reporter_event(&w->rep, e, &c, e->type == SCLENS_EV_DENIAL ? profile_for(w->opts, ct) : NULL,
 		       ct->id ? ct->id : where.s);
 	sb_free(&where);
-	sb_free(&cj);
-	sb_free(&rj);
 	sb_free(&rp);
 	if (e->type == SCLENS_EV_DENIAL)
 		w->printed++;
@@ -398,16 +392,18 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 	}
 	if (w->opts->json) {
 		struct sbuf b;
+		struct jw jw;
 		sb_init(&b);
-		sb_printf(&b, "{\"type\":\"summary\",\"denials_reported\":%llu,\"denials_seen\":%llu,"
-			      "\"events_lost\":%llu,\"filter_installs\":%llu",
-			  (unsigned long long)w->printed, (unsigned long long)c.denials,
-			  (unsigned long long)c.lost, (unsigned long long)c.filter_installs);
-		if (error) {
-			sb_puts(&b, ",\"error\":");
-			sb_put_json_str(&b, error, strlen(error));
-		}
-		sb_puts(&b, "}\n");
+		jw_init(&jw, &b);
+		jw_obj_begin(&jw);
+		jw_kv_str(&jw, "type", "summary");
+		jw_kv_u64(&jw, "denials_reported", w->printed);
+		jw_kv_u64(&jw, "denials_seen", c.denials);
+		jw_kv_u64(&jw, "events_lost", c.lost);
+		jw_kv_u64(&jw, "filter_installs", c.filter_installs);
+		jw_kv_str_opt(&jw, "error", error);
+		jw_obj_end(&jw);
+		sb_putc(&b, '\n');
 		if (!b.oom)
 			fputs(b.s, stdout);
 		sb_free(&b);

@@ -3,9 +3,46 @@
 #include <stdlib.h>
 #include <cjson/cJSON.h>
 #include "unit.h"
+#include "json_writer.h"
 #include "text.h"
 #include "seed.h"
 #include "sclens.h"
+
+/* The one JSON writer: commas at every depth, escaping, numbers. */
+static void json_writer(void)
+{
+	struct sbuf b;
+	struct jw w;
+
+	sb_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "a", "x\"\n\x1b");
+	jw_key(&w, "list");
+	jw_arr_begin(&w);
+	jw_u64(&w, 18446744073709551615ULL);
+	jw_i64(&w, -9223372036854775807LL - 1);
+	jw_obj_begin(&w);
+	jw_obj_end(&w);
+	jw_arr_begin(&w);
+	jw_arr_end(&w);
+	jw_null(&w);
+	jw_arr_end(&w);
+	jw_kv_str_opt(&w, "absent", NULL);
+	jw_kv_str(&w, "null_string", NULL);
+	jw_kv_bool(&w, "t", true);
+	jw_key(&w, "id");
+	jw_hex(&w, 0xabc, 16);
+	jw_key(&w, "raw");
+	jw_raw(&w, "[1,2]");
+	jw_key(&w, "err");
+	jw_error(&w, "bad \"thing\"", NULL);
+	jw_obj_end(&w);
+	CHECK_STR(b.s, "{\"a\":\"x\\\"\\n\\u001b\",\"list\":[18446744073709551615,-9223372036854775808,{},[],null],"
+		       "\"null_string\":null,\"t\":true,\"id\":\"0000000000000abc\",\"raw\":[1,2],"
+		       "\"err\":{\"error\":\"bad \\\"thing\\\"\"}}");
+	sb_free(&b);
+}
 
 static void terminal_escaping(void)
 {
@@ -146,6 +183,7 @@ static void proc_syscall_lines(void)
 
 int main(void)
 {
+	RUN(json_writer);
 	RUN(terminal_escaping);
 	RUN(json_strings);
 	RUN(numbers);
