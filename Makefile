@@ -5,13 +5,14 @@ BUILD := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= cc
-CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation
+CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
+	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
 PKGS := libbpf libseccomp libcjson
 INCLUDES := -Iinclude -I$(BUILD) -Iuser
 LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lpthread
 
 USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS)) $(BUILD)/obj/builtin_profiles.o
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -39,6 +40,13 @@ $(BUILD)/sclens.skel.h: $(BUILD)/sclens.bpf.o
 $(BUILD)/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
+# Docker's defaults are compiled in: dockerd keeps its own in its binary
+$(BUILD)/builtin_profiles.c: profiles/index.txt $(wildcard profiles/*/*.json) scripts/embed-profiles.sh | $(BUILD)
+	scripts/embed-profiles.sh $@
+
+$(BUILD)/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c user/builtin.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+
 $(BUILD)/sclens: $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -64,7 +72,8 @@ bats: all helpers
 # `make test` runs the unit tests and the parsing and replay bats files
 # with it, failing on any report.
 SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
-	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation
+	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
+	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
 san:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" build-san/sclens \
 		$(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
@@ -95,7 +104,12 @@ FUZZ_SECONDS ?= 120
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_LIB_OBJS := $(patsubst $(BUILD)/obj/%.o,$(BUILD)/fuzz/obj/%.o,$(LIB_OBJS))
-FUZZ_CFLAGS := -g -O1 -fno-sanitize-recover=all -Wno-unused-command-line-argument
+FUZZ_CFLAGS := -g -O1 -fno-sanitize-recover=all -Wno-unused-command-line-argument \
+	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
+
+$(BUILD)/fuzz/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) -c $< -o $@
 
 $(BUILD)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *path = malloc(size + 1);
 	struct container c = {};
 	struct sbuf b;
+	struct jw w;
 
 	if (!path)
 		return 0;
@@ -19,7 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	container_from_cgroup_path(path, &c);
 	sb_init(&b);
 	container_label(&b, &c);
-	container_json(&b, &c);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	container_json(&w, &c);
+	jw_obj_end(&w);
 	sb_free(&b);
 	container_free(&c);
 	free(path);

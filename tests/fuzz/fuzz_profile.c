@@ -26,7 +26,11 @@ static void explain_some(const struct profile *src, const struct sc_target *t, c
 		if (explain_call(src, t, &call, &x))
 			continue;
 		explanation_plain(&b, &x, src, &call, "  ");
-		explanation_json(&b, &x, src, &call);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj_begin(&w);
+		explanation_json(&w, &x, src, &call);
+		jw_obj_end(&w);
 		explanation_summary(&b, &x, src, &call);
 		explanation_free(&x);
 		sb_reset(&b);
