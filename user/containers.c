@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,12 +14,14 @@
 #include "cgroup.h"
 #include "containers.h"
 #include "names.h"
+#include "sclens.h"
 
 #define META_MAX_BYTES (4u << 20)
 
 static struct container_roots roots = {
 	"/run/runc", "/var/lib/docker", "/run/containerd/io.containerd.runtime.v2.task",
 	"/run/containers/storage/overlay-containers", "/var/lib/containers/storage/overlay-containers",
+	"/run/docker/containerd/daemon/io.containerd.runtime.v2.task",
 };
 
 void containers_init(const struct container_roots *r)
@@ -28,16 +31,18 @@ void containers_init(const struct container_roots *r)
 	if (r->containerd) roots.containerd = r->containerd;
 	if (r->crio) roots.crio = r->crio;
 	if (r->podman) roots.podman = r->podman;
+	if (r->docker_containerd) roots.docker_containerd = r->docker_containerd;
 }
 
-cJSON *read_json_nofollow(const char *path, size_t max_bytes)
+/* A small file's text, NUL-terminated, without following a symlink in
+ * its last component or waiting on a FIFO; NULL with errno set. */
+static char *read_text_nofollow(const char *path, size_t max_bytes, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	char *buf;
 	size_t off = 0;
 	ssize_t got;
-	cJSON *j;
 
 	if (fd < 0)
 		return NULL;
@@ -51,12 +56,29 @@ cJSON *read_json_nofollow(const char *path, size_t max_bytes)
 		close(fd);
 		return NULL;
 	}
-	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) > 0)
+	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
 		off += got;
+	}
 	close(fd);
 	buf[off] = 0;
-	j = cJSON_ParseWithLength(buf, off);
-	free(buf);
+	*len = off;
+	return buf;
+}
+
+cJSON *read_json_nofollow(const char *path, size_t max_bytes)
+{
+	size_t len;
+	char *text = read_text_nofollow(path, max_bytes, &len);
+	cJSON *j;
+
+	if (!text)
+		return NULL;
+	j = cJSON_ParseWithLength(text, len);
+	free(text);
 	if (!j)
 		errno = EBADMSG;
 	return j;
@@ -203,10 +225,10 @@ static const char *jstr(cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Reads caps, annotations and the seccomp profile of an OCI bundle. */
-static void read_bundle_config(struct container *c, const char *config_path)
+/* Caps, annotations and the seccomp profile of an OCI bundle's config.json */
+void meta_bundle_config(struct container *c, const char *text, size_t len, const char *label)
 {
-	cJSON *cfg = read_json_nofollow(config_path, META_MAX_BYTES), *ann, *caps, *it;
+	cJSON *cfg = cJSON_ParseWithLength(text, len), *ann, *caps, *it;
 	struct profile *p;
 	struct sc_error e;
 
@@ -219,7 +241,7 @@ static void read_bundle_config(struct container *c, const char *config_path)
 		set(&c->namespace, jstr(ann, "io.kubernetes.cri.sandbox-namespace"));
 		set(&c->container_name, jstr(ann, "io.kubernetes.cri.container-name"));
 		set(&c->image, jstr(ann, "io.kubernetes.cri.image-name"));
-		/* CRI-O */
+		/* CRI-O (Podman writes some io.kubernetes.cri-o.* keys too, never these) */
 		set(&c->pod, jstr(ann, "io.kubernetes.pod.name"));
 		set(&c->namespace, jstr(ann, "io.kubernetes.pod.namespace"));
 		set(&c->container_name, jstr(ann, "io.kubernetes.container.name"));
@@ -227,6 +249,9 @@ static void read_bundle_config(struct container *c, const char *config_path)
 		set(&c->name, jstr(ann, "io.kubernetes.cri-o.Name"));
 		/* nerdctl and podman */
 		set(&c->name, jstr(ann, "nerdctl/name"));
+		const char *priv = jstr(ann, "io.podman.annotations.privileged");
+		if (priv && !strcasecmp(priv, "TRUE"))
+			c->privileged = true;
 	}
 	caps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "process"), "capabilities");
 	caps = cJSON_GetObjectItemCaseSensitive(caps, "bounding");
@@ -240,9 +265,31 @@ static void read_bundle_config(struct container *c, const char *config_path)
 				c->caps |= 1ULL << n;
 		}
 	}
+	cJSON *linux_ = cJSON_GetObjectItemCaseSensitive(cfg, "linux");
+	if (cJSON_IsObject(linux_) && !cJSON_GetObjectItemCaseSensitive(linux_, "seccomp"))
+		c->unconfined = true; /* the runtime loads no filter */
 	cJSON_Delete(cfg);
-	if (!c->profile && !profile_load_file(config_path, &p, &e))
+	/* from the same text: the file may be gone or swapped by now */
+	if (!c->profile && !c->unconfined && !profile_load_text(text, len, label, &p, &e))
 		c->profile = p;
+}
+
+static void read_bundle_config(struct container *c, const char *config_path)
+{
+	size_t len;
+	char *text = read_text_nofollow(config_path, META_MAX_BYTES, &len);
+
+	if (!text)
+		return;
+	if (!c->bundle) {
+		char *dir = strdup(config_path), *slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash)
+			*slash = 0;
+		set(&c->bundle, dir);
+		free(dir);
+	}
+	meta_bundle_config(c, text, len, config_path);
+	free(text);
 }
 
 static bool runc_state_matches(cJSON *st, uint64_t cgroup_id, const char *leaf)
@@ -260,10 +307,35 @@ static bool runc_state_matches(cJSON *st, uint64_t cgroup_id, const char *leaf)
 	return leaf && id && !strcmp(leaf, id);
 }
 
-/* runc: /run/runc/<id>/state.json, with the bundle in its labels */
-static bool resolve_runc(struct container *c, uint64_t cgroup_id, const char *leaf)
+/* Reads one runc state.json; true (and c filled) if it is this cgroup's */
+static bool try_runc_state(struct container *c, const char *path, uint64_t cgroup_id, const char *leaf)
 {
-	DIR *d = opendir(roots.runc);
+	cJSON *st = read_json_nofollow(path, META_MAX_BYTES), *labels, *it;
+	bool found = false;
+
+	if (!st)
+		return false;
+	if (runc_state_matches(st, cgroup_id, leaf)) {
+		found = true;
+		if (!c->id)
+			set(&c->id, jstr(st, "id"));
+		labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "config"), "labels");
+		cJSON_ArrayForEach(it, labels)
+		{
+			if (cJSON_IsString(it) && !strncmp(it->valuestring, "bundle=", 7))
+				set(&c->bundle, it->valuestring + 7);
+		}
+	}
+	cJSON_Delete(st);
+	return found;
+}
+
+/* runc keeps state.json under its root: /run/runc/<id> for runc itself,
+ * <root>/<namespace>/<id> when containerd's shim runs it
+ * (/run/containerd/runc, Docker 20.10's /run/docker/runtime-runc). */
+static bool scan_runc_root(struct container *c, const char *root, bool namespaced, uint64_t cgroup_id, const char *leaf)
+{
+	DIR *d = opendir(root);
 	struct dirent *de;
 	char path[4096];
 	bool found = false;
@@ -271,43 +343,58 @@ static bool resolve_runc(struct container *c, uint64_t cgroup_id, const char *le
 	if (!d)
 		return false;
 	while (!found && (de = readdir(d))) {
-		cJSON *st, *labels, *it;
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/state.json", roots.runc, de->d_name);
-		st = read_json_nofollow(path, META_MAX_BYTES);
-		if (!st)
+		if (!namespaced) {
+			snprintf(path, sizeof(path), "%s/%s/state.json", root, de->d_name);
+			found = try_runc_state(c, path, cgroup_id, leaf);
 			continue;
-		if (runc_state_matches(st, cgroup_id, leaf)) {
-			found = true;
-			if (!c->runtime)
-				set(&c->runtime, "runc");
-			if (!c->id)
-				set(&c->id, jstr(st, "id"));
-			labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(st, "config"), "labels");
-			cJSON_ArrayForEach(it, labels)
-			{
-				if (cJSON_IsString(it) && !strncmp(it->valuestring, "bundle=", 7))
-					set(&c->bundle, it->valuestring + 7);
-			}
 		}
-		cJSON_Delete(st);
+		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+		found = scan_runc_root(c, path, false, cgroup_id, leaf);
 	}
 	closedir(d);
-	if (found && c->bundle) {
-		snprintf(path, sizeof(path), "%s/config.json", c->bundle);
-		read_bundle_config(c, path);
-	}
 	return found;
 }
 
-static void resolve_docker(struct container *c)
+/* The engine behind a runc container, from where its bundle is:
+ * containerd's task directory names the namespace (moby: Docker). */
+static void runtime_from_bundle(struct container *c)
+{
+	const char *t = c->bundle ? strstr(c->bundle, "io.containerd.runtime.v2.task/") : NULL;
+
+	if (c->runtime)
+		return;
+	if (!t) {
+		set(&c->runtime, "runc");
+		return;
+	}
+	t += strlen("io.containerd.runtime.v2.task/");
+	set(&c->runtime, !strncmp(t, "moby/", 5) ? "docker" : "containerd");
+}
+
+static bool resolve_runc(struct container *c, uint64_t cgroup_id, const char *leaf)
 {
 	char path[4096];
-	cJSON *j, *hc, *it;
+	bool found = scan_runc_root(c, roots.runc, false, cgroup_id, leaf) ||
+		     scan_runc_root(c, "/run/containerd/runc", true, cgroup_id, leaf) ||
+		     scan_runc_root(c, "/run/docker/runtime-runc", true, cgroup_id, leaf);
 
-	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", roots.docker, c->id);
-	j = read_json_nofollow(path, META_MAX_BYTES);
+	if (!found)
+		return false;
+	runtime_from_bundle(c);
+	/* Docker's files are read by the caller, as for any Docker cgroup */
+	if (strcmp(c->runtime, "docker") && c->bundle) {
+		snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+		read_bundle_config(c, path);
+	}
+	return true;
+}
+
+void meta_docker_config(struct container *c, const char *text, size_t len)
+{
+	cJSON *j = cJSON_ParseWithLength(text, len);
+
 	if (!j)
 		return;
 	const char *name = jstr(j, "Name");
@@ -315,24 +402,85 @@ static void resolve_docker(struct container *c)
 		set(&c->name, name[0] == '/' ? name + 1 : name);
 	set(&c->image, jstr(cJSON_GetObjectItemCaseSensitive(j, "Config"), "Image"));
 	cJSON_Delete(j);
-	/* capabilities added at `docker run` */
-	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", roots.docker, c->id);
-	hc = read_json_nofollow(path, META_MAX_BYTES);
-	if (hc) {
-		uint64_t caps = docker_default_caps();
-		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapAdd"))
-			if (cJSON_IsString(it) && cap_from_name(it->valuestring) >= 0)
-				caps |= 1ULL << cap_from_name(it->valuestring);
-		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapDrop"))
-			if (cJSON_IsString(it) && cap_from_name(it->valuestring) >= 0)
-				caps &= ~(1ULL << cap_from_name(it->valuestring));
-		c->caps = caps;
-		c->has_caps = true;
-		cJSON_Delete(hc);
+}
+
+/* Capabilities added and dropped at `docker run`, --privileged, and the
+ * seccomp option: Docker keeps a custom profile's content in SecurityOpt
+ * ("seccomp=<JSON>"; the CLI reads the file), or "seccomp=unconfined". */
+void meta_docker_hostconfig(struct container *c, const char *text, size_t len)
+{
+	cJSON *hc = cJSON_ParseWithLength(text, len), *it;
+
+	if (!hc)
+		return;
+	uint64_t caps = docker_default_caps();
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapAdd"))
+	{
+		if (!cJSON_IsString(it))
+			continue;
+		if (!strcasecmp(it->valuestring, "ALL"))
+			caps = ~0ULL >> (63 - SCLENS_CAP_LAST);
+		else if (cap_from_name(it->valuestring) >= 0)
+			caps |= 1ULL << cap_from_name(it->valuestring);
 	}
-	/* Docker runs through containerd: the converted profile is in its bundle */
-	snprintf(path, sizeof(path), "%s/moby/%s/config.json", roots.containerd, c->id);
-	read_bundle_config(c, path);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "CapDrop"))
+	{
+		if (!cJSON_IsString(it))
+			continue;
+		if (!strcasecmp(it->valuestring, "ALL"))
+			caps = 0;
+		else if (cap_from_name(it->valuestring) >= 0)
+			caps &= ~(1ULL << cap_from_name(it->valuestring));
+	}
+	c->caps = caps;
+	c->has_caps = true;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hc, "Privileged")))
+		c->privileged = true;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(hc, "SecurityOpt"))
+	{
+		const char *v = cJSON_IsString(it) ? it->valuestring : "";
+		if (strncmp(v, "seccomp=", 8) && strncmp(v, "seccomp:", 8))
+			continue;
+		v += 8;
+		if (!strcmp(v, "unconfined")) {
+			c->unconfined = true;
+		} else if (*v == '{' && !c->source) {
+			struct profile *p;
+			struct sc_error e;
+			char label[128];
+			snprintf(label, sizeof(label), "the profile given to docker run --security-opt seccomp=");
+			if (!profile_load_text(v, strlen(v), label, &p, &e)) {
+				p->titled = true;
+				c->source = p;
+			}
+		}
+	}
+	cJSON_Delete(hc);
+}
+
+static void resolve_docker(struct container *c)
+{
+	char path[4096];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", roots.docker, c->id);
+	if ((text = read_text_nofollow(path, META_MAX_BYTES, &len))) {
+		meta_docker_config(c, text, len);
+		free(text);
+	}
+	snprintf(path, sizeof(path), "%s/containers/%s/hostconfig.json", roots.docker, c->id);
+	if ((text = read_text_nofollow(path, META_MAX_BYTES, &len))) {
+		meta_docker_hostconfig(c, text, len);
+		free(text);
+	}
+	/* the converted profile is in the bundle: Docker 23+ on the system
+	 * containerd, Docker 20.10 on its own */
+	const char *task_roots[] = { roots.containerd, roots.docker_containerd };
+	for (size_t i = 0; i < 2 && !c->profile; i++) {
+		snprintf(path, sizeof(path), "%s/moby/%s/config.json", task_roots[i], c->id);
+		read_bundle_config(c, path);
+	}
 }
 
 static void resolve_containerd(struct container *c)
@@ -349,11 +497,6 @@ static void resolve_containerd(struct container *c)
 		snprintf(path, sizeof(path), "%s/%s/%s/config.json", roots.containerd, de->d_name, c->id);
 		if (access(path, F_OK))
 			continue;
-		if (!c->bundle) {
-			snprintf(path, sizeof(path), "%s/%s/%s", roots.containerd, de->d_name, c->id);
-			set(&c->bundle, path);
-			snprintf(path, sizeof(path), "%s/%s/%s/config.json", roots.containerd, de->d_name, c->id);
-		}
 		read_bundle_config(c, path);
 		if (!strcmp(c->runtime, "cri"))
 			set(&c->runtime, "containerd");
@@ -362,23 +505,15 @@ static void resolve_containerd(struct container *c)
 	closedir(d);
 }
 
-static void resolve_storage(struct container *c, const char *root, const char *runtime)
+/* containers/storage keeps names and images in one list */
+void meta_storage_list(struct container *c, const char *text, size_t len)
 {
-	char path[4096];
-	cJSON *list, *it;
+	cJSON *list = cJSON_ParseWithLength(text, len), *it;
 
-	snprintf(path, sizeof(path), "%s/%s/userdata/config.json", root, c->id);
-	if (!access(path, F_OK)) {
-		read_bundle_config(c, path);
-		set(&c->runtime, runtime);
-	}
-	/* containers/storage keeps names and images in one list */
-	snprintf(path, sizeof(path), "%s/containers.json", root);
-	list = read_json_nofollow(path, 64u << 20);
 	cJSON_ArrayForEach(it, list)
 	{
 		const char *id = jstr(it, "id");
-		if (!id || strcmp(id, c->id))
+		if (!id || !c->id || strcmp(id, c->id))
 			continue;
 		cJSON *names = cJSON_GetObjectItemCaseSensitive(it, "names");
 		if (!c->name && cJSON_IsArray(names) && cJSON_IsString(cJSON_GetArrayItem(names, 0)))
@@ -389,6 +524,24 @@ static void resolve_storage(struct container *c, const char *root, const char *r
 		cJSON_Delete(md);
 	}
 	cJSON_Delete(list);
+}
+
+static void resolve_storage(struct container *c, const char *root, const char *runtime)
+{
+	char path[4096];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s/userdata/config.json", root, c->id);
+	if (!access(path, F_OK)) {
+		read_bundle_config(c, path);
+		set(&c->runtime, runtime);
+	}
+	snprintf(path, sizeof(path), "%s/containers.json", root);
+	if ((text = read_text_nofollow(path, 64u << 20, &len))) {
+		meta_storage_list(c, text, len);
+		free(text);
+	}
 }
 
 /* ---- cache ---- */
@@ -439,7 +592,53 @@ void container_free(struct container *c)
 	free(c->unit);
 	free(c->bundle);
 	profile_free(c->profile);
+	profile_free(c->source);
+	if (c->recognition) {
+		recognition_free(c->recognition);
+		free(c->recognition);
+	}
 	memset(c, 0, sizeof(*c));
+}
+
+void containers_reset(void)
+{
+	for (size_t i = 0; i < cap_cache; i++) {
+		if (cache[i]) {
+			container_free(cache[i]);
+			free(cache[i]);
+		}
+	}
+	free(cache);
+	cache = NULL;
+	n_cache = cap_cache = 0;
+}
+
+const struct recognition *container_recognition(const struct container *c)
+{
+	struct container **slot;
+
+	if (!c->profile || !cap_cache || *(slot = cache_slot(c->cgroup_id)) != c)
+		return NULL;
+	struct container *m = *slot;
+	if (!m->recognised) {
+		m->recognised = true;
+		m->recognition = calloc(1, sizeof(*m->recognition));
+		if (m->recognition &&
+		    defaults_recognise(m->profile, m->has_caps ? m->caps : docker_default_caps(), m->recognition)) {
+			free(m->recognition);
+			m->recognition = NULL;
+		}
+	}
+	return m->recognition;
+}
+
+const char *container_engine(const struct container *c)
+{
+	if (!c->runtime)
+		return NULL;
+	if (c->pod || c->pod_uid || !strcmp(c->runtime, "cri"))
+		return "kubernetes";
+	return c->runtime;
 }
 
 void container_mark_filter_decided(const struct container *c)

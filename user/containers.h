@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "defaults.h"
 #include "profile.h"
 #include "json_writer.h"
 #include "text.h"
@@ -17,6 +18,8 @@ struct container_roots {
 	const char *containerd; /* /run/containerd/io.containerd.runtime.v2.task */
 	const char *crio;	/* /run/containers/storage/overlay-containers */
 	const char *podman;	/* /var/lib/containers/storage/overlay-containers */
+	/* Docker 20.10 runs its own containerd; 23 and later the system's */
+	const char *docker_containerd; /* /run/docker/containerd/daemon/io.containerd.runtime.v2.task */
 };
 
 struct container {
@@ -32,6 +35,13 @@ struct container {
 	struct profile *profile; /* effective profile from the bundle, or NULL */
 	uint64_t caps;	/* bounding set from the bundle */
 	bool has_caps;
+	/* the Docker-format profile the user gave the engine
+	 * (docker run --security-opt seccomp=FILE keeps its content), or NULL */
+	struct profile *source;
+	bool unconfined; /* --security-opt seccomp=unconfined */
+	bool privileged;
+	struct recognition *recognition; /* which default it runs; computed on first use */
+	bool recognised;
 	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
 };
 
@@ -43,6 +53,25 @@ bool container_from_cgroup_path(const char *path, struct container *c);
  * the cgroup is gone; leaf is the last component captured in the kernel.
  * Never NULL; for host processes runtime is NULL. */
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf);
+/* Which known default c's effective profile is (computed once, from what
+ * was read when the container was first seen: a container that is gone
+ * since is still recognised). NULL without an effective profile. */
+const struct recognition *container_recognition(const struct container *c);
+/* The engine's word for c, for fixes: "docker", "podman", "containerd",
+ * "kubernetes" (a pod), "cri-o", "runc", ...; NULL on the host. */
+const char *container_engine(const struct container *c);
+/* Forgets every cached container (tests, fuzzing, and SIGHUP later). */
+void containers_reset(void);
+
+/* Reads the seccomp-related metadata of the engines' files, from text
+ * already read (exposed for fuzzing): a bundle's config.json, Docker's
+ * config.v2.json and hostconfig.json, containers/storage's
+ * containers.json, runc's state.json (true if it is this cgroup's). */
+void meta_bundle_config(struct container *c, const char *text, size_t len, const char *label);
+void meta_docker_config(struct container *c, const char *text, size_t len);
+void meta_docker_hostconfig(struct container *c, const char *text, size_t len);
+void meta_storage_list(struct container *c, const char *text, size_t len);
+
 /* Notes that c's cgroup has its entry in the kernel's filter map. */
 void container_mark_filter_decided(const struct container *c);
 /* Does c match a --container ID|NAME (id prefix or exact name)? */

@@ -20,9 +20,10 @@ int defaults_load_builtin(const char *id, struct profile **out, struct sc_error 
 		const struct builtin_profile *b = &builtin_profiles[i];
 		if (strcmp(b->id, id))
 			continue;
-		char label[160];
-		snprintf(label, sizeof(label), "%s (built in: %s)", b->title, b->id);
-		return profile_load_text(b->text, b->len, label, out, e);
+		int err = profile_load_text(b->text, b->len, b->title, out, e);
+		if (!err)
+			(*out)->titled = true;
+		return err;
 	}
 	memset(e, 0, sizeof(*e));
 	snprintf(e->msg, sizeof(e->msg), "no built-in profile named \"%.64s\"", id);
@@ -71,6 +72,17 @@ int defaults_load(const char *host_root)
 		add("podman", title, "podman", p);
 		break;
 	}
+	return 0;
+}
+
+int defaults_add_user(const char *path, struct profile *p)
+{
+	if (n_defaults == MAX_DEFAULTS)
+		return -ENOSPC;
+	/* first place: the user's word wins over what sclens ships */
+	memmove(&defaults[1], &defaults[0], n_defaults * sizeof(defaults[0]));
+	n_defaults++;
+	defaults[0] = (struct known_default){ .id = path, .title = strdup(path), .engine = NULL, .profile = p };
 	return 0;
 }
 

@@ -26,6 +26,9 @@ struct known_default {
 int defaults_load(const char *host_root);
 int defaults_count(void);
 const struct known_default *defaults_get(int i);
+/* Adds a default the user named (watch --docker-default FILE): checked
+ * before the others. The registry takes p. */
+int defaults_add_user(const char *path, struct profile *p);
 /* By id ("docker-20.10", "podman"); NULL if none */
 const struct known_default *defaults_find(const char *id);
 /* A shipped profile by id, loaded as a profile labelled with its title;

@@ -72,6 +72,13 @@ void event_format_plain_header(struct sbuf *b)
 	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CONTAINER", "COMM[PID]", "ACTION", "CALL = RESULT");
 }
 
+/* runc's init ("runc:[2:INIT]") applies the filter, then execs the
+ * container's command: a denial there means the container cannot start. */
+static bool in_runtime_init(const struct sclens_event *e)
+{
+	return !strncmp(e->comm, "runc:[", 6) || !strncmp(e->comm, "crun", 4);
+}
+
 void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
 {
 	struct sbuf tmp;
@@ -128,6 +135,9 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 		sb_printf(b, " [%s]", c->replay_plain);
 	else if ((e->flags & SCLENS_F_ENOSYS_AMBIGUOUS) && c->action == SCLENS_ACT_ERRNO)
 		sb_puts(b, " [or TRACE with no tracer]");
+	if (e->type == SCLENS_EV_DENIAL && in_runtime_init(e))
+		sb_puts(b, " [in the runtime's init, before the container's command: the container cannot start "
+			   "unless the profile allows this call]");
 	if (c->extra_plain)
 		c->extra_plain(b, e, c->extra_arg);
 }
@@ -187,6 +197,8 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 		jw_kv_bool(&w, "filter_log", true);
 	if (e->flags & SCLENS_F_PTRACED)
 		jw_kv_bool(&w, "ptraced", true);
+	if (e->type == SCLENS_EV_DENIAL && in_runtime_init(e))
+		jw_kv_bool(&w, "in_runtime_init", true);
 	if (c->replay)
 		replay_json(&w, c->replay);
 	if (c->extra_json)

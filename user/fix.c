@@ -258,15 +258,51 @@ static const char *bare_cap(int cap)
 	return n ? n + 4 : "?";
 }
 
+/* A fix in the words of the engine that runs the container */
+static void cap_command(char *out, size_t n, const char *engine, const char *cap)
+{
+	if (!engine)
+		snprintf(out, n, "docker run --cap-add %s ...   (podman run --cap-add %s ...)", cap, cap);
+	else if (!strcmp(engine, "docker"))
+		snprintf(out, n, "docker run --cap-add %s ...", cap);
+	else if (!strcmp(engine, "podman"))
+		snprintf(out, n, "podman run --cap-add %s ...", cap);
+	else if (!strcmp(engine, "containerd"))
+		snprintf(out, n, "ctr run --cap-add CAP_%s ...   (nerdctl run --cap-add %s ...)", cap, cap);
+	else if (!strcmp(engine, "kubernetes") || !strcmp(engine, "cri-o"))
+		snprintf(out, n, "securityContext.capabilities.add: [\"%s\"] in the container's spec", cap);
+	else
+		snprintf(out, n, "add CAP_%s to the container's capabilities (%s)", cap, engine);
+}
+
+static void profile_command(char *out, size_t n, const char *engine)
+{
+	if (engine && !strcmp(engine, "docker"))
+		snprintf(out, n, "docker run --security-opt seccomp=FIXED.json ...");
+	else if (engine && !strcmp(engine, "podman"))
+		snprintf(out, n, "podman run --security-opt seccomp=FIXED.json ...");
+	else if (engine && !strcmp(engine, "containerd"))
+		snprintf(out, n, "ctr run --seccomp --seccomp-profile FIXED.json ...   (nerdctl run --security-opt seccomp=FIXED.json ...)");
+	else if (engine && (!strcmp(engine, "kubernetes") || !strcmp(engine, "cri-o")))
+		snprintf(out, n, "securityContext.seccompProfile: {type: Localhost, localhostProfile: FIXED.json}");
+	else
+		snprintf(out, n, "docker run --security-opt seccomp=FIXED.json ...; Kubernetes: "
+				 "securityContext.seccompProfile: {type: Localhost, localhostProfile: FIXED.json}");
+}
+
 static void put_entry_ref(struct sbuf *b, const struct profile *src, int index, int line)
 {
 	sb_printf(b, "syscalls[%d]", index);
 	if (line > 0) {
 		/* file names, comments and names come from files the container's
 		 * owner may control: escaped, never raw to a terminal */
-		sb_puts(b, " at ");
-		sb_put_esc(b, src->label);
-		sb_printf(b, ":%d", line);
+		if (src->titled) {
+			sb_printf(b, ", line %d", line);
+		} else {
+			sb_puts(b, " at ");
+			sb_put_esc(b, src->label);
+			sb_printf(b, ":%d", line);
+		}
 	}
 }
 
@@ -340,7 +376,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		if (c->src_index >= 0) {
 			const struct sc_rule *r = &src->rules[c->src_index];
 			sb_printf(b, "%swhy:  ", in);
-			sb_put_esc(b, src->label);
+			sb_put_esc(b, x->profile_title ? x->profile_title : src->label);
 			sb_puts(b, " allows ");
 			for (int k = 0; k < r->n_names; k++) {
 				sb_puts(b, k ? (k == r->n_names - 1 ? " and " : ", ") : "");
@@ -353,9 +389,11 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 			sb_printf(b, "%swhy:  with CAP_%s the profile's conditional entries allow it\n", in,
 				  bare_cap(c->cap));
 		}
-		sb_printf(b, "%sfix:  docker run --cap-add %s ...   (podman run --cap-add %s ...)\n", in,
-			  bare_cap(c->cap), bare_cap(c->cap));
-		sb_printf(b, "%s      Kubernetes: securityContext.capabilities.add: [\"%s\"]\n", in, bare_cap(c->cap));
+		char cmd[160];
+		cap_command(cmd, sizeof(cmd), x->engine, bare_cap(c->cap));
+		sb_printf(b, "%sfix:  %s\n", in, cmd);
+		if (!x->engine)
+			sb_printf(b, "%s      Kubernetes: securityContext.capabilities.add: [\"%s\"]\n", in, bare_cap(c->cap));
 		if (c->cap == 21)
 			sb_printf(b, "%s      warning: CAP_SYS_ADMIN gives away most of what the profile protects\n", in);
 	}
@@ -373,10 +411,18 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		sb_printf(b, "%srisk: allowing %s: %s\n", in, call->name, x->danger);
 	if (x->patch) {
 		char *p = cJSON_PrintUnformatted(x->patch);
+		char cmd[256];
 		sb_printf(b, "%sfix:  change the profile (JSON Patch, RFC 6902): %s\n", in, p ? p : "");
 		free(p);
-		sb_printf(b, "%s      then: docker run --security-opt seccomp=FIXED.json ...; Kubernetes: "
-			     "securityContext.seccompProfile: {type: Localhost, localhostProfile: FIXED.json}\n", in);
+		if (x->profile_ref) {
+			sb_printf(b, "%s      write it: sclens explain --profile ", in);
+			sb_put_esc(b, x->profile_ref);
+			sb_printf(b, " -s %s --write-profile FIXED.json\n", call->name);
+		} else if (x->engine) {
+			sb_printf(b, "%s      in the profile file you gave the engine\n", in);
+		}
+		profile_command(cmd, sizeof(cmd), x->engine);
+		sb_printf(b, "%s      then: %s\n", in, cmd);
 	}
 	if (x->kernel_cap_missing && !x->n_caps)
 		sb_printf(b, "%snote: the kernel itself requires CAP_%s%s%s for %s: add it too (--cap-add %s)\n", in,
@@ -458,6 +504,10 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_kv_str(w, "podman", text);
 		snprintf(text, sizeof(text), "securityContext.capabilities.add: [\"%s\"]", c);
 		jw_kv_str(w, "kubernetes", text);
+		char cmd[160];
+		cap_command(cmd, sizeof(cmd), x->engine, c);
+		jw_kv_str_opt(w, "engine", x->engine);
+		jw_kv_str(w, "command", cmd);
 		if (x->caps[i].src_index >= 0) {
 			jw_key(w, "entry");
 			json_entry(w, src, x->caps[i].src_index, x->caps[i].src_line);
@@ -485,6 +535,16 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_raw(w, p ? p : "[]");
 		jw_kv_str(w, "docker", "--security-opt seccomp=FILE");
 		jw_kv_str(w, "kubernetes", "securityContext.seccompProfile: {type: Localhost, localhostProfile: FILE}");
+		char cmd[256];
+		profile_command(cmd, sizeof(cmd), x->engine);
+		jw_kv_str_opt(w, "engine", x->engine);
+		jw_kv_str(w, "command", cmd);
+		if (x->profile_ref) {
+			char wr[512];
+			snprintf(wr, sizeof(wr), "sclens explain --profile %s -s %s --write-profile FIXED.json", x->profile_ref,
+				 call->name);
+			jw_kv_str(w, "write_with", wr);
+		}
 		jw_obj_end(w);
 		free(p);
 	}

@@ -37,6 +37,15 @@ struct explanation {
 	int kernel_cap;	      /* capability the kernel requires, -1 if none */
 	const char *kernel_cap_when;
 	bool kernel_cap_missing;
+	/* set by the caller after explain_call: whose words the fix uses
+	 * ("docker", "podman", "containerd", "kubernetes", ...; NULL: all),
+	 * and what to pass as --profile to write the corrected file (a
+	 * built-in id or a path; NULL when sclens has no file for it) */
+	const char *engine;
+	const char *profile_ref;
+	/* how the profile is named in the why (a recognised default:
+	 * "containerd's default (...)"); NULL: its label */
+	const char *profile_title;
 };
 
 /* Explains call against src for target; 0 or a negative errno. */

@@ -1037,6 +1037,7 @@ int profile_effective(const struct profile *src, const struct sc_target *t, stru
 	if (!p)
 		return -ENOMEM;
 	p->label = xstrdup(src->label);
+	p->titled = src->titled;
 	p->section_path = "";
 	p->default_action = src->default_action;
 	p->default_errno = src->default_errno;

@@ -69,7 +69,8 @@ struct sc_warning {
 };
 
 struct profile {
-	char *label;	/* file name, for messages */
+	char *label;	/* file name, for messages; or a title ("Docker 20.10 default") */
+	bool titled;	/* label is a title, not a file name */
 	char *text;	/* the file as read */
 	cJSON *doc;	/* the whole document */
 	cJSON *section; /* the seccomp object inside it */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
+#include "explain_cache.h"
 #include "fix.h"
 #include "names.h"
 #include "report.h"
@@ -26,6 +27,7 @@ void reporter_free(struct reporter *r)
 		free(r->seen[i].key);
 	free(r->seen);
 	sb_free(&r->line);
+	explain_cache_free(r->cache);
 }
 
 /* Occurrence number of key (1 for the first) */
@@ -95,6 +97,8 @@ static void extra_json(struct jw *w, const struct sclens_event *e, void *arg)
 	jw_key(w, "explanation");
 	jw_obj_begin(w);
 	jw_kv_str(w, "profile", ec->profile->label);
+	jw_kv_str_opt(w, "profile_runs_as", ec->x.profile_title);
+	jw_kv_str_opt(w, "profile_ref", ec->x.profile_ref);
 	if (ec->occurrence > 1) {
 		/* the rule again, the fix only by reference */
 		struct explanation brief = ec->x;
@@ -118,21 +122,28 @@ static uint32_t scmp_arch_of(const struct sclens_event *e)
 }
 
 void reporter_event(struct reporter *r, const struct sclens_event *e, struct event_ctx *c,
-		    const struct profile *profile, const char *scope)
+		    const struct explain_src *src, const char *scope)
 {
-	struct explain_ctx ec = { .profile = profile };
+	struct explain_ctx ec = { .profile = src ? src->profile : NULL };
 	struct sbuf *b = &r->line;
 
 	sb_reset(b);
-	if (profile && e->type == SCLENS_EV_DENIAL && (ec.call.name = syscall_name(e->arch, e->nr))) {
-		struct sc_target t;
+	if (src && src->profile && e->type == SCLENS_EV_DENIAL && (ec.call.name = syscall_name(e->arch, e->nr))) {
+		const struct explanation *x;
 		char key[256];
 
-		sc_target_host(&t);
-		t.caps = e->cap_eff; /* what the container really holds */
 		ec.call.arch = scmp_arch_of(e);
 		memcpy(ec.call.args, e->args, sizeof(ec.call.args));
-		if (!explain_call(profile, &t, &ec.call, &ec.x)) {
+		/* Docker converts the profile for the container's bounding set;
+		 * the process's own set is the next best guess */
+		if (!r->cache && explain_cache_new(&r->cache))
+			r->cache = NULL;
+		x = r->cache ? explain_cached(r->cache, src->profile, src->has_caps ? src->caps : e->cap_eff, &ec.call) : NULL;
+		if (x) {
+			ec.x = *x; /* the cache owns what it points to */
+			ec.x.engine = src->engine;
+			ec.x.profile_ref = src->profile_ref;
+			ec.x.profile_title = src->title;
 			ec.ok = true;
 			snprintf(key, sizeof(key), "%s/%s", scope ? scope : "", ec.call.name);
 			ec.occurrence = seen_bump(r, key);
@@ -155,8 +166,6 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 	}
 	sb_putc(b, '\n');
 	emit(b);
-	if (ec.ok)
-		explanation_free(&ec.x);
 	c->extra_plain = NULL;
 	c->extra_json = NULL;
 }

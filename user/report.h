@@ -12,6 +12,7 @@
 #include "text.h"
 
 struct fix_seen;
+struct explain_cache;
 
 struct reporter {
 	bool json;
@@ -20,13 +21,24 @@ struct reporter {
 	struct fix_seen *seen;
 	int n_seen, cap_seen;
 	uint64_t explained;
+	struct explain_cache *cache;
+};
+
+/* What a denial is explained against */
+struct explain_src {
+	const struct profile *profile; /* Docker-format source, or an effective profile */
+	uint64_t caps;		       /* the container's bounding set, if has_caps */
+	bool has_caps;		       /* else the process's effective set is used */
+	const char *engine;	       /* for the fix's words; NULL: every engine's */
+	const char *profile_ref;       /* --profile argument that names it, or NULL */
+	const char *title;	       /* what the container runs, said for people; NULL: the label */
 };
 
 void reporter_init(struct reporter *r, bool json);
 void reporter_free(struct reporter *r);
-/* Prints one event; profile may be NULL (no explanation). scope names the
+/* Prints one event; src may be NULL (no explanation). scope names the
  * container (or cgroup) for the once-per-fix rule. */
 void reporter_event(struct reporter *r, const struct sclens_event *e, struct event_ctx *c,
-		    const struct profile *profile, const char *scope);
+		    const struct explain_src *src, const char *scope);
 
 #endif

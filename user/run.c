@@ -96,6 +96,7 @@ struct run_state {
 	struct observer *obs;
 	struct reporter rep;
 	const struct profile *src;
+	uint64_t caps; /* the bounding set the command gets */
 	pid_t child;
 	uint64_t filter_key; /* the child's filter, shared by its descendants */
 	uint64_t denials;
@@ -117,7 +118,9 @@ static int on_event(const struct sclens_event *e, void *arg)
 	c.filter_id = observer_filter_id(s->obs, e->filter_key);
 	c.cgroup_path = cgroup_path_of_id(e->cgroup_id);
 	c.action = e->action;
-	reporter_event(&s->rep, e, &c, s->src, "run");
+	struct explain_src src = { .profile = s->src, .caps = s->caps, .has_caps = true,
+				   .profile_ref = s->opts->profile };
+	reporter_event(&s->rep, e, &c, &src, "run");
 	s->denials++;
 	return 0;
 }
@@ -174,6 +177,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	s.src = src;
+	s.caps = t.caps;
 	if (observer_preflight()) {
 		if (o.json)
 			print_json_error("missing privilege or kernel support", NULL);

@@ -37,7 +37,6 @@ struct watch_opts {
 	 * containerd's RuntimeDefault): recognised in containers that run them
 	 * converted, so capability fixes can be named */
 	const char *sources[MAX_PROFILES];
-	struct profile *source_profiles[MAX_PROFILES];
 	int n_sources;
 	const char *container, *pod, *namespace;
 	bool host_only;
@@ -217,46 +216,58 @@ static bool container_wanted(const struct watch_opts *o, const struct container 
 	return true;
 }
 
-/* Is the effective profile src converted for caps? */
-static bool is_conversion_of(const struct profile *src, const struct profile *eff, uint64_t caps)
+/* What explains this container's denial of a call, best first: a profile
+ * the user named for it, one the user named for all, the profile the user
+ * gave the engine (Docker keeps its content), the engine's default the
+ * container runs (recognised, so capability fixes can be named), and last
+ * the effective profile the runtime loaded. */
+static bool explain_src_for(const struct watch_opts *o, const struct container *c, const struct sclens_event *e,
+			    struct explain_src *src, char *title, size_t title_len)
 {
-	struct sc_target t;
-	struct profile *conv;
-	struct sc_error e;
-	bool same = false;
+	const char *name = syscall_name(e->arch, e->nr);
 
-	if (!src || !eff)
-		return false;
-	sc_target_host(&t);
-	t.caps = caps;
-	if (profile_effective(src, &t, &conv, &e))
-		return false;
-	cJSON *a = profile_to_oci(conv), *b = profile_to_oci(eff);
-	char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
-	same = sa && sb && !strcmp(sa, sb);
-	free(sa);
-	free(sb);
-	cJSON_Delete(a);
-	cJSON_Delete(b);
-	profile_free(conv);
-	return same;
-}
-
-/* Which profile explains this container's denials, best first: one the
- * user named for it, one the user named for all, Docker's default when the
- * container runs it (so capability fixes can be named), its bundle's. */
-static const struct profile *profile_for(const struct watch_opts *o, const struct container *c)
-{
-	for (int i = 0; i < o->n_profiles; i++)
+	memset(src, 0, sizeof(*src));
+	src->engine = container_engine(c);
+	src->caps = c->caps;
+	src->has_caps = c->has_caps;
+	for (int i = 0; i < o->n_profiles && !src->profile; i++)
 		if (o->profiles[i].container && container_matches(c, o->profiles[i].container))
-			return o->profiles[i].profile;
-	for (int i = 0; i < o->n_profiles; i++)
+			src->profile = o->profiles[i].profile, src->profile_ref = o->profiles[i].path;
+	for (int i = 0; i < o->n_profiles && !src->profile; i++)
 		if (!o->profiles[i].container)
-			return o->profiles[i].profile;
-	for (int i = 0; c->profile && i < o->n_sources; i++)
-		if (is_conversion_of(o->source_profiles[i], c->profile, c->has_caps ? c->caps : docker_default_caps()))
-			return o->source_profiles[i];
-	return c->profile;
+			src->profile = o->profiles[i].profile, src->profile_ref = o->profiles[i].path;
+	if (src->profile)
+		return true;
+	if (c->source) {
+		src->profile = c->source;
+		return true;
+	}
+	const struct recognition *r = name ? container_recognition(c) : NULL;
+	const struct default_match *m = r ? recognition_for_call(r, name) : NULL;
+	if (m) {
+		src->profile = m->def->profile;
+		src->profile_ref = m->def->id;
+		if (m->exact)
+			src->title = m->def->title;
+		else if (src->engine && !strcmp(src->engine, "containerd"))
+			/* containerd generates its default in code from Docker's rules */
+			snprintf(title, title_len, "containerd's default (for %s, the same rules as the %s)", name,
+				 m->def->title);
+		else
+			snprintf(title, title_len, "%s, changed in %d calls (not in %s)", m->def->title, m->differences, name);
+		if (!m->exact)
+			src->title = title;
+		if (!src->has_caps) {
+			src->caps = docker_default_caps();
+			src->has_caps = true;
+		}
+		return true;
+	}
+	src->profile = c->profile;
+	/* a runc bundle is the user's own file; an engine's is not */
+	if (src->engine && !strcmp(src->engine, "runc"))
+		src->profile_ref = c->bundle;
+	return src->profile != NULL;
 }
 
 static int on_event(const struct sclens_event *e, void *arg)
@@ -315,8 +326,10 @@ static int on_event(const struct sclens_event *e, void *arg)
 	c.cgroup_path = path;
 	c.where = ct->runtime || ct->unit ? where.s : NULL;
 	c.container = ct;
-	reporter_event(&w->rep, e, &c, e->type == SCLENS_EV_DENIAL ? profile_for(w->opts, ct) : NULL,
-		       ct->id ? ct->id : where.s);
+	struct explain_src src;
+	char title[256];
+	bool explain = e->type == SCLENS_EV_DENIAL && explain_src_for(w->opts, ct, e, &src, title, sizeof(title));
+	reporter_event(&w->rep, e, &c, explain ? &src : NULL, ct->id ? ct->id : where.s);
 	sb_free(&where);
 	sb_free(&rp);
 	if (e->type == SCLENS_EV_DENIAL)
@@ -355,11 +368,17 @@ static int load_profiles(struct watch_opts *o)
 		profile_warnings_print(o->profiles[i].profile);
 	}
 	for (int i = 0; i < o->n_sources; i++) {
-		if (profile_load_file(o->sources[i], &o->source_profiles[i], &e)) {
+		struct profile *p;
+		if (profile_load_file(o->sources[i], &p, &e)) {
 			profile_error_print(o->sources[i], &e);
 			return -EINVAL;
 		}
-		profile_warnings_print(o->source_profiles[i]);
+		profile_warnings_print(p);
+		if (defaults_add_user(o->sources[i], p)) {
+			fprintf(stderr, "sclens: too many --docker-default options\n");
+			profile_free(p);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -370,8 +389,6 @@ static void free_profiles(struct watch_opts *o)
 		profile_free(o->profiles[i].profile);
 		free((char *)o->profiles[i].container);
 	}
-	for (int i = 0; i < o->n_sources; i++)
-		profile_free(o->source_profiles[i]);
 }
 
 /* out_err: the output's write error, 0 when it works */
@@ -458,6 +475,7 @@ int cmd_watch(int argc, char **argv)
 		opts.filters.cgroups = &opts.cgroup_id;
 		opts.filters.n_cgroups = 1;
 	}
+	defaults_load(NULL);
 	if (load_profiles(&opts)) {
 		json_error(opts.json, "invalid profile");
 		free_profiles(&opts);
