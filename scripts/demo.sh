@@ -1,52 +1,51 @@
 #!/bin/bash
-# make demo: the reference case on a real container. A runc container with
-# Docker's default seccomp profile (converted for Docker's default
-# capabilities, as Docker does) runs `date -s`; sclens watch shows the
-# denial, the rule and the fix. The clock is only ever "set" to its
-# current value, and the call is denied anyway.
+# make demo: the reference case on a real Docker host, as a user types it.
+# dockerd is started here if none runs (and stopped after); the image is
+# made offline from busybox-static. `sclens watch`, given no option but the
+# demo container's name, names the rule of Docker's built-in default
+# profile and the fix. Where Docker cannot run, the same case runs in a
+# runc container with Docker's default converted as Docker does.
+# The clock is only ever "set" to its current value, and is denied anyway.
 set -eu
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 source tests/lib/bundle.sh
-[ "$(id -u)" = 0 ] || { echo "demo: run as root (sclens loads BPF programs; runc needs root)" >&2; exit 3; }
-profile=${DOCKER_PROFILE:-../shared/profiles/docker-default.json}
-work=$(mktemp -d)
-id=sclens-demo-$$
+source tests/lib/engines.sh
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (sclens loads BPF programs; Docker needs root)" >&2; exit 3; }
+ENGINE_STATE=$(mktemp -d)
+name=sclens-demo-$$
 watch_pid=
 cleanup() {
 	[ -n "$watch_pid" ] && kill -INT "$watch_pid" 2>/dev/null && wait "$watch_pid" 2>/dev/null
-	runc delete -f "$id" >/dev/null 2>&1 || true
-	rm -rf "$work"
+	runc delete -f "$name" >/dev/null 2>&1 || true
+	stop_dockerd
+	rm -rf "$ENGINE_STATE"
 }
 trap cleanup EXIT
 
-seccomp=$work/seccomp.json
-watch_args=()
-if [ -r "$profile" ]; then
-	echo "== sclens profile convert -f $profile   (what Docker hands to runc)"
-	build/sclens profile convert -f "$profile" > "$seccomp"
-	watch_args=(--docker-default "$profile")
+watch() {
+	echo "== sclens watch --container $name   (in the background: no profile option)"
+	${SCLENS_BIN:-build/sclens} watch --container "$name" > "$ENGINE_STATE/watch.out" 2> "$ENGINE_STATE/watch.err" &
+	watch_pid=$!
+	for _ in $(seq 100); do grep -q watching "$ENGINE_STATE/watch.err" && break; sleep 0.1; done
+}
+
+if start_dockerd; then
+	watch
+	echo "== docker run --rm --name $name $ENGINE_IMAGE date -s \"$(now)\""
+	"$DOCKER" run --rm --name "$name" "$ENGINE_IMAGE" date -s "$(now)" || true
 else
-	echo "== $profile not found (set DOCKER_PROFILE): using a small profile that denies clock_settime"
-	cat >"$seccomp" <<'JSON'
-{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-  "syscalls": [ { "names": ["clock_settime", "settimeofday", "clock_adjtime", "adjtimex"],
-                  "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
-JSON
+	echo "== Docker cannot run here: the same case in runc, with Docker's default converted"
+	seccomp=$ENGINE_STATE/seccomp.json
+	${SCLENS_BIN:-build/sclens} profile convert -f profiles/docker/docker-v20.10.24.json > "$seccomp"
+	make_bundle "$ENGINE_STATE/bundle" "$seccomp" "$DOCKER_DEFAULT_CAPS" sh -c 'date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
+	watch
+	runc run --bundle "$ENGINE_STATE/bundle" "$name" </dev/null || true
 fi
-make_bundle "$work/bundle" "$seccomp" "$DOCKER_DEFAULT_CAPS" \
-	sh -c 'date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
-
-echo "== sclens watch ${watch_args[*]}   (in the background)"
-build/sclens watch "${watch_args[@]}" > "$work/watch.out" 2> "$work/watch.err" &
-watch_pid=$!
-for _ in $(seq 100); do grep -q watching "$work/watch.err" && break; sleep 0.1; done
-
-echo "== runc run $id: date -s <now>"
-runc run --bundle "$work/bundle" "$id" </dev/null || true
 sleep 0.5
 kill -INT "$watch_pid"; wait "$watch_pid" || true; watch_pid=
 echo
 echo "== what sclens saw"
-cat "$work/watch.out"
-grep -v watching "$work/watch.err" || true
-grep -q clock_settime "$work/watch.out" || { echo "demo: sclens did not report the denial" >&2; exit 1; }
+cat "$ENGINE_STATE/watch.out"
+grep -v watching "$ENGINE_STATE/watch.err" || true
+grep -q clock_settime "$ENGINE_STATE/watch.out" || { echo "demo: sclens did not report the denial" >&2; exit 1; }

@@ -290,9 +290,43 @@ static void profile_command(char *out, size_t n, const char *engine)
 				 "securityContext.seccompProfile: {type: Localhost, localhostProfile: FIXED.json}");
 }
 
-static void put_entry_ref(struct sbuf *b, const struct profile *src, int index, int line)
+/* The patch as the user applies it. Against an engine's internal bundle
+ * (where the effective profile sits at /linux/seccomp) it is given for the
+ * Docker-format file the user gave the engine: the same paths without the
+ * bundle's prefix. */
+static char *patch_text(const struct explanation *x, const struct profile *src)
+{
+	size_t pre = strlen(src->section_path);
+	bool internal = pre && x->engine && strcmp(x->engine, "runc");
+	cJSON *copy = internal ? cJSON_Duplicate(x->patch, 1) : NULL, *op;
+	char *text;
+
+	if (!internal)
+		return cJSON_PrintUnformatted(x->patch);
+	cJSON_ArrayForEach(op, copy)
+	{
+		cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
+		if (cJSON_IsString(path) && !strncmp(path->valuestring, src->section_path, pre)) {
+			char *rest = strdup(path->valuestring + pre); /* no overlapping copy */
+			if (rest)
+				cJSON_SetValuestring(path, rest);
+			free(rest);
+		}
+	}
+	text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	return text;
+}
+
+static void put_entry_ref(struct sbuf *b, const struct explanation *x, const struct profile *src, int index, int line)
 {
 	sb_printf(b, "syscalls[%d]", index);
+	if (x->profile_title && !src->titled) {
+		/* an engine's own copy: named for what it is, not by its path */
+		sb_puts(b, " of ");
+		sb_put_esc(b, x->profile_title);
+		return;
+	}
 	if (line > 0) {
 		/* file names, comments and names come from files the container's
 		 * owner may control: escaped, never raw to a terminal */
@@ -311,7 +345,7 @@ static void put_rule_text(struct sbuf *b, const struct explanation *x, const str
 	if (x->rule_index >= 0) {
 		const struct sc_rule *r = &src->rules[x->rule_index];
 		sb_puts(b, "entry ");
-		put_entry_ref(b, src, x->rule_index, x->rule_line);
+		put_entry_ref(b, x, src, x->rule_index, x->rule_line);
 		sb_printf(b, ": %s", sc_action_profile_name(r->action));
 		if (r->has_errno_ret)
 			sb_printf(b, " errnoRet %u", r->errno_ret);
@@ -351,7 +385,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		sb_printf(b, "%sthe profile allows it", in);
 		if (x->rule_index >= 0) {
 			sb_puts(b, " (");
-			put_entry_ref(b, src, x->rule_index, x->rule_line);
+			put_entry_ref(b, x, src, x->rule_index, x->rule_line);
 			sb_putc(b, ')');
 		}
 		sb_putc(b, '\n');
@@ -383,7 +417,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 				sb_put_esc(b, r->names[k]);
 			}
 			sb_printf(b, " only for containers with CAP_%s (", bare_cap(c->cap));
-			put_entry_ref(b, src, c->src_index, c->src_line);
+			put_entry_ref(b, x, src, c->src_index, c->src_line);
 			sb_puts(b, ")\n");
 		} else {
 			sb_printf(b, "%swhy:  with CAP_%s the profile's conditional entries allow it\n", in,
@@ -400,7 +434,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 	for (int i = 0; i < x->n_misses; i++) {
 		const struct arg_miss *m = &x->misses[i];
 		sb_printf(b, "%snear:  ", in);
-		put_entry_ref(b, src, m->src_index, m->src_line);
+		put_entry_ref(b, x, src, m->src_index, m->src_line);
 		sb_printf(b, " allows it when arg%u %s %#llx", m->cond.index, sc_op_name(m->cond.op),
 			  (unsigned long long)m->cond.value);
 		if (m->cond.op == SC_OP_MASKED_EQ)
@@ -410,7 +444,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 	if (x->danger)
 		sb_printf(b, "%srisk: allowing %s: %s\n", in, call->name, x->danger);
 	if (x->patch) {
-		char *p = cJSON_PrintUnformatted(x->patch);
+		char *p = patch_text(x, src);
 		char cmd[256];
 		sb_printf(b, "%sfix:  change the profile (JSON Patch, RFC 6902): %s\n", in, p ? p : "");
 		free(p);
@@ -528,7 +562,7 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_obj_end(w);
 	}
 	if (x->patch) {
-		char *p = cJSON_PrintUnformatted(x->patch);
+		char *p = patch_text(x, src);
 		jw_obj_begin(w);
 		jw_kv_str(w, "kind", "profile");
 		jw_key(w, "json_patch");

@@ -267,6 +267,8 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 	/* a runc bundle is the user's own file; an engine's is not */
 	if (src->engine && !strcmp(src->engine, "runc"))
 		src->profile_ref = c->bundle;
+	else if (src->engine)
+		src->title = "the container's custom profile, as the runtime loaded it";
 	return src->profile != NULL;
 }
 
