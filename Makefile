@@ -118,6 +118,9 @@ $(BUILD)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/s
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $(INCLUDES) $< $(FUZZ_LIB_OBJS) $(LDLIBS) -o $@
 
+# kept: make would delete them as intermediates and rebuild each time
+.SECONDARY: $(FUZZ_LIB_OBJS)
+
 fuzzers: $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS)

@@ -30,6 +30,23 @@ int defaults_load_builtin(const char *id, struct profile **out, struct sc_error 
 	return -ENOENT;
 }
 
+int profile_load_named(const char *name, struct profile **out, struct sc_error *e)
+{
+	if (strchr(name, '/') || !access(name, F_OK))
+		return profile_load_file(name, out, e);
+	if (!defaults_load_builtin(name, out, e))
+		return 0;
+	if (!strcmp(name, "podman")) {
+		defaults_load(NULL);
+		const struct known_default *d = defaults_find("podman");
+		if (d)
+			return profile_load_file(d->profile->label, out, e);
+	}
+	memset(e, 0, sizeof(*e));
+	snprintf(e->msg, sizeof(e->msg), "no such file, and no built-in profile of that name (sclens profile list names them)");
+	return -ENOENT;
+}
+
 static void add(const char *id, const char *title, const char *engine, struct profile *p)
 {
 	struct known_default *d = &defaults[n_defaults++];

@@ -35,6 +35,10 @@ const struct known_default *defaults_find(const char *id);
  * -ENOENT when there is no such id. */
 int defaults_load_builtin(const char *id, struct profile **out, struct sc_error *e);
 
+/* A profile by file name, or by a known default's id when no such file
+ * exists ("docker-20.10", "docker-29", "podman"). */
+int profile_load_named(const char *name, struct profile **out, struct sc_error *e);
+
 /* How a container's effective profile relates to one default. */
 struct default_match {
 	const struct known_default *def;

@@ -8,6 +8,8 @@
 #include <seccomp.h>
 #include "capopts.h"
 #include "commands.h"
+#include "builtin.h"
+#include "defaults.h"
 #include "fix.h"
 #include "names.h"
 #include "profile.h"
@@ -113,7 +115,7 @@ static void json_error(bool json, const char *what, const char *detail)
 static int load_profile(const char *path, bool json, struct profile **p)
 {
 	struct sc_error e;
-	int err = profile_load_file(path, p, &e);
+	int err = profile_load_named(path, p, &e);
 
 	if (err) {
 		char detail[512];
@@ -292,17 +294,59 @@ static int cmd_profile_convert(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_profile_list(void)
+{
+	defaults_load(NULL);
+	printf("%-14s %-8s %s\n", "ID", "ENGINE", "PROFILE");
+	for (int i = 0; i < defaults_count(); i++) {
+		const struct known_default *d = defaults_get(i);
+		printf("%-14s %-8s %s\n", d->id, d->engine ? d->engine : "-", d->title);
+	}
+	return EXIT_OK;
+}
+
+static int cmd_profile_show(const char *id)
+{
+	for (int i = 0; i < n_builtin_profiles; i++) {
+		if (!strcmp(builtin_profiles[i].id, id)) {
+			fwrite(builtin_profiles[i].text, 1, builtin_profiles[i].len, stdout);
+			return EXIT_OK;
+		}
+	}
+	struct profile *p;
+	struct sc_error e;
+	if (!strcmp(id, "podman") && !profile_load_named(id, &p, &e)) {
+		fputs(p->text, stdout);
+		profile_free(p);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "sclens profile show: no built-in profile '%s' (sclens profile list names them)\n", id);
+	return EXIT_USAGE;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "convert")) {
 		argv[1] = "sclens profile convert";
 		return cmd_profile_convert(argc - 1, argv + 1);
 	}
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return cmd_profile_list();
+	if (argc == 3 && !strcmp(argv[1], "show"))
+		return cmd_profile_show(argv[2]);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("USAGE: sclens profile convert --profile FILE [OPTIONS]\n\n"
-		       "  convert   print the effective OCI seccomp section of a Docker profile\n");
+		printf("USAGE: sclens profile convert --profile FILE|ID [OPTIONS]\n"
+		       "       sclens profile list\n"
+		       "       sclens profile show ID\n\n"
+		       "  convert   print the effective OCI seccomp section of a Docker profile\n"
+		       "  list      the engines' default profiles sclens knows without being told\n"
+		       "  show      print one of them (Docker format), to edit or to pass to an engine\n\n"
+		       "EXAMPLES:\n"
+		       "  sclens profile list\n"
+		       "  sclens profile show docker-20.10 > default.json\n"
+		       "  sclens profile convert --profile docker-20.10 --cap-add SYS_TIME\n");
 		return EXIT_OK;
 	}
-	fprintf(stderr, "sclens profile: expected a subcommand: convert\n");
+	fprintf(stderr, "sclens profile: expected a subcommand: convert, list or show (sclens profile --help)\n");
 	return EXIT_USAGE;
 }

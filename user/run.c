@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "capopts.h"
 #include "cgroup.h"
+#include "defaults.h"
 #include "child.h"
 #include "commands.h"
 #include "observer.h"
@@ -164,7 +165,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cap_opts_target(&o.caps, &t, NULL))
 		return EXIT_USAGE;
-	if (profile_load_file(o.profile, &src, &e)) {
+	if (profile_load_named(o.profile, &src, &e)) {
 		profile_error_print(o.profile, &e);
 		if (o.json)
 			print_json_error("invalid profile", e.msg);

@@ -363,7 +363,7 @@ static int load_profiles(struct watch_opts *o)
 	struct sc_error e;
 
 	for (int i = 0; i < o->n_profiles; i++) {
-		if (profile_load_file(o->profiles[i].path, &o->profiles[i].profile, &e)) {
+		if (profile_load_named(o->profiles[i].path, &o->profiles[i].profile, &e)) {
 			profile_error_print(o->profiles[i].path, &e);
 			return -EINVAL;
 		}
