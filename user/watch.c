@@ -226,8 +226,11 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 {
 	const char *name = syscall_name(e->arch, e->nr);
 
+	const char *engine = container_engine(c);
+
 	memset(src, 0, sizeof(*src));
-	src->engine = container_engine(c);
+	/* runc alone has no --cap-add: every engine's words then */
+	src->engine = engine && strcmp(engine, "runc") ? engine : NULL;
 	src->caps = c->caps;
 	src->has_caps = c->has_caps;
 	for (int i = 0; i < o->n_profiles && !src->profile; i++)
@@ -248,7 +251,7 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 		src->profile = m->def->profile;
 		src->profile_ref = m->def->id;
 		if (m->exact)
-			src->title = m->def->title;
+			; /* the profile's own label says it */
 		else if (src->engine && !strcmp(src->engine, "containerd"))
 			/* containerd generates its default in code from Docker's rules */
 			snprintf(title, title_len, "containerd's default (for %s, the same rules as the %s)", name,
@@ -264,10 +267,9 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 		return true;
 	}
 	src->profile = c->profile;
-	/* a runc bundle is the user's own file; an engine's is not */
-	if (src->engine && !strcmp(src->engine, "runc"))
-		src->profile_ref = c->bundle;
-	else if (src->engine)
+	/* a runc bundle is the user's own file (its path is the label); an
+	 * engine's is not */
+	if (src->engine)
 		src->title = "the container's custom profile, as the runtime loaded it";
 	return src->profile != NULL;
 }
