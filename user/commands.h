@@ -9,6 +9,7 @@ enum {
 	EXIT_USAGE = 2,	   /* bad options or arguments */
 	EXIT_ENV = 3,	   /* missing privilege, BTF or kernel support */
 	EXIT_BADINPUT = 4, /* an input file (profile) is invalid */
+	EXIT_FINDINGS = 5, /* posture: a finding at or above --fail-on */
 };
 
 int cmd_watch(int argc, char **argv);
@@ -16,6 +17,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
+int cmd_posture(int argc, char **argv);
 
 /* Writes doc, indented, to path. 0 or a negative errno. */
 struct cJSON;

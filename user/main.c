@@ -16,6 +16,7 @@ static const struct command {
 	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },
 	{ "run", cmd_run, "run a command under a profile and explain its denials" },
 	{ "filter", cmd_filter, "dump and evaluate the filters a live process really runs" },
+	{ "posture", cmd_posture, "every container's seccomp posture, and the host's checklist items" },
 };
 
 static void usage(FILE *f)

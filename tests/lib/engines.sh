@@ -17,7 +17,8 @@ start_dockerd() {
 	mkdir -p "$ENGINE_STATE"
 	[ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ] || return 1
 	if ! "$DOCKER" info >/dev/null 2>&1; then
-		/usr/sbin/dockerd --iptables=false --bridge=none >"$ENGINE_STATE/dockerd.log" 2>&1 &
+		# shellcheck disable=SC2086 # DOCKERD_ARGS: extra flags, split on purpose
+		/usr/sbin/dockerd --iptables=false --bridge=none ${DOCKERD_ARGS:-} >"$ENGINE_STATE/dockerd.log" 2>&1 &
 		echo $! >"$ENGINE_STATE/dockerd.pid"
 		for _ in $(seq 60); do
 			"$DOCKER" info >/dev/null 2>&1 && break
