@@ -34,6 +34,9 @@
 /* Set by user space before load. */
 const volatile __u32 targ_tgid = 0;
 const volatile __s32 targ_nr = -1;
+/* the same call in the compat table: a prefilter that passes both numbers
+ * (user space compares names, which settles the arch) */
+const volatile __s32 targ_nr_compat = -1;
 const volatile bool filter_comm = false;
 const volatile char targ_comm[SCLENS_COMM_LEN] = {};
 const volatile bool filter_cgroup = false;
@@ -143,7 +146,7 @@ static __always_inline bool wanted(struct task_struct *task, __s32 nr, __u64 cgi
 {
 	if (targ_tgid && BPF_CORE_READ(task, tgid) != targ_tgid)
 		return false;
-	if (targ_nr >= 0 && nr != targ_nr)
+	if (targ_nr >= 0 && nr != targ_nr && nr != targ_nr_compat)
 		return false;
 	if (filter_cgroup) {
 		__u8 *decision = bpf_map_lookup_elem(&cgroup_filter, &cgid);

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include "containers.h"
 #include "event_fmt.h"
 #include "replay.h"
@@ -70,6 +71,35 @@ static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
 void event_format_plain_header(struct sbuf *b)
 {
 	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CONTAINER", "COMM[PID]", "ACTION", "CALL = RESULT");
+}
+
+const char *node_name(void)
+{
+	static char name[256];
+
+	if (!name[0] && gethostname(name, sizeof(name) - 1))
+		snprintf(name, sizeof(name), "unknown");
+	return name;
+}
+
+void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n)
+{
+	static int64_t offset_ns; /* realtime - monotonic, measured once */
+	static bool measured;
+	struct timespec rt, mt;
+
+	if (!measured) {
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mt);
+		offset_ns = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000LL + (rt.tv_nsec - mt.tv_nsec);
+		measured = true;
+	}
+	int64_t real = (int64_t)mono_ns + offset_ns;
+	time_t secs = real / 1000000000LL;
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	size_t len = strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + len, n - len, ".%09lldZ", (long long)(real % 1000000000LL));
 }
 
 /* runc's init ("runc:[2:INIT]") applies the filter, then execs the
@@ -151,6 +181,12 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "type", event_type_name(e->type));
 	jw_kv_u64(&w, "ts_ns", e->ts_ns);
+	/* ts_ns is CLOCK_MONOTONIC: meaningless off this host, so wall time
+	 * and the node's name ride along */
+	char when[48];
+	event_time_rfc3339(e->ts_ns, when, sizeof(when));
+	jw_kv_str(&w, "time", when);
+	jw_kv_str(&w, "node", node_name());
 	jw_kv_u64(&w, "pid", e->pid);
 	jw_kv_u64(&w, "tid", e->tid);
 	jw_kv_u64(&w, "ppid", e->ppid);

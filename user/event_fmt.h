@@ -28,6 +28,10 @@ struct event_ctx {
 };
 
 const char *action_name(uint32_t action);
+/* RFC 3339, UTC, nanoseconds, of a CLOCK_MONOTONIC time */
+void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n);
+/* this host's name, for "node" */
+const char *node_name(void);
 /* -1 if unknown */
 int action_from_name(const char *name);
 const char *event_type_name(uint32_t type);

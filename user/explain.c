@@ -10,14 +10,16 @@
 #include "commands.h"
 #include "builtin.h"
 #include "defaults.h"
+#include "cli.h"
 #include "fix.h"
+#include "selection.h"
 #include "names.h"
 #include "profile.h"
 #include "text.h"
 
 struct explain_opts {
 	const char *profile;
-	const char *syscall;
+	struct str_list syscalls; /* repeatable, and lists */
 	const char *write_profile;
 	struct cap_opts caps;
 	uint64_t args[6];
@@ -40,11 +42,13 @@ static const struct argp_option explain_options[] = {
 };
 
 static const char explain_doc[] =
-	"Tell what a seccomp profile does with a call, which entry decides, and what to change.\n"
+	"Tell what a seccomp profile does with a call, which entry decides, and\n"
+	"what to change. -s takes names, x86_64 numbers and classes (%clock, ...),\n"
+	"repeated or as a list: each is explained. The profile is a file, or a\n"
+	"default sclens ships (sclens profile list: docker-20.10, podman, ...).\n"
 	"\n"
-	"USAGE: sclens explain --profile FILE --syscall NAME [OPTIONS]\n"
-	"\n"
-	"The container has Docker's default capabilities, plus --cap-add, minus --cap-drop.\n"
+	"The container has Docker's default capabilities, plus --cap-add, minus\n"
+	"--cap-drop.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens explain -f docker-default.json -s clock_settime\n"
@@ -80,7 +84,7 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 		o->profile = arg;
 		break;
 	case 's':
-		o->syscall = arg;
+		str_list_add(&o->syscalls, arg);
 		break;
 	case OPT_ARG:
 		if (parse_syscall_arg(arg, o->args))
@@ -96,7 +100,7 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if (!o->profile || !o->syscall)
+		if (!o->profile || !o->syscalls.n)
 			argp_error(state, "--profile and --syscall are required");
 		break;
 	default:
@@ -120,7 +124,10 @@ static int load_profile(const char *path, bool json, struct profile **p)
 	if (err) {
 		char detail[512];
 		profile_error_print(path, &e);
-		snprintf(detail, sizeof(detail), "%s%s%s", e.path, e.path[0] ? ": " : "", e.msg);
+		if (e.line)
+			snprintf(detail, sizeof(detail), "%s: %s%s(line %d) %s", path, e.path, e.path[0] ? ": " : "", e.line, e.msg);
+		else
+			snprintf(detail, sizeof(detail), "%s: %s%s%s", path, e.path, e.path[0] ? ": " : "", e.msg);
 		json_error(json, "invalid profile", detail);
 	} else {
 		profile_warnings_print(*p);
@@ -160,57 +167,85 @@ int cmd_explain(int argc, char **argv)
 	struct sbuf b;
 	int rc = EXIT_OK;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
+		return rc;
+	rc = EXIT_OK;
 	if (cap_opts_target(&o.caps, &t, &call.arch))
 		return EXIT_USAGE;
-	if (seccomp_syscall_resolve_name_arch(call.arch, o.syscall) == __NR_SCMP_ERROR) {
-		fprintf(stderr, "sclens: unknown syscall '%s' for %s (names as in libseccomp's tables)\n",
-			o.syscall, o.caps.arch ? o.caps.arch : "x86_64");
-		json_error(o.json, "unknown syscall", o.syscall);
-		return EXIT_USAGE;
-	}
-	if (load_profile(o.profile, o.json, &p))
-		return EXIT_BADINPUT;
-	call.name = o.syscall;
-	memcpy(call.args, o.args, sizeof(call.args));
-	if (explain_call(p, &t, &call, &x)) {
-		fprintf(stderr, "sclens: out of memory\n");
-		profile_free(p);
-		return EXIT_FAIL;
-	}
-	sb_init(&b);
-	if (o.json) {
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "syscall", o.syscall);
-		explanation_json(&w, &x, p, &call);
-		jw_obj_end(&w);
-		sb_putc(&b, '\n');
-	} else {
-		explanation_plain(&b, &x, p, &call, "");
-	}
-	if (!b.oom)
-		fputs(b.s, stdout);
-	if (o.write_profile) {
-		if (!x.fixed) {
-			fprintf(stderr, "sclens: no profile change to write: %s\n",
-				x.allowed ? "the profile allows the call" :
-				x.intended ? "the denial is intended" : "a capability is the fix");
-		} else {
-			int err = write_json_file(o.write_profile, x.fixed);
-			if (err) {
-				fprintf(stderr, "sclens: cannot write %s: %s\n", o.write_profile, strerror(-err));
-				rc = EXIT_FAIL;
-			} else if (!o.json) {
-				printf("wrote the corrected profile to %s\n", o.write_profile);
-			}
+	struct syscall_set calls = {};
+	for (int i = 0; i < o.syscalls.n; i++) {
+		char msg[256];
+		if (syscall_set_add(&calls, o.syscalls.v[i], msg, sizeof(msg))) {
+			fprintf(stderr, "sclens: %s\n", msg);
+			json_error(o.json, "unknown syscall", msg);
+			syscall_set_free(&calls);
+			str_list_free(&o.syscalls);
+			return EXIT_USAGE;
 		}
 	}
+	str_list_free(&o.syscalls);
+	if (load_profile(o.profile, o.json, &p)) {
+		syscall_set_free(&calls);
+		return EXIT_BADINPUT;
+	}
+	sb_init(&b);
+	/* each call asked for, in order; one JSON object per line */
+	for (int i = 0; i < calls.n && rc == EXIT_OK; i++) {
+		call.name = calls.names[i];
+		memcpy(call.args, o.args, sizeof(call.args));
+		int nr = seccomp_syscall_resolve_name_arch(call.arch, call.name);
+		if (nr < 0 && nr != __NR_SCMP_ERROR && calls.n > 1)
+			continue; /* a class's call this arch lacks */
+		if (nr == __NR_SCMP_ERROR) {
+			fprintf(stderr, "sclens: %s has no syscall '%s'\n", o.caps.arch ? o.caps.arch : "x86_64", call.name);
+			json_error(o.json, "unknown syscall", call.name);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (explain_call(p, &t, &call, &x)) {
+			fprintf(stderr, "sclens: out of memory\n");
+			rc = EXIT_FAIL;
+			break;
+		}
+		sb_reset(&b);
+		if (i && !o.json)
+			sb_putc(&b, '\n');
+		if (o.json) {
+			struct jw w;
+			jw_init(&w, &b);
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "syscall", call.name);
+			jw_kv_str(&w, "profile", p->label);
+			explanation_json(&w, &x, p, &call);
+			jw_obj_end(&w);
+			sb_putc(&b, '\n');
+		} else {
+			explanation_plain(&b, &x, p, &call, "");
+		}
+		if (!b.oom)
+			fputs(b.s, stdout);
+		if (o.write_profile && calls.n > 1) {
+			fprintf(stderr, "sclens: --write-profile takes one syscall\n");
+			rc = EXIT_USAGE;
+		} else if (o.write_profile) {
+			if (!x.fixed) {
+				fprintf(stderr, "sclens: no profile change to write: %s\n",
+					x.allowed ? "the profile allows the call" :
+					x.intended ? "the denial is intended" : "a capability is the fix");
+			} else {
+				int err = write_json_file(o.write_profile, x.fixed);
+				if (err) {
+					fprintf(stderr, "sclens: cannot write %s: %s\n", o.write_profile, strerror(-err));
+					rc = EXIT_FAIL;
+				} else if (!o.json) {
+					printf("wrote the corrected profile to %s\n", o.write_profile);
+				}
+			}
+		}
+		explanation_free(&x);
+	}
 	sb_free(&b);
-	explanation_free(&x);
+	syscall_set_free(&calls);
 	profile_free(p);
 	return rc;
 }
@@ -233,8 +268,6 @@ static const struct argp_option convert_options[] = {
 
 static const char convert_doc[] =
 	"Print the OCI linux.seccomp section that Docker would hand to the runtime.\n"
-	"\n"
-	"USAGE: sclens profile convert --profile FILE [--cap-add CAP]... [--cap-drop CAP]... [--arch ARCH]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens profile convert -f docker-default.json > seccomp.json\n"
@@ -270,9 +303,9 @@ static int cmd_profile_convert(int argc, char **argv)
 	cJSON *oci;
 	char *text;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+	int parsed = cli_parse(&argp, argc, argv, 0, &o);
+	if (parsed >= 0)
+		return parsed;
 	if (cap_opts_target(&o.caps, &t, NULL))
 		return EXIT_USAGE;
 	if (load_profile(o.profile, false, &p))
@@ -335,7 +368,7 @@ int cmd_profile(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "show"))
 		return cmd_profile_show(argv[2]);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("USAGE: sclens profile convert --profile FILE|ID [OPTIONS]\n"
+		printf("Usage: sclens profile convert --profile FILE|ID [OPTIONS]\n"
 		       "       sclens profile list\n"
 		       "       sclens profile show ID\n\n"
 		       "  convert   print the effective OCI seccomp section of a Docker profile\n"

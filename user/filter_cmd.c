@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
+#include "cli.h"
 #include "commands.h"
 #include "filter.h"
 #include "names.h"
@@ -35,12 +36,11 @@ static const struct argp_option eval_options[] = {
 };
 
 static const char dump_doc[] =
-	"Print every seccomp filter of a live task: instructions with syscall names, and which calls\n"
-	"each filter does not simply allow, per arch.\n"
+	"Print every seccomp filter of a live task: instructions with syscall\n"
+	"names, and which calls each filter does not simply allow, per arch.\n"
 	"\n"
-	"USAGE: sclens filter dump PID [--json]\n"
-	"\n"
-	"Needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER); the task is stopped only while it is read.\n"
+	"Needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER); the task is stopped only\n"
+	"while it is read.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens filter dump 1234\n"
@@ -49,8 +49,6 @@ static const char dump_doc[] =
 
 static const char eval_doc[] =
 	"Run a call through the filters a live task really runs, as the kernel would.\n"
-	"\n"
-	"USAGE: sclens filter eval PID --syscall NAME [--arch ARCH] [--arg N=VALUE]... [--json]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens filter eval 1234 --syscall clock_settime\n"
@@ -113,15 +111,15 @@ static int exit_for(int err)
 
 static int cmd_filter_dump(int argc, char **argv)
 {
-	static const struct argp argp = { .options = dump_options, .parser = filter_parse, .doc = dump_doc };
+	static const struct argp argp = { .options = dump_options, .parser = filter_parse, .args_doc = "PID", .doc = dump_doc };
 	struct filter_opts o = {};
 	struct filter_stack s;
 	struct sbuf b;
 	int err;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+	int parsed = cli_parse(&argp, argc, argv, 0, &o);
+	if (parsed >= 0)
+		return parsed;
 	if ((err = read_stack(&o, &s)))
 		return exit_for(err);
 	sb_init(&b);
@@ -135,7 +133,7 @@ static int cmd_filter_dump(int argc, char **argv)
 
 static int cmd_filter_eval(int argc, char **argv)
 {
-	static const struct argp argp = { .options = eval_options, .parser = filter_parse, .doc = eval_doc };
+	static const struct argp argp = { .options = eval_options, .parser = filter_parse, .args_doc = "PID", .doc = eval_doc };
 	struct filter_opts o = { .eval = true };
 	struct filter_stack s;
 	struct seccomp_data d = {};
@@ -143,9 +141,9 @@ static int cmd_filter_eval(int argc, char **argv)
 	uint32_t token = SCMP_ARCH_X86_64;
 	int nr, err;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+	int parsed = cli_parse(&argp, argc, argv, 0, &o);
+	if (parsed >= 0)
+		return parsed;
 	if (o.arch) {
 		token = !strcmp(o.arch, "x32") ? SCMP_ARCH_X32 : arch_from_name(o.arch);
 		if (!token) {
@@ -216,7 +214,7 @@ int cmd_filter(int argc, char **argv)
 		return cmd_filter_eval(argc - 1, argv + 1);
 	}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("USAGE: sclens filter dump PID [--json]\n"
+		printf("Usage: sclens filter dump PID [--json]\n"
 		       "       sclens filter eval PID --syscall NAME [--arch ARCH] [--arg N=VALUE]... [--json]\n");
 		return EXIT_OK;
 	}

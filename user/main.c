@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		   "Finds out which seccomp rule made a call fail, and what to change.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'sclens COMMAND --help' describes each command.\n");
+	fprintf(f, "\nOptions:\n  -h, --help   this text\n  --version    sclens's version\n"
+		   "\n'sclens COMMAND --help' (or -h) describes each command.\n");
 }
 
 int main(int argc, char **argv)

@@ -132,6 +132,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	}
 	o->skel->rodata->targ_tgid = f->tgid;
 	o->skel->rodata->targ_nr = f->nr;
+	o->skel->rodata->targ_nr_compat = f->nr >= 0 ? f->nr_compat : -1;
 	if (f->comm) {
 		o->skel->rodata->filter_comm = true;
 		strncpy((char *)o->skel->rodata->targ_comm, f->comm, SCLENS_COMM_LEN - 1);

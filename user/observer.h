@@ -12,6 +12,7 @@
 struct observer_filters {
 	uint32_t tgid;		  /* 0: any */
 	int32_t nr;		  /* -1: any (native arch number) */
+	int32_t nr_compat;	  /* the same call's number in the compat table (i386), when nr >= 0 */
 	const char *comm;	  /* NULL: any */
 	const uint64_t *cgroups;  /* report only these cgroup ids */
 	int n_cgroups;		  /* 0: any cgroup */

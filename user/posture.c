@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "cgroup.h"
+#include "cli.h"
 #include "commands.h"
 #include "containers.h"
 #include "defaults.h"
@@ -819,15 +820,16 @@ static const struct argp_option posture_options[] = {
 };
 
 static const char posture_doc[] =
-	"Every container's seccomp posture, and the host checks of the KISA container checklist.\n"
+	"Every container's seccomp posture, and the host checks of the KISA\n"
+	"container checklist.\n"
 	"\n"
-	"USAGE: sclens posture [--json] [--fail-on LEVEL] [--host-root DIR]\n"
-	"\n"
-	"Per container: seccomp mode and which profile (a default, custom, or how it differs), privileged,\n"
-	"capabilities beyond the engine's default, root (and whether a user namespace maps it), no_new_privs.\n"
-	"Host: docker group members, audit rules on Docker's files, inter-container communication, the\n"
-	"Docker socket, and whether this kernel can run sclens watch. Each finding has a level and a fix.\n"
-	"Exit status: 0, or 5 when a finding is at or above --fail-on.\n"
+	"Per container: seccomp mode and which profile (a default, custom, or how\n"
+	"it differs), privileged, capabilities beyond the engine's default, root\n"
+	"(and whether a user namespace maps it), no_new_privs. Host: docker group\n"
+	"members, audit rules on Docker's files, inter-container communication,\n"
+	"the Docker socket, and whether this kernel can run sclens watch. Each\n"
+	"finding has a level and a fix. Exit status: 0, or 5 when a finding is at\n"
+	"or above --fail-on.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens posture\n"
@@ -865,9 +867,9 @@ int cmd_posture(int argc, char **argv)
 	int n = 0, worst = -1;
 	size_t cmd_len = 0;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+	int parsed = cli_parse(&argp, argc, argv, 0, &o);
+	if (parsed >= 0)
+		return parsed;
 	if (geteuid() != 0)
 		fprintf(stderr, "sclens posture: warning: not root: other users' processes and the engines' files may be unreadable\n");
 	containers_init(&o.roots);

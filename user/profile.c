@@ -880,7 +880,10 @@ int profile_load_file(const char *path, struct profile **out, struct sc_error *e
 		off += got;
 	}
 	close(fd);
-	err = profile_load_text(buf, off, path, out, e);
+	/* named by its absolute path: output is read away from this directory */
+	char *abs = realpath(path, NULL);
+	err = profile_load_text(buf, off, abs ? abs : path, out, e);
+	free(abs);
 	free(buf);
 	return err;
 }

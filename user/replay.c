@@ -335,10 +335,13 @@ void replay_json(struct jw *w, const struct replay_result *res)
 		jw_kv_u64(w, "errno", res->ret & SECCOMP_RET_DATA);
 	else if (res->action != SCLENS_ACT_ALLOW && res->action != SCLENS_ACT_LOG)
 		jw_kv_u64(w, "data", res->ret & SECCOMP_RET_DATA);
-	jw_kv_i64(w, "filter", res->filter);
+	/* counted as people read it (and as the human line says "filter 1/2"):
+	 * 1 is the newest */
+	jw_kv_i64(w, "filter", res->filter + 1);
 	jw_kv_i64(w, "filters", res->filters);
 	jw_kv_u64(w, "insn", res->insn);
-	jw_key(w, "filter_id");
+	/* a content hash, as `filter dump` shows it; not the event's per-run filter_id */
+	jw_key(w, "filter_hash");
 	jw_hex(w, res->filter_id, 16);
 	jw_kv_bool(w, "agrees", res->agrees);
 	jw_obj_end(w);

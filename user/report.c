@@ -99,17 +99,9 @@ static void extra_json(struct jw *w, const struct sclens_event *e, void *arg)
 	jw_kv_str(w, "profile", ec->profile->label);
 	jw_kv_str_opt(w, "profile_runs_as", ec->x.profile_title);
 	jw_kv_str_opt(w, "profile_ref", ec->x.profile_ref);
-	if (ec->occurrence > 1) {
-		/* the rule again, the fix only by reference */
-		struct explanation brief = ec->x;
-		brief.n_caps = brief.n_misses = 0;
-		brief.patch = NULL;
-		brief.intended = false;
-		explanation_json(w, &brief, ec->profile, &ec->call);
-		jw_kv_bool(w, "fix_shown_before", true);
-	} else {
-		explanation_json(w, &ec->x, ec->profile, &ec->call);
-	}
+	/* the whole explanation on every event: JSON consumers filter lines,
+	 * so none may depend on an earlier one (only the human form says it once) */
+	explanation_json(w, &ec->x, ec->profile, &ec->call);
 	jw_kv_u64(w, "occurrence", ec->occurrence);
 	jw_obj_end(w);
 }

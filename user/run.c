@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "defaults.h"
 #include "child.h"
+#include "cli.h"
 #include "commands.h"
 #include "observer.h"
 #include "profile.h"
@@ -41,13 +42,13 @@ static const struct argp_option run_options[] = {
 };
 
 static const char run_doc[] =
-	"Run a command under a seccomp profile, as a container would, and explain its denials.\n"
+	"Run a command under a seccomp profile, as a container would, and explain\n"
+	"its denials.\n"
 	"\n"
-	"USAGE: sclens run --profile FILE [--cap-add CAP]... [--cap-drop CAP]... -- COMMAND [ARG]...\n"
-	"\n"
-	"The profile is converted for Docker's default capabilities plus --cap-add minus\n"
-	"--cap-drop, and the command runs with that capability set (as root), so that the\n"
-	"kernel's own checks match a container's. Exit status: the command's.\n"
+	"The profile is converted for Docker's default capabilities, plus --cap-add,\n"
+	"minus --cap-drop, and the command runs with that capability set (as root),\n"
+	"so that the kernel's own checks match a container's. With --json the\n"
+	"command's output goes to stderr. Exit status: the command's.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens run -f docker-default.json -- date -s \"$(date '+%Y-%m-%d %H:%M:%S')\"\n"
@@ -144,6 +145,10 @@ static void child_main(const struct run_opts *o, const struct profile *eff, cons
 		fprintf(stderr, "sclens run: loading the filter failed: %s\n", strerror(-err));
 		_exit(127);
 	}
+	/* the JSON stream is sclens's: the command's own output goes to
+	 * stderr, so that jq reads only JSON */
+	if (o->json && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
 	execvp(o->cmd[0], o->cmd);
 	fprintf(stderr, "sclens run: cannot run %s: %s\n", o->cmd[0], strerror(errno));
 	_exit(127);
@@ -151,7 +156,7 @@ static void child_main(const struct run_opts *o, const struct profile *eff, cons
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct argp argp = { .options = run_options, .parser = run_parse, .doc = run_doc };
+	static const struct argp argp = { .options = run_options, .parser = run_parse, .args_doc = "-- COMMAND [ARG]...", .doc = run_doc };
 	struct run_opts o = {};
 	struct run_state s = { .opts = &o };
 	struct observer_filters f = { .nr = -1 };
@@ -160,9 +165,9 @@ int cmd_run(int argc, char **argv)
 	struct sc_error e;
 	int pipefd[2], status = 0, rc;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
-		return EXIT_USAGE;
+	int parsed = cli_parse(&argp, argc, argv, ARGP_IN_ORDER, &o);
+	if (parsed >= 0)
+		return parsed;
 	if (cap_opts_target(&o.caps, &t, NULL))
 		return EXIT_USAGE;
 	if (profile_load_named(o.profile, &src, &e)) {
@@ -242,9 +247,12 @@ int cmd_run(int argc, char **argv)
 			sb_init(&b);
 			jw_init(&w, &b);
 			jw_obj_begin(&w);
+			/* the keys of watch's summary, and the command's status */
 			jw_kv_str(&w, "type", "summary");
 			jw_kv_u64(&w, "denials_reported", s.denials);
+			jw_kv_u64(&w, "denials_seen", cnt.denials);
 			jw_kv_u64(&w, "events_lost", cnt.lost);
+			jw_kv_u64(&w, "filter_installs", cnt.filter_installs);
 			jw_kv_i64(&w, "exit_status", rc);
 			jw_obj_end(&w);
 			if (!b.oom)

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "event_fmt.h"
 #include "names.h"
 #include "observer.h"
+#include "cli.h"
+#include "selection.h"
 #include "text.h"
 
 #define MAX_PROFILES 32
@@ -38,9 +41,11 @@ struct watch_opts {
 	 * converted, so capability fixes can be named */
 	const char *sources[MAX_PROFILES];
 	int n_sources;
-	const char *container, *pod, *namespace;
+	struct str_list containers, pods, namespaces;
 	bool host_only;
-	const char *syscall;
+	struct str_list syscall_args; /* resolved after parsing, when --json is known */
+	struct syscall_set syscalls;
+	struct str_list pids, comms;
 	const char *cgroup_path;
 	uint64_t cgroup_id;
 	long duration_s;
@@ -62,8 +67,6 @@ struct watch_state {
 static const char watch_doc[] =
 	"Report every seccomp denial on this host as it happens.\n"
 	"\n"
-	"USAGE: sclens watch [OPTIONS]\n"
-	"\n"
 	"EXAMPLES:\n"
 	"  sclens watch                      # every denial, one line each\n"
 	"  sclens watch --json               # JSON lines (docs/json-schema.md)\n"
@@ -82,20 +85,22 @@ enum {
 };
 
 static const struct argp_option watch_options[] = {
-	{ "pid", 'p', "PID", 0, "Only this process (tgid)", 0 },
-	{ "comm", 'c', "COMM", 0, "Only tasks with this command name", 0 },
-	{ "syscall", 's', "NAME", 0, "Only this syscall (host arch name)", 0 },
+	{ "pid", 'p', "PID[,PID]", 0, "Only these processes (tgid); repeatable", 0 },
+	{ "comm", 'c', "COMM[,COMM]", 0, "Only tasks with these command names; repeatable", 0 },
+	{ "syscall", 's', "NAME[,NAME]", 0,
+	  "Only these syscalls, on every arch: names, x86_64 numbers, or classes (%clock, %creds, %file, %ipc, "
+	  "%memory, %network, %process, %signal); repeatable", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "Only tasks in this cgroup v2 directory", 0 },
-	{ "duration", 'd', "SECONDS", 0, "Stop after this many seconds", 0 },
+	{ "duration", 'd', "TIME", 0, "Stop after this long: 30, 30s, 5m, 2h, 1d", 0 },
 	{ "count", 'n', "N", 0, "Stop after N denials", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line", 0 },
 	{ "installs", OPT_INSTALLS, NULL, 0, "Also report filters being installed", 0 },
-	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only this container (id prefix or exact name)", 0 },
-	{ "pod", OPT_POD, "NAME", 0, "Only this Kubernetes pod", 0 },
-	{ "namespace", OPT_NAMESPACE, "NS", 0, "Only this Kubernetes namespace", 0 },
+	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only these containers (id prefix or exact name); repeatable, or a,b", 0 },
+	{ "pod", OPT_POD, "NAME", 0, "Only these Kubernetes pods; repeatable", 0 },
+	{ "namespace", OPT_NAMESPACE, "NS", 0, "Only these Kubernetes namespaces; repeatable", 0 },
 	{ "host", OPT_HOST, NULL, 0, "Only processes outside containers", 0 },
 	{ "all", OPT_ALL, NULL, 0, "Everything (the default)", 0 },
-	{ "profile", OPT_PROFILE, "[CONTAINER=]FILE", 0,
+	{ "profile", 'f', "[CONTAINER=]FILE|ID", 0,
 	  "Explain denials against this profile (for one container with CONTAINER=)", 0 },
 	{ "docker-default", OPT_DOCKER_DEFAULT, "FILE", 0,
 	  "A Docker-format default profile (Docker's, Podman's, containerd's RuntimeDefault): recognise "
@@ -120,25 +125,35 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	long v;
 
 	switch (key) {
-	case 'p':
-		if (parse_int(arg, 1, INT32_MAX, &v))
-			argp_error(state, "invalid PID '%s'", arg);
-		o->filters.tgid = v;
+	case 'p': {
+		int first = o->pids.n;
+		if (str_list_add(&o->pids, arg))
+			argp_error(state, "out of memory");
+		for (int i = first; i < o->pids.n; i++)
+			if (parse_int(o->pids.v[i], 1, INT32_MAX, &v))
+				argp_error(state, "invalid PID '%s'", o->pids.v[i]);
 		break;
-	case 'c':
-		if (strlen(arg) >= SCLENS_COMM_LEN)
-			argp_error(state, "command names have at most %d characters", SCLENS_COMM_LEN - 1);
-		o->filters.comm = arg;
+	}
+	case 'c': {
+		int first = o->comms.n;
+		if (str_list_add(&o->comms, arg))
+			argp_error(state, "out of memory");
+		for (int i = first; i < o->comms.n; i++)
+			if (strlen(o->comms.v[i]) >= SCLENS_COMM_LEN)
+				argp_error(state, "command names have at most %d characters: '%s'", SCLENS_COMM_LEN - 1,
+					   o->comms.v[i]);
 		break;
+	}
 	case 's':
-		o->syscall = arg;
+		if (str_list_add(&o->syscall_args, arg))
+			argp_error(state, "out of memory");
 		break;
 	case OPT_CGROUP:
 		o->cgroup_path = arg;
 		break;
 	case 'd':
-		if (parse_int(arg, 1, 365L * 86400, &v))
-			argp_error(state, "invalid duration '%s' (whole seconds)", arg);
+		if (parse_duration(arg, &v))
+			argp_error(state, "invalid duration '%s' (30, 30s, 5m, 2h or 1d; at most a year)", arg);
 		o->duration_s = v;
 		break;
 	case 'n':
@@ -155,7 +170,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose = true;
 		break;
-	case OPT_PROFILE: {
+	case 'f': {
 		const char *eq = strchr(arg, '=');
 		if (o->n_profiles == MAX_PROFILES)
 			argp_error(state, "at most %d --profile options", MAX_PROFILES);
@@ -172,9 +187,9 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "at most %d --docker-default options", MAX_PROFILES);
 		o->sources[o->n_sources++] = arg;
 		break;
-	case OPT_CONTAINER: o->container = arg; break;
-	case OPT_POD: o->pod = arg; break;
-	case OPT_NAMESPACE: o->namespace = arg; break;
+	case OPT_CONTAINER: str_list_add(&o->containers, arg); break;
+	case OPT_POD: str_list_add(&o->pods, arg); break;
+	case OPT_NAMESPACE: str_list_add(&o->namespaces, arg); break;
 	case OPT_HOST: o->host_only = true; break;
 	case OPT_NO_REPLAY: o->no_replay = true; break;
 	case OPT_BUFFER:
@@ -182,7 +197,12 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--buffer-mb wants a power of two from 1 to 1024, not '%s'", arg);
 		o->filters.buffer_mb = v;
 		break;
-	case OPT_ALL: o->host_only = false; o->container = o->pod = o->namespace = NULL; break;
+	case OPT_ALL:
+		o->host_only = false;
+		str_list_free(&o->containers);
+		str_list_free(&o->pods);
+		str_list_free(&o->namespaces);
+		break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
 	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
@@ -197,9 +217,29 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* -p, -c and -s in user space: lists, and names on every arch */
+static bool event_selected(const struct watch_opts *o, const struct sclens_event *e)
+{
+	if (o->pids.n) {
+		char pid[16];
+		snprintf(pid, sizeof(pid), "%u", e->pid);
+		if (!str_list_has(&o->pids, pid))
+			return false;
+	}
+	if (o->comms.n) {
+		char comm[SCLENS_COMM_LEN + 1];
+		snprintf(comm, sizeof(comm), "%.*s", SCLENS_COMM_LEN, e->comm);
+		if (!str_list_has(&o->comms, comm))
+			return false;
+	}
+	if (e->type == SCLENS_EV_DENIAL && o->syscalls.n && !syscall_set_has(&o->syscalls, syscall_name(e->arch, e->nr)))
+		return false;
+	return true;
+}
+
 static bool container_filtering(const struct watch_opts *o)
 {
-	return o->container || o->pod || o->namespace;
+	return o->containers.n || o->pods.n || o->namespaces.n;
 }
 
 /* The container filters the user gave (all must hold). */
@@ -207,11 +247,16 @@ static bool container_wanted(const struct watch_opts *o, const struct container 
 {
 	if (o->host_only && c->runtime)
 		return false;
-	if (o->container && !container_matches(c, o->container))
+	if (o->containers.n) {
+		bool any = false;
+		for (int i = 0; i < o->containers.n && !any; i++)
+			any = container_matches(c, o->containers.v[i]);
+		if (!any)
+			return false;
+	}
+	if (o->pods.n && !str_list_has(&o->pods, c->pod))
 		return false;
-	if (o->pod && (!c->pod || strcmp(c->pod, o->pod)))
-		return false;
-	if (o->namespace && (!c->namespace || strcmp(c->namespace, o->namespace)))
+	if (o->namespaces.n && !str_list_has(&o->namespaces, c->namespace))
 		return false;
 	return true;
 }
@@ -301,12 +346,9 @@ static int on_event(const struct sclens_event *e, void *arg)
 	}
 	if (!container_wanted(w->opts, ct))
 		return 0;
-	/* the kernel compares numbers only; names settle other arches */
-	if (e->type == SCLENS_EV_DENIAL && w->opts->syscall) {
-		const char *n = syscall_name(e->arch, e->nr);
-		if (!n || strcmp(n, w->opts->syscall))
-			return 0;
-	}
+	/* the kernel prefilters on one value at most; names settle arches */
+	if (!event_selected(w->opts, e))
+		return 0;
 	struct replay_result rr;
 	struct sbuf rp;
 	sb_init(&rp);
@@ -345,6 +387,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 
 /* At start-up: the cgroups of containers that match the filters. */
 static struct watch_state *scan_state;
+static int scan_matches;
 
 static int scan_cgroup(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -355,8 +398,11 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 	if (type != FTW_D)
 		return 0;
 	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
-	if (!observer_cgroup_filter_set(scan_state->obs, st->st_ino, container_wanted(scan_state->opts, ct)))
+	bool wanted = container_wanted(scan_state->opts, ct);
+	if (!observer_cgroup_filter_set(scan_state->obs, st->st_ino, wanted))
 		container_mark_filter_decided(ct);
+	if (wanted && ct->runtime)
+		scan_matches++;
 	return 0;
 }
 
@@ -389,6 +435,13 @@ static int load_profiles(struct watch_opts *o)
 
 static void free_profiles(struct watch_opts *o)
 {
+	str_list_free(&o->containers);
+	str_list_free(&o->pods);
+	str_list_free(&o->namespaces);
+	str_list_free(&o->syscall_args);
+	str_list_free(&o->pids);
+	str_list_free(&o->comms);
+	syscall_set_free(&o->syscalls);
 	for (int i = 0; i < o->n_profiles; i++) {
 		profile_free(o->profiles[i].profile);
 		free((char *)o->profiles[i].container);
@@ -450,18 +503,41 @@ int cmd_watch(int argc, char **argv)
 	struct timespec start, now;
 	int err, rc = EXIT_OK;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &opts))
-		return EXIT_USAGE;
-	if (opts.syscall) {
-		int nr = syscall_number(SCLENS_ARCH_X86_64, opts.syscall);
-		if (nr < 0) {
-			fprintf(stderr, "sclens: unknown syscall '%s' (names as in libseccomp's tables, e.g. clock_settime)\n",
-				opts.syscall);
-			json_error(opts.json, "unknown syscall");
+	if ((rc = cli_parse(&argp, argc, argv, 0, &opts)) >= 0)
+		return rc;
+	rc = EXIT_OK;
+	for (int i = 0; i < opts.syscall_args.n; i++) {
+		char msg[256];
+		if (syscall_set_add(&opts.syscalls, opts.syscall_args.v[i], msg, sizeof(msg))) {
+			fprintf(stderr, "sclens: %s\n", msg);
+			if (opts.json)
+				print_json_error("unknown syscall", msg);
 			return EXIT_USAGE;
 		}
-		opts.filters.nr = nr;
+	}
+	/* the kernel filters one value; lists are filtered here */
+	if (opts.syscalls.n == 1) {
+		int nr = syscall_number(SCLENS_ARCH_X86_64, opts.syscalls.names[0]);
+		int nr32 = syscall_number(SCLENS_ARCH_I386, opts.syscalls.names[0]);
+		if (nr >= 0 || nr32 >= 0) {
+			opts.filters.nr = nr >= 0 ? nr : nr32;
+			opts.filters.nr_compat = nr32 >= 0 ? nr32 : nr;
+		}
+	}
+	if (opts.pids.n == 1)
+		opts.filters.tgid = strtoul(opts.pids.v[0], NULL, 10);
+	if (opts.comms.n == 1)
+		opts.filters.comm = opts.comms.v[0];
+	for (int i = 0; i < opts.pids.n; i++) {
+		/* a pid that does not exist can never be seen: say so now */
+		if (kill(atoi(opts.pids.v[i]), 0) && errno == ESRCH) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "no process %s", opts.pids.v[i]);
+			fprintf(stderr, "sclens: -p: %s\n", msg);
+			if (opts.json)
+				print_json_error("no such process", msg);
+			return EXIT_USAGE;
+		}
 	}
 	if (opts.host_only && container_filtering(&opts)) {
 		fprintf(stderr, "sclens: --host cannot go with --container, --pod or --namespace\n");
@@ -513,6 +589,9 @@ int cmd_watch(int argc, char **argv)
 		if (nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT))
 			fprintf(stderr, "sclens: warning: cannot walk %s (%s): containers are decided as their "
 					"first event arrives\n", cgroup2_root(), strerror(errno));
+		else if (!scan_matches)
+			fprintf(stderr, "sclens: warning: no running container matches --container/--pod/--namespace "
+					"yet; waiting for one to start\n");
 	}
 	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
 	clock_gettime(CLOCK_MONOTONIC, &start);

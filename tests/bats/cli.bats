@@ -25,7 +25,8 @@ teardown() {
 	[[ "$output" == *watch* ]]
 	run "$SCLENS" watch --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"USAGE: sclens watch"* ]]
+	[[ "$output" == *"Usage: sclens watch"* ]]
+	[[ "$output" != *"USAGE:"* ]]
 	[[ "$output" == *"EXAMPLES:"* ]]
 	[[ "$output" == *"--syscall"* ]]
 }
@@ -136,4 +137,62 @@ teardown() {
 	wait "$WATCH_PID" || st=$?
 	[ "$st" -eq 0 ]
 	jq -se '.[-1].type == "summary" and .[-1].events_lost == 0' "$WATCH_OUT"
+}
+
+@test "help: -h works for every command, one Usage line, no broken wrapping; --version listed" {
+	run "$SCLENS" --help
+	[[ "$output" == *"--version"* ]]
+	for c in watch explain run posture "profile convert" "filter dump" "filter eval"; do
+		# shellcheck disable=SC2086 # two-word commands split on purpose
+		run "$SCLENS" $c -h
+		[ "$status" -eq 0 ] || { echo "$c -h: exit $status"; false; }
+		[ "$(echo "$output" | grep -c '^Usage: sclens')" -eq 1 ]
+		[[ "$output" != *"USAGE:"* ]]
+		[[ "$output" == *"EXAMPLES:"* ]]
+		# a line of one or two words that is not a heading is a bad wrap
+		bad=$(echo "$output" | awk 'NF > 0 && NF <= 2 && !/^ *-/ && !/:$/ && !/^  sclens/ && !/^                             / && !/\.$/')
+		[ -z "$bad" ] || { echo "$c: badly wrapped: $bad"; false; }
+	done
+}
+
+@test "filters: lists and repeats, numbers, classes, durations with units; typos get a suggestion" {
+	need_root
+	start_watch --json -s clock_settime -s getuid,fchdir -c scdeny,nosuch -d 1m
+	"$SCDENY" errno >/dev/null 2>&1 || true
+	stop_watch
+	[ "$WATCH_RC" -eq 0 ]
+	[ "$(denials | jq -s 'map(.syscall) | unique | sort' | jq -c .)" = '["clock_settime","getuid"]' ]
+	start_watch --json -s 227 -s %creds
+	"$SCDENY" errno >/dev/null 2>&1 || true
+	stop_watch
+	[ "$(denials | jq -s 'map(.syscall) | unique | sort' | jq -c .)" = '["clock_settime","getuid"]' ]
+	run "$SCLENS" watch -s clock_setime
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown syscall 'clock_setime' (did you mean clock_settime?)"* ]]
+	run "$SCLENS" watch --json -s clock_setime
+	[ "$status" -eq 2 ]
+	echo "$output" | grep '^{' | jq -e '.error == "unknown syscall" and (.detail | contains("clock_settime"))'
+	run "$SCLENS" watch -s %bogus
+	[ "$status" -eq 2 ]
+	run "$SCLENS" watch -d 5x
+	[ "$status" -eq 2 ]
+	run "$SCLENS" explain -f docker-20.10 -s clock_setime
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"did you mean clock_settime?"* ]]
+	run "$SCLENS" explain -f docker-20.10 -s clock_settime -s getuid
+	[[ "$output" == *"clock_settime: errno EPERM"* ]]
+	[[ "$output" == *"getuid: allow"* ]]
+}
+
+@test "no match: a pid that does not exist is an error; a container that does not run yet, a warning" {
+	need_root
+	run "$SCLENS" watch -p 999999 -d 1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no process 999999"* ]]
+	run "$SCLENS" watch --container no-such-container -d 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no running container matches"*"waiting for one to start"* ]]
+	run "$SCLENS" watch --json --bogus
+	[ "$status" -eq 2 ]
+	echo "$output" | grep '^{' | jq -e '.error == "invalid arguments"'
 }

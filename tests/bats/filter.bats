@@ -133,7 +133,7 @@ call_and_wait() {
 	sed -i '/^call=getuid/d' "$OUT"
 	call_and_wait
 	stop_watch
-	denials "select(.pid == $BG_PID)" | tail -1 | jq -e '.action == "errno" and .errno == 13 and .replay.errno == 13 and .replay.filter == 0 and .replay.agrees == true'
+	denials "select(.pid == $BG_PID)" | tail -1 | jq -e '.action == "errno" and .errno == 13 and .replay.errno == 13 and .replay.filter == 1 and .replay.agrees == true'
 }
 
 @test "watch replay in a runc container: the filter read at start agrees with the kernel" {
