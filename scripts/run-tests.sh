@@ -21,7 +21,13 @@ run_suite() { # run_suite BUILD_DIR LABEL
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 }
 
+# every watch JSON line of the suite is collected and checked against the schema
+export SCLENS_JSON_LOG=$PWD/build/json-lines.log
+: >"$SCLENS_JSON_LOG"
 run_suite build plain
+/usr/bin/python3 scripts/check-json.py docs/json-schema.json "$SCLENS_JSON_LOG" | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+unset SCLENS_JSON_LOG
 
 # Sanitized: any report is a failure, even from a process whose exit
 # status no test looks at (a watch in the background): reports go to

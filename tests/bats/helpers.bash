@@ -31,6 +31,8 @@ stop_watch() {
 	kill -INT "$WATCH_PID" 2>/dev/null || true
 	WATCH_RC=0
 	wait "$WATCH_PID" || WATCH_RC=$?
+	# every JSON line watch printed is checked against the schema at the end
+	[ -z "${SCLENS_JSON_LOG:-}" ] || grep '^{' "$WATCH_OUT" >>"$SCLENS_JSON_LOG" 2>/dev/null || true
 }
 
 # denials [JQ_FILTER]: the denial lines of the JSON output, filtered
