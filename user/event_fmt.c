@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "containers.h"
+#include "decode.h"
 #include "event_fmt.h"
 #include "replay.h"
 #include "names.h"
@@ -55,10 +56,8 @@ static void put_call(struct sbuf *b, const struct sclens_event *e)
 		sb_puts(b, name);
 	else
 		sb_printf(b, "syscall_%d", syscall_nr_clean(e->arch, e->nr));
-	sb_putc(b, '(');
-	for (int i = 0; i < 6; i++)
-		sb_printf(b, i ? ", %#llx" : "%#llx", (unsigned long long)e->args[i]);
-	sb_putc(b, ')');
+	/* as strace shows them, for the calls containers are denied most */
+	decode_args(b, name, (const uint64_t *)e->args);
 }
 
 static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
@@ -143,7 +142,7 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 			  e->filter_count);
 		return;
 	}
-	sb_printf(b, "%-12s ", action_name(c->action));
+	sb_printf(b, "%s%-12s%s ", color_on("31"), action_name(c->action), color_off());
 	put_call(b, e);
 	if (has_errno(e, c)) {
 		const char *en = errno_name(e->err);

@@ -29,6 +29,7 @@ struct explain_opts {
 enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_ARG, OPT_KERNEL, OPT_WRITE };
 
 static const struct argp_option explain_options[] = {
+	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
 	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format, or a bundle's config.json)", 0 },
 	{ "syscall", 's', "NAME", 0, "The syscall to explain", 0 },
 	{ "arch", 'a', "ARCH", 0, "Arch of the call: x86_64 (default), i386, x32", 0 },
@@ -80,6 +81,10 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 	struct explain_opts *o = state->input;
 
 	switch (key) {
+	case 1999:
+		if (color_mode_set(arg))
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		break;
 	case 'f':
 		o->profile = arg;
 		break;

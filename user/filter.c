@@ -13,6 +13,7 @@
 #include "cbpf.h"
 #include "event_fmt.h"
 #include "filter.h"
+#include "seed.h"
 #include "names.h"
 #include "sclens.h"
 
@@ -88,6 +89,14 @@ int filter_stack_read(int tid, struct filter_stack *s)
 	long inject = 0; /* a signal we caught on its way to the task */
 
 	memset(s, 0, sizeof(*s));
+	/* no filter: say so without attaching (and without a misleading EPERM) */
+	char status_path[64];
+	snprintf(status_path, sizeof(status_path), "/proc/%d/status", tid);
+	int mode = seed_task_in_filter_mode(status_path);
+	if (mode == -ENOENT)
+		return -ESRCH;
+	if (mode == 0)
+		return -EMEDIUMTYPE;
 	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL)) {
 		err = -errno;
 		/* the kernel refuses exiting tasks with EPERM: say what it is */
@@ -428,7 +437,7 @@ static void summarize(struct sbuf *b, struct jw *w, const struct filter_stack *s
 		jw_arr_end(w);
 }
 
-void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
+void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json, bool insns)
 {
 	struct jw jw, *w = json ? &jw : NULL;
 
@@ -456,7 +465,10 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
 			sb_printf(b, "filter %d of %d (%s): %zu instructions, id %016llx%s\n", i + 1, s->n,
 				  i == 0 ? "newest" : i == s->n - 1 ? "oldest" : "stacked", p->len,
 				  (unsigned long long)p->hash, p->flags & SECCOMP_FILTER_FLAG_LOG ? ", LOG flag" : "");
-		for (size_t pc = 0; pc < p->len; pc++) {
+		/* people read the summary first; the instructions on request */
+		if (!w)
+			summarize(b, NULL, s, i);
+		for (size_t pc = 0; insns && pc < p->len; pc++) {
 			const struct sock_filter *f = &p->insns[pc];
 			struct sbuf line;
 			sb_init(&line);
@@ -473,9 +485,10 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json)
 			if (!nr_loaded && f->code == (BPF_JMP | BPF_JEQ | BPF_K) && audit_arch_label(f->k))
 				arch_hint = f->k;
 		}
-		if (w)
+		if (w) {
 			jw_arr_end(w);
-		summarize(b, w, s, i);
+			summarize(b, w, s, i);
+		}
 		if (w)
 			jw_obj_end(w);
 	}

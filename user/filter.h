@@ -53,6 +53,6 @@ uint32_t seccomp_ret_to_action(uint32_t ret);
 /* One instruction in readable form ("jeq #227 (clock_settime) jt 5 jf 6") */
 void filter_insn_format(struct sbuf *b, const struct sock_filter *f, size_t pc, uint32_t arch_hint, bool nr_loaded);
 /* Human dump of a whole stack, with a summary per arch. */
-void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json);
+void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json, bool insns);
 
 #endif

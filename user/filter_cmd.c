@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
@@ -17,13 +18,14 @@ struct filter_opts {
 	long pid;
 	const char *syscall, *arch;
 	uint64_t args[6];
-	bool json, eval;
+	bool json, eval, insns;
 };
 
 enum { OPT_ARG = 1000 };
 
 static const struct argp_option dump_options[] = {
-	{ "json", 'j', NULL, 0, "JSON output", 0 },
+	{ "json", 'j', NULL, 0, "JSON output (with the instructions)", 0 },
+	{ "insns", 'i', NULL, 0, "Also print every instruction", 0 },
 	{},
 };
 
@@ -63,6 +65,7 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case 's': o->syscall = arg; break;
 	case 'a': o->arch = arg; break;
 	case 'j': o->json = true; break;
+	case 'i': o->insns = true; break;
 	case OPT_ARG:
 		if (parse_syscall_arg(arg, o->args))
 			argp_error(state, "--arg wants N=VALUE with N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
@@ -94,7 +97,11 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 	case 0: return 0;
 	case -ESRCH: msg = "no such process, or it exited while being read"; break;
 	case -EINVAL: msg = "the process has no seccomp filter"; break;
-	case -EPERM: msg = "not permitted: needs root (CAP_SYS_ADMIN), and a task that no one else is tracing"; break;
+	case -EPERM:
+		msg = geteuid() ? "not permitted: reading filters needs root (CAP_SYS_ADMIN)"
+				: "the kernel refused to attach: another tracer holds the task (TracerPid in "
+				  "/proc/PID/status), or a security module forbids it";
+		break;
 	case -EMEDIUMTYPE: msg = "the process has no seccomp filter"; break;
 	default: msg = strerror(-err);
 	}
@@ -123,7 +130,7 @@ static int cmd_filter_dump(int argc, char **argv)
 	if ((err = read_stack(&o, &s)))
 		return exit_for(err);
 	sb_init(&b);
-	filter_stack_dump(&b, &s, o.json);
+	filter_stack_dump(&b, &s, o.json, o.insns || o.json);
 	if (!b.oom)
 		printf("%s%s", b.s, o.json ? "\n" : "");
 	sb_free(&b);

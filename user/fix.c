@@ -5,6 +5,7 @@
 #include <seccomp.h>
 #include "event_fmt.h"
 #include "fix.h"
+#include "selection.h"
 #include "names.h"
 #include "sclens.h"
 #include "syscall_facts.h"
@@ -412,9 +413,16 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 			sb_printf(b, "%swhy:  ", in);
 			sb_put_esc(b, x->profile_title ? x->profile_title : src->label);
 			sb_puts(b, " allows ");
-			for (int k = 0; k < r->n_names; k++) {
-				sb_puts(b, k ? (k == r->n_names - 1 ? " and " : ", ") : "");
-				sb_put_esc(b, r->names[k]);
+			if (r->n_names > 4) {
+				/* a long entry: the call, and what kind the others are */
+				const char *word = syscall_class_word(r->names, r->n_names);
+				sb_put_esc(b, call->name);
+				sb_printf(b, " and %d other %s%scalls", r->n_names - 1, word ? word : "", word ? " " : "");
+			} else {
+				for (int k = 0; k < r->n_names; k++) {
+					sb_puts(b, k ? (k == r->n_names - 1 ? " and " : ", ") : "");
+					sb_put_esc(b, r->names[k]);
+				}
 			}
 			sb_printf(b, " only for containers with CAP_%s (", bare_cap(c->cap));
 			put_entry_ref(b, x, src, c->src_index, c->src_line);
@@ -425,7 +433,7 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		}
 		char cmd[160];
 		cap_command(cmd, sizeof(cmd), x->engine, bare_cap(c->cap));
-		sb_printf(b, "%sfix:  %s\n", in, cmd);
+		sb_printf(b, "%s%sfix:%s  %s\n", in, color_on("1;32"), color_off(), cmd);
 		if (!x->engine)
 			sb_printf(b, "%s      Kubernetes: securityContext.capabilities.add: [\"%s\"]\n", in, bare_cap(c->cap));
 		if (c->cap == 21)
@@ -446,7 +454,8 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 	if (x->patch) {
 		char *p = patch_text(x, src);
 		char cmd[256];
-		sb_printf(b, "%sfix:  change the profile (JSON Patch, RFC 6902): %s\n", in, p ? p : "");
+		sb_printf(b, "%s%sfix:%s  change the profile (JSON Patch, RFC 6902): %s\n", in, color_on("1;32"), color_off(),
+			  p ? p : "");
 		free(p);
 		if (x->profile_ref) {
 			sb_printf(b, "%s      write it: sclens explain --profile ", in);

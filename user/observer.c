@@ -51,6 +51,11 @@ static bool has_cap(int cap)
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
+bool observer_has_cap(int cap)
+{
+	return has_cap(cap);
+}
+
 int observer_preflight(void)
 {
 	if (!has_cap(CAP_SYS_ADMIN) && !(has_cap(39 /* CAP_BPF */) && has_cap(CAP_PERFMON))) {

@@ -36,6 +36,8 @@ struct observer;
 /* Checks privileges, BTF and seccomp support; each failure returns a
  * negative errno after printing one line that says what to do. */
 int observer_preflight(void);
+/* Does sclens hold this capability (effective)? */
+bool observer_has_cap(int cap);
 int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
 		  observer_event_fn fn, void *arg);
 /* Records the decision for a cgroup id in the in-kernel filter map. */

@@ -32,6 +32,7 @@ struct run_opts {
 enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_KEEP_CAPS };
 
 static const struct argp_option run_options[] = {
+	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
 	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format)", 0 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
 	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
@@ -60,6 +61,10 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	struct run_opts *o = state->input;
 
 	switch (key) {
+	case 1999:
+		if (color_mode_set(arg))
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		break;
 	case 'f':
 		o->profile = arg;
 		break;

@@ -53,6 +53,27 @@ static const struct {
 					    "tkill", NULL } },
 };
 
+const char *syscall_class_word(char *const *names, int n)
+{
+	static const char *const words[] = { "time", "credential", "file", "IPC", "memory", "network", "process", "signal" };
+	int best = -1, best_count = 0;
+
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		int count = 0;
+		for (int k = 0; k < n; k++)
+			for (const char *const *c = classes[i].calls; *c; c++)
+				if (!strcmp(*c, names[k])) {
+					count++;
+					break;
+				}
+		if (count > best_count) {
+			best_count = count;
+			best = i;
+		}
+	}
+	return best >= 0 && best_count * 2 >= n ? words[best] : NULL;
+}
+
 const char *const syscall_class_names[] = { "%clock", "%creds", "%file", "%ipc", "%memory", "%network", "%process", "%signal", NULL };
 
 static int add_name(struct syscall_set *set, const char *name)

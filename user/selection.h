@@ -21,6 +21,10 @@ void syscall_set_free(struct syscall_set *set);
 /* The classes strace knows, for --help and completion: "%clock", ... */
 extern const char *const syscall_class_names[];
 
+/* "time", "file", ...: the class most of names belong to (at least half),
+ * for people ("clock_settime and 3 other time calls"); NULL if none */
+const char *syscall_class_word(char *const *names, int n);
+
 /* A list of strings from repeated options and comma lists */
 struct str_list {
 	char **v;

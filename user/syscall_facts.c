@@ -20,6 +20,13 @@
 
 static const struct syscall_fact facts[] = {
 	{ "clock_settime", SYS_TIME, NULL, NULL, -1 },
+	{ "setpriority", SYS_NICE, "to raise a priority (lower nice) or to change other users' processes", NULL, -1 },
+	{ "nice", SYS_NICE, "to raise a priority", NULL, -1 },
+	{ "sched_setscheduler", SYS_NICE, "for real-time policies or other users' processes", NULL, -1 },
+	{ "sched_setparam", SYS_NICE, "for real-time priorities or other users' processes", NULL, -1 },
+	{ "sched_setattr", SYS_NICE, "for real-time policies or other users' processes", NULL, -1 },
+	{ "sched_setaffinity", SYS_NICE, "for other users' processes", NULL, -1 },
+	{ "ioprio_set", SYS_NICE, "for the real-time class or other users' processes", NULL, -1 },
 	{ "clock_settime64", SYS_TIME, NULL, NULL, -1 },
 	{ "settimeofday", SYS_TIME, NULL, NULL, -1 },
 	{ "stime", SYS_TIME, NULL, NULL, -1 },

@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
 #include "json_writer.h"
 #include "text.h"
 
@@ -222,6 +225,45 @@ int parse_syscall_arg(const char *s, uint64_t args[6])
 	if (parse_int(idx_text, 0, 5, &idx))
 		return -ERANGE;
 	return parse_u64(eq + 1, &args[idx]);
+}
+
+int sclens_color = -1; /* -1: auto, decided on first use */
+
+int color_mode_set(const char *mode)
+{
+	if (!strcmp(mode, "auto"))
+		sclens_color = -1;
+	else if (!strcmp(mode, "always"))
+		sclens_color = 1;
+	else if (!strcmp(mode, "never"))
+		sclens_color = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static bool color_enabled(void)
+{
+	if (sclens_color < 0) {
+		const char *no = getenv("NO_COLOR");
+		sclens_color = isatty(STDOUT_FILENO) && !(no && *no);
+	}
+	return sclens_color;
+}
+
+const char *color_on(const char *seq)
+{
+	static __thread char buf[16];
+
+	if (!color_enabled())
+		return "";
+	snprintf(buf, sizeof(buf), "\033[%sm", seq);
+	return buf;
+}
+
+const char *color_off(void)
+{
+	return color_enabled() ? "\033[0m" : "";
 }
 
 int output_failed(FILE *f, const char *what)

@@ -45,6 +45,14 @@ void print_json_error(const char *what, const char *detail);
  * Returns 0, or the negative errno. */
 int output_failed(FILE *f, const char *what);
 
+/* Colour on a terminal only: --color=auto (the default: stdout is a
+ * terminal and NO_COLOR is unset), always, never. */
+extern int sclens_color;
+int color_mode_set(const char *mode); /* -EINVAL for another word */
+/* ANSI sequences, or "" when colour is off */
+const char *color_on(const char *seq); /* seq: "31" red, "32" green, "1" bold */
+const char *color_off(void);
+
 /* Parses a whole unsigned number (decimal, 0x hex, 0 octal); -EINVAL if
  * anything else is in the string, -ERANGE if it does not fit. */
 int parse_u64(const char *s, uint64_t *out);

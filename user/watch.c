@@ -85,6 +85,7 @@ enum {
 };
 
 static const struct argp_option watch_options[] = {
+	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
 	{ "pid", 'p', "PID[,PID]", 0, "Only these processes (tgid); repeatable", 0 },
 	{ "comm", 'c', "COMM[,COMM]", 0, "Only tasks with these command names; repeatable", 0 },
 	{ "syscall", 's', "NAME[,NAME]", 0,
@@ -125,6 +126,10 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	long v;
 
 	switch (key) {
+	case 1999:
+		if (color_mode_set(arg))
+			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		break;
 	case 'p': {
 		int first = o->pids.n;
 		if (str_list_add(&o->pids, arg))
@@ -370,7 +375,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 	container_label(&where, ct);
 	c.filter_id = observer_filter_id(w->obs, e->filter_key);
 	c.cgroup_path = path;
-	c.where = ct->runtime || ct->unit ? where.s : NULL;
+	c.where = where.s; /* the container, or "host" (with its unit when known) */
 	c.container = ct;
 	struct explain_src src;
 	char title[256];
@@ -486,6 +491,11 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 				"%llu events lost\n",
 			(unsigned long long)w->printed, (unsigned long long)c.denials,
 			(unsigned long long)c.lost);
+		/* someone watched a process for a reason: say what no denial means */
+		if (!w->printed && (w->opts->pids.n || w->opts->comms.n || container_filtering(w->opts)))
+			fprintf(stderr, "sclens: note: no seccomp denial was seen for what you selected: if it got "
+					"EPERM or EACCES, the error came from elsewhere (a missing capability, an LSM "
+					"such as AppArmor or SELinux, file permissions); strace -f shows which call\n");
 	}
 }
 
@@ -569,7 +579,10 @@ int cmd_watch(int argc, char **argv)
 	}
 	install_exit_handlers();
 	reporter_init(&w.rep, opts.json);
-	if (!opts.no_replay && replay_start(&w.replay))
+	if (!opts.no_replay && !observer_has_cap(21 /* CAP_SYS_ADMIN */))
+		fprintf(stderr, "sclens: warning: denials are not replayed through their filters: reading a "
+				"filter needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER), which sclens lacks\n");
+	else if (!opts.no_replay && replay_start(&w.replay))
 		fprintf(stderr, "sclens: warning: cannot start the replay thread; denials are not replayed\n");
 	/* container filters run in the kernel, through the cgroup map */
 	if (container_filtering(&opts)) {

@@ -58,6 +58,9 @@ call_and_wait() {
 	run "$SCLENS" filter dump "$BG_PID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"filter 1 of 2 (newest)"* ]]
+	[[ "$output" != *"ret kill_process"* ]] # the summary only; instructions with --insns
+	echo "$output" | sed -n 2p | grep -q 'calls'
+	run "$SCLENS" filter dump --insns "$BG_PID"
 	[[ "$output" == *"filter 2 of 2 (oldest)"* ]]
 	[[ "$output" == *"(getppid)"* ]]
 	[[ "$output" == *"ret kill_process"* ]]
