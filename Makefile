@@ -19,7 +19,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz fuzzers san
+.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
 all: $(BUILD)/sclens
 
 deps:
@@ -92,7 +92,32 @@ bench: deps
 	scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-san build-dev
+
+# sclens(8), generated from sclens's own --help texts
+man: $(BUILD)/sclens.8
+$(BUILD)/sclens.8: $(BUILD)/sclens scripts/gen-man.sh
+	scripts/gen-man.sh $(BUILD)/sclens $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the man page,
+# bash completion, and the shipped default profiles with their notice.
+PREFIX ?= /usr/local
+install: $(BUILD)/sclens $(BUILD)/sclens.8
+	install -D -m 0755 $(BUILD)/sclens $(DESTDIR)$(PREFIX)/sbin/sclens
+	install -D -m 0644 $(BUILD)/sclens.8 $(DESTDIR)$(PREFIX)/share/man/man8/sclens.8
+	install -D -m 0644 completions/sclens.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sclens
+	install -d $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker
+	install -m 0644 profiles/docker/*.json $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker/
+	install -m 0644 profiles/NOTICE profiles/LICENSE.Apache-2.0 profiles/index.txt $(DESTDIR)$(PREFIX)/share/sclens/profiles/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/sclens $(DESTDIR)$(PREFIX)/share/man/man8/sclens.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sclens
+	rm -rf $(DESTDIR)$(PREFIX)/share/sclens
+
+# The Debian package (debian/), into build/deb/
+deb:
+	scripts/build-deb.sh
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@

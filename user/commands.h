@@ -18,6 +18,8 @@ int cmd_profile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_posture(int argc, char **argv);
+/* for the shell's completion: sclens __complete commands|syscalls|containers|profiles */
+int cmd_complete(int argc, char **argv);
 
 /* Writes doc, indented, to path. 0 or a negative errno. */
 struct cJSON;

@@ -26,6 +26,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nOptions:\n  -h, --help   this text\n  --version    sclens's version\n"
+		   "\nExit status: 0 success; 1 a runtime failure (or a failed write); 2 bad\n"
+		   "options or arguments; 3 missing privilege or kernel support; 4 an invalid\n"
+		   "input file; 5 posture findings at or above --fail-on.\n"
 		   "\n'sclens COMMAND --help' (or -h) describes each command.\n");
 }
 
@@ -39,6 +42,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "__complete"))
+		return cmd_complete(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("sclens %s\n", SCLENS_VERSION);
 		return EXIT_OK;

@@ -659,6 +659,23 @@ static int find_containers(struct posture_container **out, int *n)
 	return 0;
 }
 
+void posture_print_container_names(void)
+{
+	struct posture_container *pcs;
+	int n;
+
+	if (find_containers(&pcs, &n))
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct container *c = pcs[i].c;
+		const char *name = c->name ? c->name : c->container_name;
+		/* names a shell can take as they are */
+		if (name && !strpbrk(name, " \t\n'\"\\$`"))
+			puts(name);
+	}
+	free(pcs);
+}
+
 static char *dockerd_cmdline(size_t *len)
 {
 	DIR *proc = opendir("/proc");
