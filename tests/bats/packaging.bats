@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# Installing sclens: make install/uninstall, the man page (generated from
+# --help), bash completion, and the Debian package built and installed.
+load helpers
+
+@test "make install and uninstall with PREFIX and DESTDIR" {
+	d=$BATS_TEST_TMPDIR/root
+	make -C "$ROOT" -s install DESTDIR="$d" PREFIX=/usr >/dev/null
+	for f in sbin/sclens share/man/man8/sclens.8 share/bash-completion/completions/sclens \
+		share/sclens/profiles/NOTICE share/sclens/profiles/docker/docker-v20.10.24.json; do
+		[ -e "$d/usr/$f" ] || { echo "missing $f"; false; }
+	done
+	"$d/usr/sbin/sclens" --version | grep -q '^sclens '
+	make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr >/dev/null
+	[ -z "$(find "$d" -type f)" ]
+}
+
+@test "the man page is made from --help, with a section per command" {
+	command -v man >/dev/null || skip "man is not installed"
+	make -C "$ROOT" -s build/sclens.8 >/dev/null
+	run man -l "$ROOT/build/sclens.8"
+	[ "$status" -eq 0 ]
+	for c in WATCH EXPLAIN RUN POSTURE "PROFILE CONVERT" "FILTER DUMP" "FILTER EVAL"; do
+		[[ "$output" == *"SCLENS $c"* ]] || { echo "no section $c"; false; }
+	done
+	# no drift: every option of --help is in the page
+	for o in $("$SCLENS" watch --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		[[ "$output" == *"$o"* ]] || { echo "man page lacks $o"; false; }
+	done
+}
+
+complete_words() { # complete_words WORD...: what TAB offers for the last word
+	# shellcheck disable=SC1091
+	source "$ROOT/completions/sclens.bash"
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+	COMPREPLY=()
+	PATH=$(dirname "$SCLENS"):$PATH _sclens
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+@test "bash completion: commands, options, syscall names, profiles" {
+	[ "$(complete_words sclens wa)" = watch ]
+	[ "$(complete_words sclens po)" = posture ]
+	complete_words sclens watch --cont | grep -qx -- --container
+	complete_words sclens posture --fail | grep -qx -- --fail-on
+	complete_words sclens watch -s clock_se | grep -qx clock_settime
+	complete_words sclens watch -s %cl | grep -qx %clock
+	complete_words sclens explain -f docker-2 | grep -qx docker-20.10
+	complete_words sclens profile show pod | grep -qx podman
+}
+
+@test "the Debian package builds, installs and works" {
+	need_root
+	command -v dpkg-buildpackage >/dev/null || skip "dpkg-dev is not installed"
+	[ -e "$ROOT/.git" ] || skip "not a git checkout"
+	run "$ROOT/scripts/build-deb.sh"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	deb=$(ls "$ROOT"/build/deb/sclens_*.deb | tail -1)
+	dpkg -i "$deb" >/dev/null
+	run /usr/sbin/sclens --version
+	dpkg -r sclens >/dev/null || true
+	[[ "$output" == "sclens "* ]]
+	dpkg -c "$deb" | grep -q 'usr/share/man/man8/sclens.8.gz'
+	dpkg -c "$deb" | grep -q 'usr/share/sclens/profiles/NOTICE'
+}
