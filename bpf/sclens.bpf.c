@@ -270,6 +270,52 @@ static __always_inline void infer_from_return(struct sclens_event *e, long ret)
 	e->action = SCLENS_ACT_UNKNOWN;
 }
 
+/* Which arguments of an x86_64 call are paths (bit i: argument i) */
+static __always_inline __u8 path_args_x86_64(__s32 nr)
+{
+	switch (nr) {
+	case 2: case 4: case 6: case 21: case 59: case 80: case 83: case 84: case 85: case 87:
+	case 89: case 90: case 92: case 94: case 161: case 163: case 166: case 167: case 168:
+		return 1; /* open stat lstat access execve chdir mkdir rmdir creat unlink readlink
+			   * chmod chown lchown chroot acct umount2 swapon swapoff */
+	case 82: case 86: case 88: case 155:
+		return 3; /* rename link symlink pivot_root */
+	case 165:
+		return 7; /* mount: source, target, fstype */
+	case 257: case 258: case 259: case 260: case 263: case 267: case 268: case 269:
+	case 322: case 332: case 437: case 439:
+		return 2; /* openat mkdirat mknodat fchownat unlinkat readlinkat fchmodat
+			   * faccessat execveat statx openat2 faccessat2 */
+	}
+	return 0;
+}
+
+/* The path arguments of a denied call, as the process passed them: its
+ * memory is still there at exit. Only denials pay for it. */
+static __always_inline void read_path_args(struct sclens_event *e)
+{
+	__u8 mask;
+	int k = 0;
+
+	if (e->arch != SCLENS_ARCH_X86_64 || e->nr < 0)
+		return;
+	mask = path_args_x86_64(e->nr);
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		if (!(mask & (1 << i)) || k >= SCLENS_MAX_STRS)
+			continue;
+		const void *p = (const void *)e->args[i];
+		if (k == 0)
+			bpf_probe_read_user_str(e->strs[0], SCLENS_STR_LEN, p);
+		else if (k == 1)
+			bpf_probe_read_user_str(e->strs[1], SCLENS_STR_LEN, p);
+		else
+			bpf_probe_read_user_str(e->strs[2], SCLENS_STR_LEN, p);
+		e->str_args |= 1 << i;
+		k++;
+	}
+}
+
 static __always_inline void emit_denial(struct task_struct *task, struct pt_regs *regs, long ret)
 {
 	struct sclens_event *e = new_call_event(task, regs, SCLENS_EV_DENIAL);
@@ -277,6 +323,7 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 	if (!e)
 		return;
 	infer_from_return(e, ret);
+	read_path_args(e);
 	submit(e);
 }
 

@@ -9,6 +9,9 @@
 
 #define SCLENS_COMM_LEN 16
 #define SCLENS_CGROUP_LEAF_LEN 128
+/* path arguments of a denied call, read from the process at exit */
+#define SCLENS_STR_LEN 64
+#define SCLENS_MAX_STRS 3
 
 /* AUDIT_ARCH_* values, as seccomp_data.arch carries them */
 #define SCLENS_ARCH_X86_64 0xc000003eU
@@ -68,6 +71,9 @@ struct sclens_event {
 	/* last component of the task's cgroup v2 path, captured in the kernel
 	 * so that a cgroup removed before user space looks is still named */
 	char cgroup_leaf[SCLENS_CGROUP_LEAF_LEN];
+	/* bit i: argument i is a path, read into strs[] in argument order */
+	__u8 str_args;
+	char strs[SCLENS_MAX_STRS][SCLENS_STR_LEN];
 };
 
 /* Indexes of the per-CPU counter array "counters" */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <string.h>
 #include "decode.h"
+#include "sclens.h"
 
 struct sym {
 	uint64_t v;
@@ -204,7 +205,7 @@ bool decode_arg(struct sbuf *b, const char *name, int i, uint64_t v)
 	return true;
 }
 
-void decode_args(struct sbuf *b, const char *name, const uint64_t args[6])
+void decode_args(struct sbuf *b, const char *name, const uint64_t args[6], const char *const strs[6])
 {
 	sb_putc(b, '(');
 	for (int i = 0; i < 6; i++) {
@@ -215,8 +216,27 @@ void decode_args(struct sbuf *b, const char *name, const uint64_t args[6])
 			break;
 		}
 		sb_puts(b, i ? ", " : "");
-		sb_puts(b, one.s ? one.s : "");
+		if (strs && strs[i]) {
+			/* the process's own text: quoted and escaped, cut as read */
+			size_t n = strnlen(strs[i], SCLENS_STR_LEN);
+			sb_putc(b, '"');
+			sb_put_escaped(b, strs[i], n);
+			sb_puts(b, n >= SCLENS_STR_LEN - 1 ? "\"..." : "\"");
+		} else {
+			sb_puts(b, one.s ? one.s : "");
+		}
 		sb_free(&one);
 	}
 	sb_putc(b, ')');
+}
+
+void event_arg_strings(const struct sclens_event *e, const char *out[6])
+{
+	int k = 0;
+
+	for (int i = 0; i < 6; i++) {
+		out[i] = NULL;
+		if ((e->str_args & (1 << i)) && k < SCLENS_MAX_STRS)
+			out[i] = e->strs[k++];
+	}
 }

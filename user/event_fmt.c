@@ -57,7 +57,9 @@ static void put_call(struct sbuf *b, const struct sclens_event *e)
 	else
 		sb_printf(b, "syscall_%d", syscall_nr_clean(e->arch, e->nr));
 	/* as strace shows them, for the calls containers are denied most */
-	decode_args(b, name, (const uint64_t *)e->args);
+	const char *strs[6];
+	event_arg_strings(e, strs);
+	decode_args(b, name, (const uint64_t *)e->args, strs);
 }
 
 static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
@@ -210,6 +212,22 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 		jw_u64(&w, e->args[i]);
 	jw_arr_end(&w);
 	jw_kv_u64(&w, "ip", e->ip);
+	if (e->str_args) {
+		const char *strs[6];
+		event_arg_strings(e, strs);
+		jw_key(&w, "arg_strings");
+		jw_arr_begin(&w);
+		for (int i = 0; i < 6; i++) {
+			if (!strs[i])
+				continue;
+			jw_obj_begin(&w);
+			jw_kv_i64(&w, "index", i);
+			jw_key(&w, "value");
+			jw_strn(&w, strs[i], SCLENS_STR_LEN);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+	}
 	if (e->type == SCLENS_EV_DENIAL) {
 		jw_kv_str(&w, "action", action_name(c->action));
 		if (has_errno(e, c)) {

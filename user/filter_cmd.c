@@ -160,7 +160,11 @@ static int cmd_filter_eval(int argc, char **argv)
 	}
 	nr = seccomp_syscall_resolve_name_arch(token, o.syscall);
 	if (nr == __NR_SCMP_ERROR || nr < 0) {
-		fprintf(stderr, "sclens: unknown syscall '%s' for %s\n", o.syscall, o.arch ? o.arch : "x86_64");
+		const char *near = syscall_suggest(o.syscall);
+		fprintf(stderr, "sclens: unknown syscall '%s' for %s%s%s%s\n", o.syscall, o.arch ? o.arch : "x86_64",
+			near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+		if (o.json)
+			print_json_error("unknown syscall", o.syscall);
 		return EXIT_USAGE;
 	}
 	if ((err = read_stack(&o, &s)))

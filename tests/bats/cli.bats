@@ -196,3 +196,43 @@ teardown() {
 	[ "$status" -eq 2 ]
 	echo "$output" | grep '^{' | jq -e '.error == "invalid arguments"'
 }
+
+@test "human output: arguments decoded, path arguments read from the process, host label" {
+	need_root
+	start_watch -c scdeny
+	"$SCDENY" mount >/dev/null 2>&1 || true
+	stop_watch
+	cat "$WATCH_OUT"
+	grep -q 'mount("none", "/mnt", "tmpfs", MS_NOSUID, 0) = -1 EPERM' "$WATCH_OUT"
+	grep -q 'unshare(CLONE_NEWNS) = -1 EPERM' "$WATCH_OUT"
+	grep -Eq '^[0-9:]+ host' "$WATCH_OUT"
+	start_watch --json -c scdeny
+	"$SCDENY" mount >/dev/null 2>&1 || true
+	stop_watch
+	denials 'select(.syscall == "mount")' | jq -e '.arg_strings == [{"index":0,"value":"none"},{"index":1,"value":"/mnt"},{"index":2,"value":"tmpfs"}]'
+}
+
+@test "human output: kernel capability notes, grouped why lines, colour, notes and privilege messages" {
+	run "$SCLENS" explain -f docker-20.10 -s setpriority
+	[[ "$output" == *"the kernel also requires CAP_SYS_NICE"* ]]
+	run "$SCLENS" explain -f docker-20.10 -s mount
+	[[ "$output" == *"allows mount and 23 other calls only for containers with CAP_SYS_ADMIN"* ]]
+	run "$SCLENS" explain -f docker-20.10 -s clock_settime
+	[[ "$output" != *$'\e['* ]] # not a terminal: no colour
+	run "$SCLENS" explain --color=always -f docker-20.10 -s clock_settime
+	[[ "$output" == *$'\e[1;32mfix:'* ]]
+	run env NO_COLOR=1 "$SCLENS" explain -f docker-20.10 -s clock_settime
+	[[ "$output" != *$'\e['* ]]
+	run "$SCLENS" filter eval $$ -s clock_setime
+	[[ "$output" == *"did you mean clock_settime?"* ]]
+	need_root
+	run "$SCLENS" filter dump $$
+	[[ "$output" == *"has no seccomp filter"* ]]
+	[[ "$output" != *"needs root"* ]]
+	run "$SCLENS" watch -c nosuchcomm -d 1
+	[[ "$output" == *"note: no seccomp denial was seen"*"a missing capability"* ]]
+	if command -v capsh >/dev/null; then
+		run capsh --drop=cap_sys_admin -- -c "'$SCLENS' watch -d 1"
+		[[ "$output" == *"not replayed"*"CAP_SYS_ADMIN"* ]]
+	fi
+}

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -449,6 +450,19 @@ static int mode_evil_comm(void)
 	return 0;
 }
 
+/* mount("none", "/mnt", "tmpfs", MS_NOSUID) denied: its paths are read */
+static int mode_mount(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 0, NULL);
+	add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 0, NULL);
+	load(ctx);
+	CALL("mount", mount("none", "/mnt", "tmpfs", MS_NOSUID, NULL));
+	CALL("unshare", syscall(SYS_unshare, 0x20000 /* CLONE_NEWNS */));
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
@@ -483,6 +497,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "loop_allowed")) return mode_loop_allowed(n, 1);
 	if (!strcmp(m, "loop_unfiltered")) return mode_loop_allowed(n, 0);
 	if (!strcmp(m, "spin_then_deny")) return mode_spin_then_deny();
+	if (!strcmp(m, "mount")) return mode_mount();
 	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
 	if (!strcmp(m, "stack") && argc > 2) return mode_stack(argv[2]);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }

@@ -22,12 +22,29 @@ static const struct {
 	{ "nosuchcall", { 1, 2, 3, 4, 5, 6 }, "(0x1, 0x2, 0x3, 0x4, 0x5, 0x6)" },
 };
 
+/* path arguments read from the process replace the pointer */
+static void decode_strings(void)
+{
+	uint64_t args[6] = { 0x1000, 0x2000, 0x3000, 0, 0, 0 };
+	const char *strs[6] = { "none", "/mnt", "tmpfs" };
+	struct sbuf b;
+
+	sb_init(&b);
+	decode_args(&b, "mount", args, strs);
+	CHECK_STR(b.s, "(\"none\", \"/mnt\", \"tmpfs\", 0, 0)");
+	sb_reset(&b);
+	strs[1] = "/a\x1b[2J";
+	decode_args(&b, "mount", args, strs);
+	CHECK_STR(b.s, "(\"none\", \"/a\\x1b[2J\", \"tmpfs\", 0, 0)");
+	sb_free(&b);
+}
+
 static void decode_rows(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct sbuf b;
 		sb_init(&b);
-		decode_args(&b, rows[i].call, rows[i].args);
+		decode_args(&b, rows[i].call, rows[i].args, NULL);
 		CHECK_STR(b.s, rows[i].want);
 		sb_free(&b);
 	}
@@ -36,5 +53,6 @@ static void decode_rows(void)
 int main(void)
 {
 	RUN(decode_rows);
+	RUN(decode_strings);
 	return UNIT_DONE();
 }
