@@ -175,8 +175,10 @@ int cmd_explain(int argc, char **argv)
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
 	rc = EXIT_OK;
-	if (cap_opts_target(&o.caps, &t, &call.arch))
+	if (cap_opts_target(&o.caps, &t, &call.arch)) {
+		str_list_free(&o.syscalls);
 		return EXIT_USAGE;
+	}
 	struct syscall_set calls = {};
 	for (int i = 0; i < o.syscalls.n; i++) {
 		char msg[256];

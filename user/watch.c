@@ -522,7 +522,8 @@ int cmd_watch(int argc, char **argv)
 			fprintf(stderr, "sclens: %s\n", msg);
 			if (opts.json)
 				print_json_error("unknown syscall", msg);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out_opts;
 		}
 	}
 	/* the kernel filters one value; lists are filtered here */
@@ -546,12 +547,14 @@ int cmd_watch(int argc, char **argv)
 			fprintf(stderr, "sclens: -p: %s\n", msg);
 			if (opts.json)
 				print_json_error("no such process", msg);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out_opts;
 		}
 	}
 	if (opts.host_only && container_filtering(&opts)) {
 		fprintf(stderr, "sclens: --host cannot go with --container, --pod or --namespace\n");
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out_opts;
 	}
 	if (opts.cgroup_path) {
 		err = cgroup_id_of_path(opts.cgroup_path, &opts.cgroup_id);
@@ -560,7 +563,8 @@ int cmd_watch(int argc, char **argv)
 				opts.cgroup_path, err == -EMEDIUMTYPE ? "not a cgroup v2 directory" : strerror(-err),
 				cgroup2_root() ? ", mounted at " : "", cgroup2_root() ? cgroup2_root() : "");
 			json_error(opts.json, "invalid cgroup");
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out_opts;
 		}
 		opts.filters.cgroups = &opts.cgroup_id;
 		opts.filters.n_cgroups = 1;
@@ -568,14 +572,14 @@ int cmd_watch(int argc, char **argv)
 	defaults_load(NULL);
 	if (load_profiles(&opts)) {
 		json_error(opts.json, "invalid profile");
-		free_profiles(&opts);
-		return EXIT_BADINPUT;
+		rc = EXIT_BADINPUT;
+		goto out_opts;
 	}
 	containers_init(&opts.roots);
 	if (observer_preflight()) {
 		json_error(opts.json, "missing privilege or kernel support");
-		free_profiles(&opts);
-		return EXIT_ENV;
+		rc = EXIT_ENV;
+		goto out_opts;
 	}
 	install_exit_handlers();
 	reporter_init(&w.rep, opts.json);
@@ -594,8 +598,8 @@ int cmd_watch(int argc, char **argv)
 		json_error(opts.json, "cannot load the BPF programs");
 		replay_stop(w.replay);
 		reporter_free(&w.rep);
-		free_profiles(&opts);
-		return err == -EPERM ? EXIT_ENV : EXIT_FAIL;
+		rc = err == -EPERM ? EXIT_ENV : EXIT_FAIL;
+		goto out_opts;
 	}
 	if (container_filtering(&opts) && cgroup2_root()) {
 		scan_state = &w;
@@ -649,6 +653,7 @@ int cmd_watch(int argc, char **argv)
 	observer_close(w.obs);
 	replay_stop(w.replay);
 	reporter_free(&w.rep);
+out_opts:
 	free_profiles(&opts);
 	return rc;
 }

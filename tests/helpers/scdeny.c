@@ -200,7 +200,14 @@ static void *supervisor(void *arg)
 		return NULL;
 	for (;;) {
 		memset(req, 0, sizeof(*req));
-		if (seccomp_notify_receive(a->fd, req))
+		int err = seccomp_notify_receive(a->fd, req);
+		/* ENOENT: the caller's wait was cut (a signal, a ptrace stop)
+		 * before we received it; it restarts the call and notifies
+		 * again (seccomp_unotify(2)). A supervisor that gave up here
+		 * would leave it waiting forever. */
+		if (err == -ENOENT || err == -EINTR)
+			continue;
+		if (err)
 			break;
 		if (a->delay_ms)
 			usleep(a->delay_ms * 1000);
