@@ -6,6 +6,7 @@
 #include "explain_cache.h"
 #include "fix.h"
 #include "names.h"
+#include "observer.h"
 #include "report.h"
 #include "sclens.h"
 
@@ -160,4 +161,27 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 	emit(b);
 	c->extra_plain = NULL;
 	c->extra_json = NULL;
+}
+
+void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status)
+{
+	struct sbuf b;
+	struct jw w;
+
+	sb_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", "summary");
+	jw_kv_u64(&w, "denials_reported", reported);
+	jw_kv_u64(&w, "denials_seen", c->denials);
+	jw_kv_u64(&w, "events_lost", c->lost);
+	jw_kv_u64(&w, "filter_installs", c->filter_installs);
+	jw_kv_str_opt(&w, "error", error);
+	if (exit_status >= 0)
+		jw_kv_i64(&w, "exit_status", exit_status);
+	jw_obj_end(&w);
+	sb_putc(&b, '\n');
+	if (!b.oom)
+		fputs(b.s, stdout);
+	sb_free(&b);
 }

@@ -41,4 +41,9 @@ void reporter_free(struct reporter *r);
 void reporter_event(struct reporter *r, const struct sclens_event *e, struct event_ctx *c,
 		    const struct explain_src *src, const char *scope);
 
+/* The closing {"type":"summary",...} line of watch and run, on stdout:
+ * the same keys for both; exit_status < 0 and error NULL leave theirs out. */
+struct observer_counts;
+void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status);
+
 #endif

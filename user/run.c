@@ -247,22 +247,7 @@ int cmd_run(int argc, char **argv)
 		struct observer_counts cnt = {};
 		observer_counts(s.obs, &cnt);
 		if (o.json) {
-			struct sbuf b;
-			struct jw w;
-			sb_init(&b);
-			jw_init(&w, &b);
-			jw_obj_begin(&w);
-			/* the keys of watch's summary, and the command's status */
-			jw_kv_str(&w, "type", "summary");
-			jw_kv_u64(&w, "denials_reported", s.denials);
-			jw_kv_u64(&w, "denials_seen", cnt.denials);
-			jw_kv_u64(&w, "events_lost", cnt.lost);
-			jw_kv_u64(&w, "filter_installs", cnt.filter_installs);
-			jw_kv_i64(&w, "exit_status", rc);
-			jw_obj_end(&w);
-			if (!b.oom)
-				printf("%s\n", b.s);
-			sb_free(&b);
+			print_summary_json(s.denials, &cnt, NULL, rc);
 		} else
 			fprintf(stderr, "sclens run: %s exited with status %d; %llu denials, %llu events lost\n",
 				o.cmd[0], rc, (unsigned long long)s.denials, (unsigned long long)cnt.lost);

@@ -470,22 +470,7 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 		return;
 	}
 	if (w->opts->json) {
-		struct sbuf b;
-		struct jw jw;
-		sb_init(&b);
-		jw_init(&jw, &b);
-		jw_obj_begin(&jw);
-		jw_kv_str(&jw, "type", "summary");
-		jw_kv_u64(&jw, "denials_reported", w->printed);
-		jw_kv_u64(&jw, "denials_seen", c.denials);
-		jw_kv_u64(&jw, "events_lost", c.lost);
-		jw_kv_u64(&jw, "filter_installs", c.filter_installs);
-		jw_kv_str_opt(&jw, "error", error);
-		jw_obj_end(&jw);
-		sb_putc(&b, '\n');
-		if (!b.oom)
-			fputs(b.s, stdout);
-		sb_free(&b);
+		print_summary_json(w->printed, &c, error, -1);
 	} else {
 		fprintf(stderr, "sclens: %llu denials reported, %llu seen in the kernel (before filters), "
 				"%llu events lost\n",

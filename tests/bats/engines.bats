@@ -7,18 +7,12 @@
 load helpers
 source "$ROOT/tests/lib/engines.sh"
 
-setup_file() {
-	[ "$(id -u)" = 0 ] || return 0
-	start_dockerd || echo "no docker" >"$BATS_FILE_TMPDIR/no-docker"
-}
-
-teardown_file() {
-	stop_dockerd
-}
+setup_file() { engines_setup_file; }
+teardown_file() { engines_teardown_file; }
 
 setup() {
 	need_root
-	[ ! -e "$BATS_FILE_TMPDIR/no-docker" ] || skip "Docker cannot run here (docker.io missing, or dockerd did not start)"
+	need_docker
 }
 
 teardown() {

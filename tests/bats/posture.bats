@@ -8,14 +8,8 @@ source "$ROOT/tests/lib/engines.sh"
 
 D=aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb8888
 
-setup_file() {
-	[ "$(id -u)" = 0 ] || return 0
-	start_dockerd || echo "no docker" >"$BATS_FILE_TMPDIR/no-docker"
-}
-
-teardown_file() {
-	stop_dockerd
-}
+setup_file() { engines_setup_file; }
+teardown_file() { engines_teardown_file; }
 
 setup() {
 	need_root
@@ -28,10 +22,6 @@ teardown() {
 	[ -n "${SLEEPER:-}" ] && kill "$SLEEPER" 2>/dev/null && wait "$SLEEPER" 2>/dev/null || true
 	local i
 	for (( i=${#CREATED[@]}-1; i>=0; i-- )); do rmdir "${CREATED[$i]}" 2>/dev/null || true; done
-}
-
-need_docker() {
-	[ ! -e "$BATS_FILE_TMPDIR/no-docker" ] || skip "Docker cannot run here"
 }
 
 posture_json() { # posture_json ARGS...: the JSON, in $BATS_TEST_TMPDIR/p.json

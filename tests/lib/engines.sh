@@ -56,3 +56,18 @@ ctr_ready() {
 }
 
 now() { date '+%Y-%m-%d %H:%M:%S'; }
+
+# For bats files that need Docker: start it once per file (setup_file),
+# stop it after (teardown_file); need_docker skips a test without it.
+engines_setup_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	start_dockerd || echo "no docker" >"$BATS_FILE_TMPDIR/no-docker"
+}
+
+engines_teardown_file() {
+	stop_dockerd
+}
+
+need_docker() {
+	[ ! -e "$BATS_FILE_TMPDIR/no-docker" ] || skip "Docker cannot run here (docker.io missing, or dockerd did not start)"
+}
