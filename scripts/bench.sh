@@ -24,8 +24,8 @@ storm() { # storm LABEL WATCH_ARGS...
 	kill -INT "$pid"; wait "$pid" || true
 	local summary reported lost seen explained
 	summary=$(grep '"type":"summary"' "$out")
-	reported=$(grep -c '"type":"denial"' "$out")
-	explained=$(grep -c '"explanation"' "$out")
+	reported=$(grep -c '"type":"denial"' "$out" || true)
+	explained=$(grep -c '"explanation"' "$out" || true)
 	lost=$(echo "$summary" | sed -n 's/.*"events_lost":\([0-9]*\).*/\1/p')
 	seen=$(echo "$summary" | sed -n 's/.*"denials_seen":\([0-9]*\).*/\1/p')
 	echo "  $label: seen in kernel $seen, lines written $reported ($explained explained), counted as lost $lost (seen = written + lost: $([ "$seen" = $((reported + lost)) ] && echo yes || echo NO))"

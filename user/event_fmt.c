@@ -97,10 +97,21 @@ void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n)
 	}
 	int64_t real = (int64_t)mono_ns + offset_ns;
 	time_t secs = real / 1000000000LL;
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	size_t len = strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + len, n - len, ".%09lldZ", (long long)(real % 1000000000LL));
+	/* a storm's events share their second: format it once */
+	static time_t last_secs = -1;
+	static char prefix[32];
+	if (secs != last_secs) {
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_secs = secs;
+	}
+	long long frac = real % 1000000000LL;
+	char digits[10];
+	for (int i = 8; i >= 0; i--, frac /= 10)
+		digits[i] = '0' + frac % 10;
+	digits[9] = 0;
+	snprintf(out, n, "%s.%sZ", prefix, digits);
 }
 
 /* runc's init ("runc:[2:INIT]") applies the filter, then execs the

@@ -23,7 +23,7 @@ struct slot {
 struct explain_cache {
 	struct slot *slots;
 	int used;
-	uint64_t hits, misses;
+	uint64_t hits, misses, generation;
 };
 
 int explain_cache_new(struct explain_cache **out)
@@ -48,6 +48,7 @@ static void clear(struct explain_cache *c)
 			explanation_free(&c->slots[i].x);
 	memset(c->slots, 0, SLOTS * sizeof(*c->slots));
 	c->used = 0;
+	c->generation++;
 }
 
 void explain_cache_free(struct explain_cache *c)
@@ -128,6 +129,11 @@ const struct explanation *explain_cached(struct explain_cache *c, const struct p
 	memcpy(s->args, args, sizeof(s->args));
 	c->used++;
 	return &s->x;
+}
+
+uint64_t explain_cache_generation(const struct explain_cache *c)
+{
+	return c->generation;
 }
 
 void explain_cache_stats(const struct explain_cache *c, uint64_t *hits, uint64_t *misses)

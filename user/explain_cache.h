@@ -17,6 +17,8 @@ void explain_cache_free(struct explain_cache *c);
  * when it cannot be made. Valid until the next call. */
 const struct explanation *explain_cached(struct explain_cache *c, const struct profile *src, uint64_t caps,
 					 const struct sc_call *call);
+/* Changes whenever earlier explanations may have been dropped */
+uint64_t explain_cache_generation(const struct explain_cache *c);
 /* Counters, for tests and the bench */
 void explain_cache_stats(const struct explain_cache *c, uint64_t *hits, uint64_t *misses);
 

@@ -494,10 +494,15 @@ void explanation_summary(struct sbuf *b, const struct explanation *x, const stru
 		sb_puts(b, "profile entry (see explanation)");
 }
 
-/* A profile entry as a JSON object value */
-static void json_entry(struct jw *w, const struct profile *src, int index, int line)
+#define JSON_ENTRY_NAMES 16
+
+/* A profile entry as a JSON object value. An entry of hundreds of names
+ * (Docker's first) is given by the call it is about and its size: every
+ * event carries its explanation, and a storm must stay cheap to write. */
+static void json_entry(struct jw *w, const struct profile *src, int index, int line, const char *call)
 {
 	const struct sc_rule *r = &src->rules[index];
+	bool brief = r->n_names > JSON_ENTRY_NAMES && call && rule_names(r, call);
 
 	jw_obj_begin(w);
 	jw_kv_i64(w, "index", index);
@@ -506,8 +511,11 @@ static void json_entry(struct jw *w, const struct profile *src, int index, int l
 	jw_key(w, "names");
 	jw_arr_begin(w);
 	for (int k = 0; k < r->n_names; k++)
-		jw_str(w, r->names[k]);
+		if (!brief || !strcmp(r->names[k], call))
+			jw_str(w, r->names[k]);
 	jw_arr_end(w);
+	if (brief)
+		jw_kv_i64(w, "names_total", r->n_names);
 	jw_kv_str(w, "action", sc_action_profile_name(r->action));
 	jw_kv_str_opt(w, "comment", r->comment);
 	jw_obj_end(w);
@@ -523,7 +531,7 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 	}
 	jw_key(w, "rule");
 	if (x->rule_index >= 0)
-		json_entry(w, src, x->rule_index, x->rule_line);
+		json_entry(w, src, x->rule_index, x->rule_line, call->name);
 	else
 		jw_null(w);
 	jw_kv_str(w, "decided_by", x->rule_index >= 0 ? "entry" : x->v.bad_arch ? "bad_arch" : "default_action");
@@ -553,7 +561,7 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_kv_str(w, "command", cmd);
 		if (x->caps[i].src_index >= 0) {
 			jw_key(w, "entry");
-			json_entry(w, src, x->caps[i].src_index, x->caps[i].src_line);
+			json_entry(w, src, x->caps[i].src_index, x->caps[i].src_line, call->name);
 		}
 		jw_obj_end(w);
 	}
@@ -562,7 +570,7 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_obj_begin(w);
 		jw_kv_str(w, "kind", "argument");
 		jw_key(w, "entry");
-		json_entry(w, src, m->src_index, m->src_line);
+		json_entry(w, src, m->src_index, m->src_line, call->name);
 		jw_kv_u64(w, "arg_index", m->cond.index);
 		jw_kv_str(w, "op", sc_op_name(m->cond.op));
 		jw_kv_u64(w, "value", m->cond.value);

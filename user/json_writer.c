@@ -44,9 +44,13 @@ void jw_arr_end(struct jw *w) { close_(w, ']'); }
 
 void jw_key(struct jw *w, const char *key)
 {
+	size_t n = strlen(key);
+
 	sep(w);
-	sb_put_json_str(w->b, key, strlen(key));
-	sb_putc(w->b, ':');
+	/* keys are sclens's own snake_case literals: nothing to escape */
+	sb_putc(w->b, '"');
+	sb_putn(w->b, key, n);
+	sb_putn(w->b, "\":", 2);
 	w->after_key = true;
 }
 
@@ -107,6 +111,14 @@ void jw_raw(struct jw *w, const char *json)
 {
 	sep(w);
 	sb_puts(w->b, json);
+}
+
+void jw_raw_members(struct jw *w, const char *json, size_t len)
+{
+	if (!len)
+		return;
+	sep(w);
+	sb_putn(w->b, json, len);
 }
 
 void jw_kv_str(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }

@@ -36,6 +36,9 @@ void jw_null(struct jw *w);
 void jw_hex(struct jw *w, uint64_t v, int width); /* "0x1f" or zero-padded "%0*llx" when width > 0 */
 /* A value already in JSON form (cJSON's output): written as is. */
 void jw_raw(struct jw *w, const char *json);
+/* Members already in JSON form ("a":1,"b":2), made by this writer
+ * earlier: written as is, inside the open object. */
+void jw_raw_members(struct jw *w, const char *json, size_t len);
 
 /* Members: key and value in one call */
 void jw_kv_str(struct jw *w, const char *key, const char *s);

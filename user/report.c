@@ -28,6 +28,8 @@ void reporter_free(struct reporter *r)
 		free(r->seen[i].key);
 	free(r->seen);
 	sb_free(&r->line);
+	sb_free(&r->memo.json);
+	free(r->memo.title);
 	explain_cache_free(r->cache);
 }
 
@@ -63,6 +65,8 @@ static void emit(struct sbuf *b)
 
 struct explain_ctx {
 	struct explanation x;
+	const struct explanation *cached; /* the cache's, which x copies */
+	struct reporter *reporter;
 	const struct profile *profile;
 	struct sc_call call;
 	uint64_t occurrence;
@@ -88,21 +92,45 @@ static void extra_plain(struct sbuf *b, const struct sclens_event *e, void *arg)
 		b->s[--b->len] = 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static void extra_json(struct jw *w, const struct sclens_event *e, void *arg)
 {
 	struct explain_ctx *ec = arg;
+	struct reporter *r = ec->reporter;
 
 	(void)e;
 	if (!ec->ok)
 		return;
 	jw_key(w, "explanation");
 	jw_obj_begin(w);
-	jw_kv_str(w, "profile", ec->profile->label);
-	jw_kv_str_opt(w, "profile_runs_as", ec->x.profile_title);
-	jw_kv_str_opt(w, "profile_ref", ec->x.profile_ref);
 	/* the whole explanation on every event: JSON consumers filter lines,
-	 * so none may depend on an earlier one (only the human form says it once) */
-	explanation_json(w, &ec->x, ec->profile, &ec->call);
+	 * so none may depend on an earlier one (only the human form says it
+	 * once). Rendered once per explanation, then copied. */
+	uint64_t gen = explain_cache_generation(r->cache);
+	if (r->memo.x != ec->cached || r->memo.generation != gen || !same_str(r->memo.engine, ec->x.engine) ||
+	    !same_str(r->memo.ref, ec->x.profile_ref) || !same_str(r->memo.title, ec->x.profile_title)) {
+		struct jw m;
+		sb_reset(&r->memo.json);
+		jw_init(&m, &r->memo.json);
+		jw_obj_begin(&m);
+		jw_kv_str(&m, "profile", ec->profile->label);
+		jw_kv_str_opt(&m, "profile_runs_as", ec->x.profile_title);
+		jw_kv_str_opt(&m, "profile_ref", ec->x.profile_ref);
+		explanation_json(&m, &ec->x, ec->profile, &ec->call);
+		r->memo.x = ec->cached;
+		r->memo.generation = gen;
+		r->memo.engine = ec->x.engine;
+		r->memo.ref = ec->x.profile_ref;
+		free(r->memo.title);
+		r->memo.title = ec->x.profile_title ? strdup(ec->x.profile_title) : NULL;
+	}
+	/* the members between the memo's own braces */
+	if (r->memo.json.len >= 2 && !r->memo.json.oom)
+		jw_raw_members(w, r->memo.json.s + 1, r->memo.json.len - 1 - (r->memo.json.s[r->memo.json.len - 1] == '}'));
 	jw_kv_u64(w, "occurrence", ec->occurrence);
 	jw_obj_end(w);
 }
@@ -134,6 +162,8 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 		x = r->cache ? explain_cached(r->cache, src->profile, src->has_caps ? src->caps : e->cap_eff, &ec.call) : NULL;
 		if (x) {
 			ec.x = *x; /* the cache owns what it points to */
+			ec.cached = x;
+			ec.reporter = r;
 			ec.x.engine = src->engine;
 			ec.x.profile_ref = src->profile_ref;
 			ec.x.profile_title = src->title;

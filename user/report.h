@@ -22,6 +22,15 @@ struct reporter {
 	int n_seen, cap_seen;
 	uint64_t explained;
 	struct explain_cache *cache;
+	/* the last explanation rendered as JSON members: a storm of one
+	 * denial renders it once */
+	struct {
+		const struct explanation *x;
+		uint64_t generation;
+		const char *engine, *ref;
+		char *title;
+		struct sbuf json;
+	} memo;
 };
 
 /* What a denial is explained against */

@@ -27,7 +27,7 @@ void sb_reset(struct sbuf *b)
 		b->s[0] = 0;
 }
 
-static int sb_grow(struct sbuf *b, size_t extra)
+int sb_grow_slow(struct sbuf *b, size_t extra)
 {
 	size_t want = b->len + extra + 1;
 	char *n;
@@ -47,14 +47,6 @@ static int sb_grow(struct sbuf *b, size_t extra)
 	b->s = n;
 	b->cap = cap;
 	return 0;
-}
-
-void sb_putc(struct sbuf *b, char c)
-{
-	if (sb_grow(b, 1))
-		return;
-	b->s[b->len++] = c;
-	b->s[b->len] = 0;
 }
 
 void sb_puts(struct sbuf *b, const char *s)
@@ -95,10 +87,22 @@ void sb_put_u64(struct sbuf *b, uint64_t v)
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	/* two digits a division: half the divisions of one at a time */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	while (v >= 100) {
+		unsigned d = (v % 100) * 2;
+		v /= 100;
+		tmp[--i] = pairs[d + 1];
+		tmp[--i] = pairs[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = pairs[v * 2 + 1];
+		tmp[--i] = pairs[v * 2];
+	} else {
+		tmp[--i] = '0' + v;
+	}
 	if (sb_grow(b, sizeof(tmp) - i))
 		return;
 	memcpy(b->s + b->len, tmp + i, sizeof(tmp) - i);
@@ -143,6 +147,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Plain printable ASCII that JSON takes as it is */
+static inline bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void sb_put_json_str(struct sbuf *b, const char *s, size_t n)
 {
 	size_t end = 0;
@@ -150,27 +160,43 @@ void sb_put_json_str(struct sbuf *b, const char *s, size_t n)
 	while (end < n && s[end])
 		end++;
 	sb_putc(b, '"');
-	for (size_t i = 0; i < end; i++) {
+	for (size_t i = 0; i < end;) {
+		/* runs of plain characters in one copy: the common case */
+		size_t run = i;
+		while (run < end && json_plain((unsigned char)s[run]))
+			run++;
+		if (run > i) {
+			if (sb_grow(b, run - i))
+				return;
+			memcpy(b->s + b->len, s + i, run - i);
+			b->len += run - i;
+			b->s[b->len] = 0;
+			i = run;
+			continue;
+		}
 		unsigned char c = s[i];
 		size_t u;
 
 		switch (c) {
-		case '"': sb_puts(b, "\\\""); continue;
-		case '\\': sb_puts(b, "\\\\"); continue;
-		case '\n': sb_puts(b, "\\n"); continue;
-		case '\t': sb_puts(b, "\\t"); continue;
-		case '\r': sb_puts(b, "\\r"); continue;
+		case '"': sb_puts(b, "\\\""); i++; continue;
+		case '\\': sb_puts(b, "\\\\"); i++; continue;
+		case '\n': sb_puts(b, "\\n"); i++; continue;
+		case '\t': sb_puts(b, "\\t"); i++; continue;
+		case '\r': sb_puts(b, "\\r"); i++; continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
 			sb_printf(b, "\\u%04x", c);
-		} else if (c < 0x80) {
-			sb_putc(b, c);
+			i++;
 		} else if ((u = utf8_len((const unsigned char *)s + i, end - i))) {
-			for (size_t k = 0; k < u; k++)
-				sb_putc(b, s[i + k]);
-			i += u - 1;
+			if (sb_grow(b, u))
+				return;
+			memcpy(b->s + b->len, s + i, u);
+			b->len += u;
+			b->s[b->len] = 0;
+			i += u;
 		} else {
 			sb_printf(b, "\\u%04x", c);
+			i++;
 		}
 	}
 	sb_putc(b, '"');

@@ -18,7 +18,31 @@ struct sbuf {
 void sb_init(struct sbuf *b);
 void sb_free(struct sbuf *b);
 void sb_reset(struct sbuf *b);
-void sb_putc(struct sbuf *b, char c);
+int sb_grow_slow(struct sbuf *b, size_t extra);
+/* the hot path of every append: room is nearly always there */
+static inline int sb_grow(struct sbuf *b, size_t extra)
+{
+	if (__builtin_expect(b->len + extra + 1 <= b->cap, 1))
+		return 0;
+	return sb_grow_slow(b, extra);
+}
+
+static inline void sb_putc(struct sbuf *b, char c)
+{
+	if (sb_grow(b, 1))
+		return;
+	b->s[b->len++] = c;
+	b->s[b->len] = 0;
+}
+/* n bytes as they are */
+static inline void sb_putn(struct sbuf *b, const char *s, size_t n)
+{
+	if (sb_grow(b, n))
+		return;
+	__builtin_memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
 void sb_puts(struct sbuf *b, const char *s);
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* decimal, without printf: the hot path of JSON output */
