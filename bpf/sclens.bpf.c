@@ -112,6 +112,34 @@ static __always_inline void count(__u32 idx)
 		*v += 1;
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH); /* not LRU: a count is never evicted silently */
+	__uint(max_entries, SCLENS_COUNT_ENTRIES);
+	__type(key, struct sclens_count_key);
+	__type(value, __u64);
+} denial_counts SEC(".maps");
+
+/* Counts one denial per (cgroup, call, action, errno), before any user
+ * filter and whether or not its event finds room: exact under storms. A
+ * full map is counted too, never a silent loss. */
+static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32 action, __s32 err)
+{
+	struct sclens_count_key k = { .cgroup_id = cgid, .arch = arch, .nr = nr, .action = action, .err = err };
+	__u64 one = 1, *v = bpf_map_lookup_elem(&denial_counts, &k);
+
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (!bpf_map_update_elem(&denial_counts, &k, &one, BPF_NOEXIST))
+		return;
+	v = bpf_map_lookup_elem(&denial_counts, &k); /* created meanwhile by another CPU */
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		count(SCLENS_CNT_COUNT_OVERFLOW);
+}
+
 static __always_inline struct task_state *state_get(struct task_struct *task, bool create)
 {
 	return bpf_task_storage_get(&task_states, task, 0,
@@ -316,10 +344,29 @@ static __always_inline void read_path_args(struct sclens_event *e)
 	}
 }
 
+/* Does a filter of the task's stack have a listener (USER_NOTIF)? */
+static __always_inline bool stack_has_listener(struct task_struct *task)
+{
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
+
+	for (int i = 0; i < MAX_FILTER_WALK && f; i++) {
+		if (BPF_CORE_READ(f, notif))
+			return true;
+		f = BPF_CORE_READ(f, prev);
+	}
+	return false;
+}
+
 static __always_inline void emit_denial(struct task_struct *task, struct pt_regs *regs, long ret)
 {
-	struct sclens_event *e = new_call_event(task, regs, SCLENS_EV_DENIAL);
+	struct sclens_event *e;
+	__u32 arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+	bool errno_ret = ret <= 0 && ret >= -MAX_ERRNO;
+	__u32 action = stack_has_listener(task) ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
 
+	count_denial(bpf_get_current_cgroup_id(), arch, nr, action, errno_ret ? -ret : 0);
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
 	if (!e)
 		return;
 	infer_from_return(e, ret);
@@ -483,6 +530,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	st = state_get(task, true);
 	if (st)
 		st->flags |= ST_SIGSYS_REPORTED;
+	count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
+		     BPF_CORE_READ(info, _sifields._sigsys._syscall),
+		     mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP, BPF_CORE_READ(info, si_errno));
 	e = new_call_event(task, (struct pt_regs *)bpf_task_pt_regs(task), SCLENS_EV_DENIAL);
 	if (!e)
 		return 0;
@@ -520,7 +570,10 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	st = state_get(task, false);
 	if (st && (st->flags & ST_SIGSYS_REPORTED))
 		return 0; /* the SIGSYS path reported it */
-	e = new_call_event(task, (struct pt_regs *)bpf_task_pt_regs(task), SCLENS_EV_DENIAL);
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	count_denial(bpf_get_current_cgroup_id(), task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64,
+		     (__s32)BPF_CORE_READ(regs, orig_ax), SCLENS_ACT_KILL_THREAD, 0);
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
 	if (!e)
 		return 0;
 	e->action = SCLENS_ACT_KILL_THREAD;

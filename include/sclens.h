@@ -82,8 +82,21 @@ enum sclens_counter {
 	SCLENS_CNT_EMITTED,	   /* events written to the ring buffer */
 	SCLENS_CNT_LOST,	   /* events that could not be reserved */
 	SCLENS_CNT_FILTER_INSTALLS,
+	SCLENS_CNT_COUNT_OVERFLOW, /* denials not counted per call: "denial_counts" was full */
 	SCLENS_CNT_MAX,
 };
+
+/* Key of the "denial_counts" map: every denial counted in the kernel, per
+ * cgroup and call, exact whatever the ring buffer lost. The action is the
+ * kernel's view (ERRNO(38) and TRACE with no tracer count alike). */
+struct sclens_count_key {
+	__u64 cgroup_id;
+	__u32 arch;   /* AUDIT_ARCH_* */
+	__s32 nr;     /* as the filter saw it (x32 flag kept) */
+	__u32 action; /* enum sclens_action */
+	__s32 err;    /* errno, or TRAP/KILL data */
+};
+#define SCLENS_COUNT_ENTRIES 16384
 
 /* Values of the "seed_tids" map, written by user space at start-up for
  * threads that were already filtered before the programs were attached. */

@@ -17,8 +17,12 @@ run_suite() { # run_suite BUILD_DIR LABEL
 		"$t" | tee -a "$log" || status=1
 	done
 	echo "# bats ($label): tests/bats"
-	SCLENS_BIN=$PWD/$dir/sclens bats --tap tests/bats | tee -a "$log"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	# a hung test must fail the run, not outlive CI's time: 20 minutes
+	# is several times what the whole bats suite takes
+	SCLENS_BIN=$PWD/$dir/sclens timeout -k 10 1200 bats --tap tests/bats | tee -a "$log"
+	local rc=${PIPESTATUS[0]}
+	[ "$rc" -ne 124 ] || echo "not ok - the bats suite ($label) did not finish in 20 minutes" | tee -a "$log"
+	[ "$rc" -eq 0 ] || status=1
 }
 
 # every watch JSON line of the suite is collected and checked against the schema

@@ -231,7 +231,26 @@ int observer_counts(struct observer *o, struct observer_counts *c)
 	c->emitted = sums[SCLENS_CNT_EMITTED];
 	c->lost = sums[SCLENS_CNT_LOST];
 	c->filter_installs = sums[SCLENS_CNT_FILTER_INSTALLS];
+	c->count_overflow = sums[SCLENS_CNT_COUNT_OVERFLOW];
 	return 0;
+}
+
+int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
+{
+	int fd = bpf_map__fd(o->skel->maps.denial_counts);
+	struct sclens_count_key key, next;
+	int err, n = 0;
+	__u64 v;
+
+	for (err = bpf_map_get_next_key(fd, NULL, &next); !err; err = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue; /* removed meanwhile (never, today) */
+		n++;
+		if (fn(&key, v, arg))
+			break;
+	}
+	return err && err != -ENOENT ? err : n;
 }
 
 uint32_t observer_filter_id(struct observer *o, uint64_t key)

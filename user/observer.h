@@ -22,12 +22,20 @@ struct observer_filters {
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 };
 
+struct observer;
+
 struct observer_counts {
 	uint64_t denials;	  /* seen in the kernel, before filters */
 	uint64_t emitted;	  /* written to the ring buffer */
 	uint64_t lost;		  /* could not be reserved: ring buffer full */
 	uint64_t filter_installs;
+	uint64_t count_overflow;  /* denials the per-call map had no room to count */
 };
+
+/* Every per-(cgroup, call, action, errno) count the kernel keeps: fn for
+ * each (non-zero stops). Returns how many, or a negative errno. */
+typedef int (*observer_count_fn)(const struct sclens_count_key *k, uint64_t n, void *arg);
+int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg);
 
 typedef int (*observer_event_fn)(const struct sclens_event *e, void *arg);
 

@@ -193,7 +193,8 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 	c->extra_json = NULL;
 }
 
-void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status)
+void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status,
+			void (*extra)(struct jw *w, void *arg), void *arg)
 {
 	struct sbuf b;
 	struct jw w;
@@ -209,6 +210,9 @@ void print_summary_json(uint64_t reported, const struct observer_counts *c, cons
 	jw_kv_str_opt(&w, "error", error);
 	if (exit_status >= 0)
 		jw_kv_i64(&w, "exit_status", exit_status);
+	jw_kv_u64(&w, "counter_overflow", c->count_overflow);
+	if (extra)
+		extra(&w, arg);
 	jw_obj_end(&w);
 	sb_putc(&b, '\n');
 	if (!b.oom)

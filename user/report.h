@@ -53,6 +53,7 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 /* The closing {"type":"summary",...} line of watch and run, on stdout:
  * the same keys for both; exit_status < 0 and error NULL leave theirs out. */
 struct observer_counts;
-void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status);
+void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status,
+			void (*extra)(struct jw *w, void *arg), void *arg);
 
 #endif

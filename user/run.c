@@ -247,7 +247,7 @@ int cmd_run(int argc, char **argv)
 		struct observer_counts cnt = {};
 		observer_counts(s.obs, &cnt);
 		if (o.json) {
-			print_summary_json(s.denials, &cnt, NULL, rc);
+			print_summary_json(s.denials, &cnt, NULL, rc, NULL, NULL);
 		} else
 			fprintf(stderr, "sclens run: %s exited with status %d; %llu denials, %llu events lost\n",
 				o.cmd[0], rc, (unsigned long long)s.denials, (unsigned long long)cnt.lost);

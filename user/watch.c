@@ -453,6 +453,73 @@ static void free_profiles(struct watch_opts *o)
 	}
 }
 
+/* ---- the kernel's exact counts, for the summary ---- */
+
+struct count_row {
+	struct sclens_count_key k;
+	uint64_t n;
+};
+
+struct count_rows {
+	const struct watch_opts *opts;
+	struct count_row *v;
+	int n, cap;
+};
+
+/* Only what the user selected: containers (by cgroup) and syscalls; -p and
+ * -c cannot apply to per-cgroup counts */
+static int keep_count(const struct sclens_count_key *k, uint64_t n, void *arg)
+{
+	struct count_rows *r = arg;
+	const struct container *c = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
+
+	if (!container_wanted(r->opts, c))
+		return 0;
+	if (r->opts->syscalls.n && !syscall_set_has(&r->opts->syscalls, syscall_name(k->arch, k->nr)))
+		return 0;
+	if (r->n == r->cap) {
+		int cap = r->cap ? r->cap * 2 : 64;
+		struct count_row *v = realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (struct count_row){ *k, n };
+	return 0;
+}
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+	const struct count_row *x = a, *y = b;
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+static void count_row_json(struct jw *w, void *arg)
+{
+	struct count_rows *r = arg;
+
+	jw_key(w, "counts");
+	jw_arr_begin(w);
+	for (int i = 0; i < r->n; i++) {
+		const struct sclens_count_key *k = &r->v[i].k;
+		const struct container *c = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
+		jw_obj_begin(w);
+		jw_kv_u64(w, "cgroup_id", k->cgroup_id);
+		container_json(w, c);
+		jw_kv_str(w, "arch", arch_name(k->arch, k->nr));
+		jw_kv_str(w, "syscall", syscall_name(k->arch, k->nr));
+		jw_kv_str(w, "action", action_name(k->action));
+		if (k->action == SCLENS_ACT_ERRNO || k->action == SCLENS_ACT_USER_NOTIF) {
+			jw_kv_i64(w, "errno", k->err);
+			jw_kv_str(w, "errno_name", errno_name(k->err));
+		}
+		jw_kv_u64(w, "count", r->v[i].n);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* out_err: the output's write error, 0 when it works */
 static void print_summary(struct watch_state *w, const char *error, int out_err)
 {
@@ -469,9 +536,37 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 			(unsigned long long)c.denials, (unsigned long long)c.lost);
 		return;
 	}
+	struct count_rows rows = { .opts = w->opts };
+	if (observer_denial_counts(w->obs, keep_count, &rows) < 0)
+		fprintf(stderr, "sclens: cannot read the kernel's per-call counts\n");
+	qsort(rows.v, rows.n, sizeof(*rows.v), cmp_count_desc);
 	if (w->opts->json) {
-		print_summary_json(w->printed, &c, error, -1);
+		print_summary_json(w->printed, &c, error, -1, count_row_json, &rows);
 	} else {
+		/* exact, whatever the ring buffer lost */
+		for (int i = 0; i < rows.n && i < 10; i++) {
+			const struct sclens_count_key *k = &rows.v[i].k;
+			const struct container *ct = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
+			struct sbuf where;
+			const char *sc = syscall_name(k->arch, k->nr);
+			sb_init(&where);
+			container_label(&where, ct);
+			fprintf(stderr, "sclens: counted in the kernel: %8llu  %s %s", (unsigned long long)rows.v[i].n,
+				sc ? sc : "?", action_name(k->action));
+			if (k->action == SCLENS_ACT_ERRNO && errno_name(k->err))
+				fprintf(stderr, " %s", errno_name(k->err));
+			struct sbuf esc;
+			sb_init(&esc);
+			sb_put_esc(&esc, where.s ? where.s : "");
+			fprintf(stderr, "  in %s\n", esc.s ? esc.s : "");
+			sb_free(&esc);
+			sb_free(&where);
+		}
+		if (rows.n > 10)
+			fprintf(stderr, "sclens: counted in the kernel: %d more (--json lists them all)\n", rows.n - 10);
+		if (c.count_overflow)
+			fprintf(stderr, "sclens: warning: %llu denials were not counted per call: the kernel's map "
+					"(%d entries) was full\n", (unsigned long long)c.count_overflow, SCLENS_COUNT_ENTRIES);
 		fprintf(stderr, "sclens: %llu denials reported, %llu seen in the kernel (before filters), "
 				"%llu events lost\n",
 			(unsigned long long)w->printed, (unsigned long long)c.denials,
@@ -482,6 +577,7 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 					"EPERM or EACCES, the error came from elsewhere (a missing capability, an LSM "
 					"such as AppArmor or SELinux, file permissions); strace -f shows which call\n");
 	}
+	free(rows.v);
 }
 
 static void json_error(bool json, const char *msg)

@@ -200,12 +200,14 @@ static void *supervisor(void *arg)
 		return NULL;
 	for (;;) {
 		memset(req, 0, sizeof(*req));
+		errno = 0;
 		int err = seccomp_notify_receive(a->fd, req);
 		/* ENOENT: the caller's wait was cut (a signal, a ptrace stop)
 		 * before we received it; it restarts the call and notifies
 		 * again (seccomp_unotify(2)). A supervisor that gave up here
-		 * would leave it waiting forever. */
-		if (err == -ENOENT || err == -EINTR)
+		 * would leave it waiting forever. libseccomp reports every
+		 * failure as ECANCELED: the ioctl's errno says which. */
+		if (err && (errno == ENOENT || errno == EINTR))
 			continue;
 		if (err)
 			break;
