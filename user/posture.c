@@ -902,7 +902,8 @@ int cmd_posture(int argc, char **argv)
 	posture_check_docker_socket(&f, o.host_root);
 	if (!o.host_root)
 		kernel_readiness(&f);
-	qsort(f.v, f.n, sizeof(*f.v), cmp_level_desc);
+	if (f.n)
+		qsort(f.v, f.n, sizeof(*f.v), cmp_level_desc);
 	for (int i = 0; i < f.n; i++)
 		if ((int)f.v[i].level > worst)
 			worst = f.v[i].level;

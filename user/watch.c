@@ -539,7 +539,8 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 	struct count_rows rows = { .opts = w->opts };
 	if (observer_denial_counts(w->obs, keep_count, &rows) < 0)
 		fprintf(stderr, "sclens: cannot read the kernel's per-call counts\n");
-	qsort(rows.v, rows.n, sizeof(*rows.v), cmp_count_desc);
+	if (rows.n) /* qsort takes no NULL, even for nothing */
+		qsort(rows.v, rows.n, sizeof(*rows.v), cmp_count_desc);
 	if (w->opts->json) {
 		print_summary_json(w->printed, &c, error, -1, count_row_json, &rows);
 	} else {
