@@ -269,6 +269,10 @@ bool replay_agrees(uint32_t observed, const struct sclens_event *e, uint32_t ret
 	*refined = observed;
 	switch (act) {
 	case SCLENS_ACT_ERRNO:
+		/* the kernel caps the errno at MAX_ERRNO (4095): ERRNO(5000)
+		 * returns -4095, exactly as observed */
+		if (data > 4095)
+			data = 4095;
 		if ((observed == SCLENS_ACT_ERRNO || observed == SCLENS_ACT_USER_NOTIF) &&
 		    (e->flags & SCLENS_F_HAS_ERRNO) && (uint32_t)e->err == data) {
 			*refined = SCLENS_ACT_ERRNO;

@@ -114,3 +114,23 @@ pid_of() { # OUTPUT CALL
 	# the stream lost some (a 1 MiB buffer), and said so; the count did not
 	echo "$summary" | jq -e '.denials_seen >= 1000000 and (.denials_reported + .events_lost) <= .denials_seen'
 }
+
+@test "ERRNO(5000): the kernel caps it at 4095, and replay agrees; --installs honours -p" {
+	start_watch --json --installs -c scdeny
+	"$SCDENY" errno_big >"$BATS_TEST_TMPDIR/big.out" 2>&1 || true
+	"$SCDENY" noop >/dev/null 2>&1 || true
+	stop_watch
+	pid=$(sed -n 's/.*call=getuid pid=\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/big.out")
+	[ -n "$pid" ]
+	denials "select(.pid == $pid)" | jq -e '.errno == 4095'
+	# replayed when the filter was read in time: then it must agree
+	denials "select(.pid == $pid and .replay)" | jq -e '.replay.agrees == true' || [ -z "$(denials "select(.pid == $pid and .replay)")" ]
+	# installs of one process only, with -p
+	"$SCDENY" loop_allowed 1000000 >/dev/null 2>&1 &
+	bg=$!
+	start_watch --json --installs -p "$bg"
+	"$SCDENY" noop >/dev/null 2>&1 || true
+	stop_watch
+	kill "$bg" 2>/dev/null || true
+	[ -z "$(jq -c "select(.type == \"filter_install\" and .pid != $bg)" "$WATCH_OUT")" ]
+}

@@ -19,6 +19,9 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/mount.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -459,6 +462,24 @@ static int mode_evil_comm(void)
 	return 0;
 }
 
+/* ERRNO(5000): the kernel returns -4095 (MAX_ERRNO) */
+static int mode_errno_big(void)
+{
+	/* by hand: libseccomp refuses an errno above 4095, the kernel does not */
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getuid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 5000),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = { .len = sizeof(prog) / sizeof(prog[0]), .filter = prog };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp))
+		die("prctl", errno);
+	CALL("getuid", syscall(SYS_getuid));
+	return 0;
+}
+
 /* mount("none", "/mnt", "tmpfs", MS_NOSUID) denied: its paths are read */
 static int mode_mount(void)
 {
@@ -507,6 +528,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "loop_unfiltered")) return mode_loop_allowed(n, 0);
 	if (!strcmp(m, "spin_then_deny")) return mode_spin_then_deny();
 	if (!strcmp(m, "mount")) return mode_mount();
+	if (!strcmp(m, "errno_big")) return mode_errno_big();
 	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
 	if (!strcmp(m, "stack") && argc > 2) return mode_stack(argv[2]);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }

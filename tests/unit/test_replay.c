@@ -19,6 +19,8 @@ static const struct {
 	{ A(ERRNO), 1, SECCOMP_RET_ERRNO | 1, true, A(ERRNO) },
 	{ A(ERRNO), 1, SECCOMP_RET_ERRNO | 13, false, A(ERRNO) },     /* another errno */
 	{ A(ERRNO), 0, SECCOMP_RET_ERRNO | 0, true, A(ERRNO) },	      /* ERRNO(0) */
+	{ A(ERRNO), 4095, SECCOMP_RET_ERRNO | 5000, true, A(ERRNO) }, /* the kernel caps it at MAX_ERRNO */
+	{ A(ERRNO), 5000 & 0xfff, SECCOMP_RET_ERRNO | 5000, false, A(ERRNO) },
 	{ A(ERRNO), 38, SECCOMP_RET_TRACE | 7, true, A(TRACE) },       /* settles TRACE vs ENOSYS */
 	{ A(ERRNO), 1, SECCOMP_RET_TRACE | 7, false, A(ERRNO) },
 	{ A(ERRNO), 1, SECCOMP_RET_ALLOW, false, A(ERRNO) },	      /* the filter would allow it */
