@@ -247,12 +247,13 @@ static __always_inline struct sclens_event *new_call_event(struct task_struct *t
 	__u64 cgid = bpf_get_current_cgroup_id();
 	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax) & ~SCLENS_X32_SYSCALL_BIT;
 
-	if (type == SCLENS_EV_DENIAL) {
-		count(SCLENS_CNT_DENIALS);
+	if (type == SCLENS_EV_FILTER_INSTALL) {
+		count(SCLENS_CNT_FILTER_INSTALLS);
+	} else {
+		if (type == SCLENS_EV_DENIAL)
+			count(SCLENS_CNT_DENIALS);
 		if (!wanted(task, nr, cgid))
 			return NULL;
-	} else {
-		count(SCLENS_CNT_FILTER_INSTALLS);
 	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -363,10 +364,15 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 	__u32 arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
 	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
 	bool errno_ret = ret <= 0 && ret >= -MAX_ERRNO;
-	__u32 action = stack_has_listener(task) ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
+	bool notif = stack_has_listener(task);
+	__u32 action = notif ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
+	/* a supervisor's answer that is not an error: a notification, not a
+	 * denial (ERRNO(0) under a listener looks the same: replay settles) */
+	bool answered = notif && !(ret < 0 && ret >= -MAX_ERRNO);
 
-	count_denial(bpf_get_current_cgroup_id(), arch, nr, action, errno_ret ? -ret : 0);
-	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
+	if (!answered)
+		count_denial(bpf_get_current_cgroup_id(), arch, nr, action, errno_ret ? -ret : 0);
+	e = new_call_event(task, regs, answered ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL);
 	if (!e)
 		return;
 	infer_from_return(e, ret);

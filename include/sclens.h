@@ -23,6 +23,9 @@ enum sclens_event_type {
 	SCLENS_EV_DENIAL = 1,
 	/* a seccomp()/prctl() call that installed a filter returned */
 	SCLENS_EV_FILTER_INSTALL = 2,
+	/* a USER_NOTIF call its supervisor answered with success: the call
+	 * did not run, ret is the answer; not a denial */
+	SCLENS_EV_NOTIFICATION = 3,
 };
 
 /* What the kernel did with the call, inferred from what it left behind. */

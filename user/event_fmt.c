@@ -34,7 +34,8 @@ int action_from_name(const char *name)
 
 const char *event_type_name(uint32_t type)
 {
-	return type == SCLENS_EV_DENIAL ? "denial" : type == SCLENS_EV_FILTER_INSTALL ? "filter_install" : "unknown";
+	return type == SCLENS_EV_DENIAL ? "denial" : type == SCLENS_EV_FILTER_INSTALL ? "filter_install" :
+	       type == SCLENS_EV_NOTIFICATION ? "notification" : "unknown";
 }
 
 static void put_time(struct sbuf *b)
@@ -155,6 +156,12 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 			  e->filter_count);
 		return;
 	}
+	if (e->type == SCLENS_EV_NOTIFICATION) {
+		sb_printf(b, "%-12s ", "notified");
+		put_call(b, e);
+		sb_printf(b, " = %lld (answered by its supervisor: the call did not run; not a denial)", (long long)e->ret);
+		return;
+	}
 	sb_printf(b, "%s%-12s%s ", color_on("31"), action_name(c->action), color_off());
 	put_call(b, e);
 	if (has_errno(e, c)) {
@@ -238,6 +245,10 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
+	}
+	if (e->type == SCLENS_EV_NOTIFICATION) {
+		jw_kv_str(&w, "action", "user_notif");
+		jw_kv_i64(&w, "answer", e->ret);
 	}
 	if (e->type == SCLENS_EV_DENIAL) {
 		jw_kv_str(&w, "action", action_name(c->action));

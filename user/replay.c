@@ -287,6 +287,12 @@ bool replay_agrees(uint32_t observed, const struct sclens_event *e, uint32_t ret
 		}
 		return observed == SCLENS_ACT_TRACE;
 	case SCLENS_ACT_USER_NOTIF:
+		/* no listener (never set, or gone): the kernel answers ENOSYS */
+		if ((observed == SCLENS_ACT_ERRNO || observed == SCLENS_ACT_USER_NOTIF) && (e->flags & SCLENS_F_HAS_ERRNO) &&
+		    e->err == 38) {
+			*refined = SCLENS_ACT_USER_NOTIF;
+			return true;
+		}
 		return observed == SCLENS_ACT_USER_NOTIF;
 	case SCLENS_ACT_KILL_PROCESS:
 	case SCLENS_ACT_KILL_THREAD:

@@ -128,7 +128,8 @@ static int on_event(const struct sclens_event *e, void *arg)
 	struct explain_src src = { .profile = s->src, .caps = s->caps, .has_caps = true,
 				   .profile_ref = s->opts->profile };
 	reporter_event(&s->rep, e, &c, &src, "run");
-	s->denials++;
+	if (e->type == SCLENS_EV_DENIAL)
+		s->denials++;
 	return 0;
 }
 

@@ -237,7 +237,8 @@ static bool event_selected(const struct watch_opts *o, const struct sclens_event
 		if (!str_list_has(&o->comms, comm))
 			return false;
 	}
-	if (e->type == SCLENS_EV_DENIAL && o->syscalls.n && !syscall_set_has(&o->syscalls, syscall_name(e->arch, e->nr)))
+	if (e->type != SCLENS_EV_FILTER_INSTALL && o->syscalls.n &&
+	    !syscall_set_has(&o->syscalls, syscall_name(e->arch, e->nr)))
 		return false;
 	return true;
 }

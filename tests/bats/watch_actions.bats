@@ -128,3 +128,15 @@ helper_field() { # OUTPUT CALL FIELD
 	[ "$(count_denials ".pid == $pid and .syscall == \"getppid\" and .errno == 1")" -eq 500 ]
 	[ "$(jq -s '[.[] | select(.type == "summary")][0].events_lost' "$WATCH_OUT")" -eq 0 ]
 }
+
+@test "USER_NOTIF answered with success: a notification with its answer, not a denial" {
+	run "$SCDENY" notif_ok
+	[ "$status" -eq 0 ]
+	pid=$(helper_field "$output" getppid pid)
+	[ "$(helper_field "$output" getppid ret)" -eq 42 ]
+	stop_watch
+	[ "$(count_denials ".pid == $pid")" -eq 0 ]
+	[ "$(jq -c "select(.type == \"notification\" and .pid == $pid and .answer == 42 and .syscall == \"getppid\")" "$WATCH_OUT" | wc -l)" -eq 1 ]
+	# and not in the kernel's denial counts
+	grep '"type":"summary"' "$WATCH_OUT" | jq -e '[.counts[] | select(.syscall == "getppid" and .action == "user_notif")] | length == 0'
+}

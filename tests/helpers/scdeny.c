@@ -191,6 +191,7 @@ static int mode_trace(void)
 struct notif_arg {
 	int fd;
 	int delay_ms; /* before each answer */
+	long answer;  /* 0: answer ECONNREFUSED; else succeed with this value */
 };
 
 static void *supervisor(void *arg)
@@ -217,8 +218,8 @@ static void *supervisor(void *arg)
 		if (a->delay_ms)
 			usleep(a->delay_ms * 1000);
 		resp->id = req->id;
-		resp->val = 0;
-		resp->error = -ECONNREFUSED;
+		resp->val = a->answer;
+		resp->error = a->answer ? 0 : -ECONNREFUSED;
 		resp->flags = 0;
 		seccomp_notify_respond(a->fd, resp);
 	}
@@ -252,6 +253,24 @@ static int mode_notif(bool slow)
 	if (a.fd < 0)
 		die("seccomp_notify_fd", a.fd);
 	/* the supervisor is a thread of ours: it never calls getppid */
+	if (pthread_create(&t, NULL, supervisor, &a))
+		die("pthread_create", errno);
+	CALL("getppid", syscall(SYS_getppid));
+	return 0;
+}
+
+/* USER_NOTIF answered with success (42): a notification, not a denial */
+static int mode_notif_ok(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	static struct notif_arg a = { .answer = 42 };
+	pthread_t t;
+
+	add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	a.fd = seccomp_notify_fd(ctx);
+	if (a.fd < 0)
+		die("seccomp_notify_fd", a.fd);
 	if (pthread_create(&t, NULL, supervisor, &a))
 		die("pthread_create", errno);
 	CALL("getppid", syscall(SYS_getppid));
@@ -519,6 +538,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "trace")) return mode_trace();
 	if (!strcmp(m, "notif")) return mode_notif(false);
 	if (!strcmp(m, "notif_slow")) return mode_notif(true);
+	if (!strcmp(m, "notif_ok")) return mode_notif_ok();
 	if (!strcmp(m, "control_errors")) return mode_control_errors();
 	if (!strcmp(m, "control_fork")) return mode_control_fork(n);
 	if (!strcmp(m, "control_exec_thread")) return mode_control_exec_thread();

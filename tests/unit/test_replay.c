@@ -27,6 +27,7 @@ static const struct {
 	{ A(ERRNO), 1, SECCOMP_RET_LOG, false, A(ERRNO) },
 	{ A(USER_NOTIF), 111, SECCOMP_RET_USER_NOTIF, true, A(USER_NOTIF) },
 	{ A(USER_NOTIF), 1, SECCOMP_RET_ERRNO | 1, true, A(ERRNO) },  /* a listener exists, an ERRNO rule decided */
+	{ A(ERRNO), 38, SECCOMP_RET_USER_NOTIF, true, A(USER_NOTIF) }, /* no listener: the kernel answers ENOSYS */
 	{ A(KILL_PROCESS), -1, SECCOMP_RET_KILL_THREAD, true, A(KILL_THREAD) }, /* last thread: settles */
 	{ A(KILL_PROCESS), -1, SECCOMP_RET_KILL_PROCESS, true, A(KILL_PROCESS) },
 	{ A(KILL_THREAD), -1, SECCOMP_RET_KILL_THREAD, true, A(KILL_THREAD) },
