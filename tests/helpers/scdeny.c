@@ -234,13 +234,16 @@ static void on_usr1_restart(int sig)
 
 /* slow: the supervisor answers after 1 s, and SIGUSR1 (SA_RESTART) may cut
  * the wait: the kernel then restarts the call, which is notified again */
-static int mode_notif(bool slow)
+/* answer: 0 to answer ECONNREFUSED, else to succeed with that value (a
+ * notification, not a denial) */
+static int mode_notif(bool slow, long answer)
 {
 	struct sigaction sa = { .sa_handler = on_usr1_restart, .sa_flags = SA_RESTART };
 	scmp_filter_ctx ctx = new_filter();
 	static struct notif_arg a;
 	pthread_t t;
 
+	a.answer = answer;
 	if (slow) {
 		a.delay_ms = 1000;
 		sigaction(SIGUSR1, &sa, NULL);
@@ -253,24 +256,6 @@ static int mode_notif(bool slow)
 	if (a.fd < 0)
 		die("seccomp_notify_fd", a.fd);
 	/* the supervisor is a thread of ours: it never calls getppid */
-	if (pthread_create(&t, NULL, supervisor, &a))
-		die("pthread_create", errno);
-	CALL("getppid", syscall(SYS_getppid));
-	return 0;
-}
-
-/* USER_NOTIF answered with success (42): a notification, not a denial */
-static int mode_notif_ok(void)
-{
-	scmp_filter_ctx ctx = new_filter();
-	static struct notif_arg a = { .answer = 42 };
-	pthread_t t;
-
-	add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0, NULL);
-	load(ctx);
-	a.fd = seccomp_notify_fd(ctx);
-	if (a.fd < 0)
-		die("seccomp_notify_fd", a.fd);
 	if (pthread_create(&t, NULL, supervisor, &a))
 		die("pthread_create", errno);
 	CALL("getppid", syscall(SYS_getppid));
@@ -536,9 +521,9 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "kill_thread")) return mode_kill_thread();
 	if (!strcmp(m, "trap")) return mode_trap();
 	if (!strcmp(m, "trace")) return mode_trace();
-	if (!strcmp(m, "notif")) return mode_notif(false);
-	if (!strcmp(m, "notif_slow")) return mode_notif(true);
-	if (!strcmp(m, "notif_ok")) return mode_notif_ok();
+	if (!strcmp(m, "notif")) return mode_notif(false, 0);
+	if (!strcmp(m, "notif_slow")) return mode_notif(true, 0);
+	if (!strcmp(m, "notif_ok")) return mode_notif(false, 42);
 	if (!strcmp(m, "control_errors")) return mode_control_errors();
 	if (!strcmp(m, "control_fork")) return mode_control_fork(n);
 	if (!strcmp(m, "control_exec_thread")) return mode_control_exec_thread();
