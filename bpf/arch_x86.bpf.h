@@ -50,6 +50,19 @@ static __always_inline void read_syscall_regs(struct task_struct *task, struct p
 	e->args[5] = BPF_CORE_READ(regs, r9);
 }
 
+/* The first two arguments only (what installs_filter needs): no event on
+ * the 512-byte BPF stack for it */
+static __always_inline void read_first_args(struct task_struct *task, struct pt_regs *regs, __u64 *a0, __u64 *a1)
+{
+	if (task_in_compat_syscall(task)) {
+		*a0 = (__u32)BPF_CORE_READ(regs, bx);
+		*a1 = (__u32)BPF_CORE_READ(regs, cx);
+		return;
+	}
+	*a0 = BPF_CORE_READ(regs, di);
+	*a1 = BPF_CORE_READ(regs, si);
+}
+
 enum call_kind {
 	CALL_OTHER,
 	CALL_CLONE,   /* clone, fork, vfork, clone3: the child returns without entering */

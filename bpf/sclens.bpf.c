@@ -396,14 +396,14 @@ static __always_inline void emit_install(struct task_struct *task, struct pt_reg
 static __always_inline bool installs_filter(struct pt_regs *regs, __u32 arch, long nr)
 {
 	enum call_kind kind = call_kind(arch, nr);
-	struct sclens_event args = {};
+	__u64 a0, a1;
 
 	if (kind != CALL_SECCOMP && kind != CALL_PRCTL)
 		return false;
-	read_syscall_regs(bpf_get_current_task_btf(), regs, &args);
+	read_first_args(bpf_get_current_task_btf(), regs, &a0, &a1);
 	if (kind == CALL_SECCOMP)
-		return args.args[0] == SECCOMP_SET_MODE_FILTER;
-	return args.args[0] == PR_SET_SECCOMP && args.args[1] == SECCOMP_MODE_FILTER;
+		return a0 == SECCOMP_SET_MODE_FILTER;
+	return a0 == PR_SET_SECCOMP && a1 == SECCOMP_MODE_FILTER;
 }
 
 /* PTRACE_SYSEMU: a bit of thread_info.syscall_work since 5.11 (generic

@@ -37,6 +37,7 @@ struct replay {
 	pthread_cond_t wake;
 	bool stopping;
 	replay_reader_fn reader;
+	replay_same_task_fn same_task;
 	struct entry *buckets[HASH_BUCKETS];
 	struct entry *lru_head, *lru_tail;
 	int n;
@@ -108,22 +109,22 @@ static void drop(struct replay *r, struct entry *e)
 	r->n--;
 }
 
-/* The thread group of tid now, or -1: a reused tid belongs to another. */
-static int tgid_of(int tid)
+/* Does tid belong to tgid now? A reused tid belongs to another. */
+static bool tid_in_tgid(int tid, int tgid)
 {
 	char path[64], line[256];
-	int tgid = -1;
+	int found = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	f = fopen(path, "re");
 	if (!f)
-		return -1;
+		return false;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+		if (sscanf(line, "Tgid: %d", &found) == 1)
 			break;
 	fclose(f);
-	return tgid;
+	return found == tgid;
 }
 
 static void *worker(void *arg)
@@ -145,7 +146,7 @@ static void *worker(void *arg)
 		int err = r->reader(q.tid, &s);
 		/* the stack read must be the one the event saw: same process,
 		 * same depth (a newer filter stacked since would add one) */
-		bool same = !err && s.n == q.filters && (r->reader != filter_stack_read || tgid_of(q.tid) == q.tgid);
+		bool same = !err && s.n == q.filters && r->same_task(q.tid, q.tgid);
 
 		pthread_mutex_lock(&r->lock);
 		struct entry *e = find(r, q.key);
@@ -170,13 +171,14 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int replay_start_with(struct replay **out, replay_reader_fn reader)
+int replay_start_with(struct replay **out, replay_reader_fn reader, replay_same_task_fn same_task)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;
 	r->reader = reader;
+	r->same_task = same_task;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->wake, NULL);
 	if (pthread_create(&r->thread, NULL, worker, r)) {
@@ -189,7 +191,7 @@ int replay_start_with(struct replay **out, replay_reader_fn reader)
 
 int replay_start(struct replay **out)
 {
-	return replay_start_with(out, filter_stack_read);
+	return replay_start_with(out, filter_stack_read, tid_in_tgid);
 }
 
 void replay_stop(struct replay *r)

@@ -25,9 +25,12 @@ struct replay_result {
 
 /* Reads a thread's filter stack (filter_stack_read; tests pass another) */
 typedef int (*replay_reader_fn)(int tid, struct filter_stack *s);
+/* Does tid still belong to tgid (not a reused tid)? */
+typedef bool (*replay_same_task_fn)(int tid, int tgid);
 
 int replay_start(struct replay **out);
-int replay_start_with(struct replay **out, replay_reader_fn reader);
+/* With another reader and task check (tests: fake stacks, fake tids) */
+int replay_start_with(struct replay **out, replay_reader_fn reader, replay_same_task_fn same_task);
 void replay_stop(struct replay *r);
 /* Reads, in the background, the filters of the event's thread if its
  * filter (e->filter_key) is new. The stack read is kept only if it is

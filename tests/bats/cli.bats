@@ -236,3 +236,23 @@ teardown() {
 		[[ "$output" == *"not replayed"*"CAP_SYS_ADMIN"* ]]
 	fi
 }
+
+@test "profile list and show: the defaults sclens knows, by id; watch takes -f like explain and run" {
+	run "$SCLENS" profile list
+	[ "$status" -eq 0 ]
+	for id in docker-20.10 docker-23.0 docker-25.0 docker-26.0 docker-28.2 docker-29; do
+		[[ "$output" == *"$id"* ]] || { echo "no $id"; false; }
+	done
+	cmp <("$SCLENS" profile show docker-20.10) "$ROOT/profiles/docker/docker-v20.10.24.json"
+	run "$SCLENS" profile show nosuch
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"sclens profile list names them"* ]]
+	run "$SCLENS" explain -f nosuch-profile -s read
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"no built-in profile of that name"* ]]
+	need_root
+	start_watch --json -c scdeny -f docker-20.10
+	"$SCDENY" errno >/dev/null 2>&1 || true
+	stop_watch
+	denials 'select(.syscall == "clock_settime")' | jq -se '.[0].explanation.profile == "Docker 20.10 default"'
+}

@@ -74,6 +74,12 @@ static int fake_reader(int tid, struct filter_stack *s)
 	return 0;
 }
 
+/* the fake tids are no real tasks: the stack depth is what is checked */
+static bool fake_same_task(int tid, int tgid)
+{
+	return tid == tgid;
+}
+
 static struct sclens_event denial(uint64_t key, int tid, int filters)
 {
 	struct sclens_event e = { .type = SCLENS_EV_DENIAL, .action = SCLENS_ACT_ERRNO, .flags = SCLENS_F_HAS_ERRNO };
@@ -112,7 +118,7 @@ static void stale_read_dropped(void)
 	struct replay *r;
 	struct sclens_event old = denial(0x1000, 11, 1), fresh = denial(0x1000, 22, 1);
 
-	CHECK(!replay_start_with(&r, fake_reader), "start");
+	CHECK(!replay_start_with(&r, fake_reader, fake_same_task), "start");
 	gate = true;
 	replay_request(r, &old);
 	sem_wait(&reading_sem); /* the read of tid 11 is under way */
@@ -133,11 +139,16 @@ static void other_stack_refused(void)
 	struct replay *r;
 	struct sclens_event e = denial(0x2000, 33, 2), again = denial(0x2000, 44, 1);
 
-	CHECK(!replay_start_with(&r, fake_reader), "start");
+	CHECK(!replay_start_with(&r, fake_reader, fake_same_task), "start");
 	fake_depth = 1;
 	replay_request(r, &e); /* the event saw 2 filters, the read finds 1 */
 	usleep(20000);
 	CHECK(replayed(r, &e) == -1, "a stack of another depth was kept");
+	/* a reused tid: it belongs to another process now */
+	struct sclens_event reused = denial(0x2000, 55, 1);
+	reused.pid = 56;
+	replay_request(r, &reused);
+	CHECK(replayed(r, &reused) == -1, "a reused tid's stack was kept");
 	replay_request(r, &again);
 	CHECK(replayed(r, &again) == 44, "a later thread with the right depth is read");
 	replay_stop(r);
@@ -150,7 +161,7 @@ static void replay_beyond_max(void)
 	struct replay *r;
 	struct sclens_event hot = denial(0x7, 7, 1);
 
-	CHECK(!replay_start_with(&r, fake_reader), "start");
+	CHECK(!replay_start_with(&r, fake_reader, fake_same_task), "start");
 	fake_depth = 1;
 	replay_request(r, &hot);
 	CHECK(replayed(r, &hot) == 7, "first");
