@@ -50,6 +50,41 @@ static __always_inline void read_syscall_regs(struct task_struct *task, struct p
 	e->args[5] = BPF_CORE_READ(regs, r9);
 }
 
+/* struct seccomp_data as the filter saw it, in 32-bit words (little
+ * endian): nr (x32 flag kept), arch, instruction_pointer, args[6]. The
+ * registers still hold them at sys_exit and in signal_generate (the
+ * syscall's own return value is in ax, not in an argument register). */
+static __always_inline void read_seccomp_data(struct task_struct *task, struct pt_regs *regs, __u32 *d)
+{
+	__u64 ip = BPF_CORE_READ(regs, ip), a[6];
+
+	if (task_in_compat_syscall(task)) {
+		d[1] = SCLENS_ARCH_I386;
+		a[0] = (__u32)BPF_CORE_READ(regs, bx);
+		a[1] = (__u32)BPF_CORE_READ(regs, cx);
+		a[2] = (__u32)BPF_CORE_READ(regs, dx);
+		a[3] = (__u32)BPF_CORE_READ(regs, si);
+		a[4] = (__u32)BPF_CORE_READ(regs, di);
+		a[5] = (__u32)BPF_CORE_READ(regs, bp);
+	} else {
+		d[1] = SCLENS_ARCH_X86_64;
+		a[0] = BPF_CORE_READ(regs, di);
+		a[1] = BPF_CORE_READ(regs, si);
+		a[2] = BPF_CORE_READ(regs, dx);
+		a[3] = BPF_CORE_READ(regs, r10);
+		a[4] = BPF_CORE_READ(regs, r8);
+		a[5] = BPF_CORE_READ(regs, r9);
+	}
+	d[0] = (__u32)BPF_CORE_READ(regs, orig_ax);
+	d[2] = (__u32)ip;
+	d[3] = ip >> 32;
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		d[4 + 2 * i] = (__u32)a[i];
+		d[5 + 2 * i] = a[i] >> 32;
+	}
+}
+
 /* The first two arguments only (what installs_filter needs): no event on
  * the 512-byte BPF stack for it */
 static __always_inline void read_first_args(struct task_struct *task, struct pt_regs *regs, __u64 *a0, __u64 *a1)

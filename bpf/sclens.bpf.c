@@ -31,7 +31,9 @@
 #define SECCOMP_SET_MODE_FILTER 1
 #define PR_SET_SECCOMP 22
 
-/* Set by user space before load. */
+/* Set by user space before load. The method is chosen by which programs
+ * it loads (handle_sys_exit_cached alone, or handle_sys_enter and
+ * handle_sys_exit). */
 const volatile __u32 targ_tgid = 0;
 const volatile __s32 targ_nr = -1;
 /* the same call in the compat table: a prefilter that passes both numbers
@@ -44,6 +46,9 @@ const volatile bool filter_cgroup = false;
  * so that a new container's first denials reach user space, which then
  * writes its decision (0 or 1) into cgroup_filter */
 const volatile bool undecided_cgroups_pass = false;
+/* Copy filters and evaluate them in the kernel (prog->orig_prog exists):
+ * off only to test the ptrace fallback. */
+const volatile bool read_filters = true;
 
 #define ST_IN_SYSCALL (1U << 0)
 #define ST_SIGSYS_REPORTED (1U << 1)
@@ -139,6 +144,8 @@ static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32
 	else
 		count(SCLENS_CNT_COUNT_OVERFLOW);
 }
+
+#include "filters.bpf.h"
 
 static __always_inline struct task_state *state_get(struct task_struct *task, bool create)
 {
@@ -358,31 +365,133 @@ static __always_inline bool stack_has_listener(struct task_struct *task)
 	return false;
 }
 
+#define SECCOMP_RET_KILL_PROCESS_ 0x80000000U
+#define SECCOMP_RET_KILL_THREAD_ 0x00000000U
+#define SECCOMP_RET_TRAP_ 0x00030000U
+#define SECCOMP_RET_ERRNO_ 0x00050000U
+#define SECCOMP_RET_USER_NOTIF_ 0x7fc00000U
+#define SECCOMP_RET_TRACE_ 0x7ff00000U
+#define SECCOMP_RET_LOG_ 0x7ffc0000U
+
+static __always_inline __u32 ret_action(__u32 verdict)
+{
+	switch (verdict & SECCOMP_RET_ACTION_FULL_) {
+	case SECCOMP_RET_KILL_THREAD_: return SCLENS_ACT_KILL_THREAD;
+	case SECCOMP_RET_TRAP_: return SCLENS_ACT_TRAP;
+	case SECCOMP_RET_ERRNO_: return SCLENS_ACT_ERRNO;
+	case SECCOMP_RET_USER_NOTIF_: return SCLENS_ACT_USER_NOTIF;
+	case SECCOMP_RET_TRACE_: return SCLENS_ACT_TRACE;
+	case SECCOMP_RET_LOG_: return SCLENS_ACT_LOG;
+	case SECCOMP_RET_ALLOW_: return SCLENS_ACT_ALLOW;
+	}
+	return SCLENS_ACT_KILL_PROCESS; /* and unknown actions, as the kernel treats them */
+}
+
+enum judgement {
+	J_NONE,		/* the call ran: nothing to report */
+	J_DENIAL,
+	J_NOTIFICATION, /* a supervisor answered with success (or CONTINUE) */
+	J_UNSETTLED,	/* no verdict (no program copy): infer from the return */
+};
+
+struct judged {
+	__u32 verdict, filter, action;
+	__s32 err;
+};
+
+/*
+ * Decides a call that returned ret without the kernel's verdict cache
+ * allowing it: runs the stack as the kernel did and checks that ret is
+ * what that verdict produces (a coincidence, say a call allowed by an
+ * argument rule that failed with the filter's errno, is not a denial).
+ */
+static __always_inline enum judgement judge_exit(struct task_struct *task, struct pt_regs *regs, long ret,
+						 struct judged *j)
+{
+	__u32 data;
+
+	if (!read_filters)
+		return J_UNSETTLED;
+	capture_stack(task);
+	if (!eval_stack(task, regs, &j->verdict, &j->filter))
+		return J_UNSETTLED;
+	j->action = ret_action(j->verdict);
+	data = j->verdict & 0xffff;
+	j->err = data;
+	switch (j->action) {
+	case SCLENS_ACT_ERRNO:
+		j->err = data > MAX_ERRNO ? MAX_ERRNO : data;
+		/* the kernel caps the errno at MAX_ERRNO */
+		return ret == -(long)(data > MAX_ERRNO ? MAX_ERRNO : data) ? J_DENIAL : J_NONE;
+	case SCLENS_ACT_TRACE:
+		/* a tracer decides what becomes of the call; with none, ENOSYS */
+		if (BPF_CORE_READ(task, ptrace))
+			return J_NONE;
+		j->err = ENOSYS;
+		return ret == -ENOSYS ? J_DENIAL : J_NONE;
+	case SCLENS_ACT_USER_NOTIF:
+		/* no listener: ENOSYS; an error answer: a denial; else the answer */
+		if (ret < 0 && ret >= -MAX_ERRNO) {
+			j->err = -ret;
+			return J_DENIAL;
+		}
+		return J_NOTIFICATION;
+	}
+	/* allow and log ran the call; TRAP is reported with its SIGSYS and
+	 * KILL never returns */
+	return J_NONE;
+}
+
+/* Marks e with the stack's verdict: the action is the filter's own. */
+static __always_inline void set_verdict(struct sclens_event *e, const struct judged *j)
+{
+	e->flags |= SCLENS_F_VERDICT;
+	e->flags &= ~SCLENS_F_ENOSYS_AMBIGUOUS;
+	e->verdict = j->verdict;
+	e->verdict_filter = j->filter;
+	e->action = j->action;
+}
+
 static __always_inline void emit_denial(struct task_struct *task, struct pt_regs *regs, long ret)
 {
 	struct sclens_event *e;
 	__u32 arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
 	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
-	bool errno_ret = ret <= 0 && ret >= -MAX_ERRNO;
-	bool notif = stack_has_listener(task);
-	__u32 action = notif ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
-	/* a supervisor's answer that is not an error: a notification, not a
-	 * denial (ERRNO(0) under a listener looks the same: replay settles) */
-	bool answered = notif && !(ret < 0 && ret >= -MAX_ERRNO);
+	struct judged j = {};
+	enum judgement how = judge_exit(task, regs, ret, &j);
+	bool settled = how != J_UNSETTLED;
 
-	if (!answered)
-		count_denial(bpf_get_current_cgroup_id(), arch, nr, action, errno_ret ? -ret : 0);
-	e = new_call_event(task, regs, answered ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL);
+	if (how == J_NONE)
+		return;
+	if (!settled) {
+		bool errno_ret = ret <= 0 && ret >= -MAX_ERRNO;
+		bool notif = stack_has_listener(task);
+
+		/* a supervisor's answer that is not an error: a notification,
+		 * not a denial (ERRNO(0) under a listener looks the same) */
+		how = notif && !(ret < 0 && ret >= -MAX_ERRNO) ? J_NOTIFICATION : J_DENIAL;
+		j.action = notif ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
+		j.err = errno_ret ? -ret : 0;
+	}
+	if (how == J_DENIAL)
+		count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err);
+	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL);
 	if (!e)
 		return;
 	infer_from_return(e, ret);
+	if (settled)
+		set_verdict(e, &j);
 	read_path_args(e);
 	submit(e);
 }
 
 static __always_inline void emit_install(struct task_struct *task, struct pt_regs *regs, long ret)
 {
-	struct sclens_event *e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL);
+	struct sclens_event *e;
+
+	if (read_filters)
+		capture_newest(task); /* before the event that names it */
+	e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL);
 
 	if (!e)
 		return;
@@ -522,6 +631,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct sclens_event *e;
 	struct task_state *st;
+	struct pt_regs *regs;
+	struct judged j = {};
+	bool settled = false;
 	int mode;
 
 	/* force_sig_seccomp() signals current; compare ids, not pointers, so
@@ -536,19 +648,30 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	st = state_get(task, true);
 	if (st)
 		st->flags |= ST_SIGSYS_REPORTED;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	/* the kernel leaves KILL_THREAD on the last thread looking like
+	 * KILL_PROCESS: the filter's own verdict tells them apart */
+	j.action = mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP;
+	if (read_filters) {
+		capture_stack(task);
+		settled = eval_stack(task, regs, &j.verdict, &j.filter);
+		if (settled)
+			j.action = ret_action(j.verdict);
+	}
 	count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
-		     BPF_CORE_READ(info, _sifields._sigsys._syscall),
-		     mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP, BPF_CORE_READ(info, si_errno));
-	e = new_call_event(task, (struct pt_regs *)bpf_task_pt_regs(task), SCLENS_EV_DENIAL);
+		     BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno));
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
 	if (!e)
 		return 0;
 	/* siginfo holds what the filter saw: trust it over the registers */
 	e->nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 	e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
 	e->err = BPF_CORE_READ(info, si_errno); /* the action's data */
-	/* A KILL_THREAD on the last thread takes this path too; its effect
-	 * is the same as KILL_PROCESS and the kernel leaves no difference. */
-	e->action = mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP;
+	e->action = j.action;
+	if (settled)
+		set_verdict(e, &j);
+	if (mode == SECCOMP_MODE_DEAD)
+		e->flags |= SCLENS_F_PROCESS_KILLED;
 	submit(e);
 	return 0;
 }
@@ -577,13 +700,70 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	if (st && (st->flags & ST_SIGSYS_REPORTED))
 		return 0; /* the SIGSYS path reported it */
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct judged j = { .action = SCLENS_ACT_KILL_THREAD };
+	bool settled = false;
+
+	if (read_filters) {
+		capture_stack(task);
+		settled = eval_stack(task, regs, &j.verdict, &j.filter);
+		if (settled)
+			j.action = ret_action(j.verdict);
+	}
 	count_denial(bpf_get_current_cgroup_id(), task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64,
-		     (__s32)BPF_CORE_READ(regs, orig_ax), SCLENS_ACT_KILL_THREAD, 0);
+		     (__s32)BPF_CORE_READ(regs, orig_ax), j.action, j.verdict & 0xffff);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
 	if (!e)
 		return 0;
-	e->action = SCLENS_ACT_KILL_THREAD;
+	e->action = j.action;
+	e->err = j.verdict & 0xffff;
+	if (settled)
+		set_verdict(e, &j);
 	submit(e);
+	return 0;
+}
+
+/*
+ * The one-hook method (rodata method == SCLENS_METHOD_ONE_HOOK): sys_exit
+ * only. A call whose number the newest filter's verdict cache allows was
+ * allowed whatever its arguments: return at once. Any other call is
+ * decided by running the stack on it (judge_exit), only when its return
+ * value is one the stack could have produced. No entry mark, so no trap of
+ * the two-hook method (clone children, threads blocked since before start,
+ * execve's tid change) applies: the filter's own verdict decides.
+ */
+SEC("raw_tp/sys_exit")
+int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	bool compat;
+	long nr;
+
+	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
+		return 0;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	compat = task_in_compat_syscall(task);
+	if (may_install(nr) && ret >= 0) {
+		__u32 arch = compat ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+
+		if (installs_filter(regs, arch, nr)) {
+			emit_install(task, regs, ret);
+			return 0;
+		}
+	}
+	if (cache_allows(task, compat, nr))
+		return 0;
+	/* the slow path: calls the cache cannot vouch for */
+	if (nr == -1)
+		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
+	if (!(ret <= 0 && ret >= -MAX_ERRNO) && !stack_has_listener(task))
+		return 0; /* no action of the stack returns this */
+	if (BPF_CORE_READ(task, ptrace) && sysemu_set(task))
+		return 0; /* PTRACE_SYSEMU skips every call, seccomp unasked */
+	/* TRAP needs no mark here: its verdict says it was reported with
+	 * the SIGSYS */
+	emit_denial(task, regs, ret);
 	return 0;
 }
 

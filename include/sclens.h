@@ -47,6 +47,12 @@ enum sclens_action {
 #define SCLENS_F_PTRACED (1U << 2)	/* the task was being ptraced */
 #define SCLENS_F_LOG_FILTER (1U << 3)	/* a filter of the stack has the LOG flag */
 #define SCLENS_F_ENOSYS_AMBIGUOUS (1U << 4) /* -ENOSYS: ERRNO(38) or TRACE with no tracer */
+/* verdict holds what the kernel's copy of the filter stack returns for the
+ * call (evaluated in BPF): the action is the filter's, not a guess */
+#define SCLENS_F_VERDICT (1U << 5)
+/* a KILL action ended the whole process (KILL_PROCESS, or KILL_THREAD on
+ * the last thread); without it, a KILL_THREAD ended one thread */
+#define SCLENS_F_PROCESS_KILLED (1U << 6)
 
 struct sclens_event {
 	__u64 ts_ns;	 /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
@@ -70,6 +76,8 @@ struct sclens_event {
 	__s32 err;	 /* errno (if SCLENS_F_HAS_ERRNO), or TRAP/KILL data */
 	__u32 flags;	 /* SCLENS_F_* */
 	__u32 filter_count; /* filters stacked on the task */
+	__u32 verdict;	 /* SECCOMP_RET_* of the stack, if SCLENS_F_VERDICT */
+	__u32 verdict_filter; /* which filter decided: 0 is the newest */
 	char comm[SCLENS_COMM_LEN];
 	/* last component of the task's cgroup v2 path, captured in the kernel
 	 * so that a cgroup removed before user space looks is still named */
@@ -86,6 +94,9 @@ enum sclens_counter {
 	SCLENS_CNT_LOST,	   /* events that could not be reserved */
 	SCLENS_CNT_FILTER_INSTALLS,
 	SCLENS_CNT_COUNT_OVERFLOW, /* denials not counted per call: "denial_counts" was full */
+	SCLENS_CNT_FILTERS_CAPTURED, /* filter programs copied to user space */
+	SCLENS_CNT_FILTERS_LOST,   /* filter copies that found no room in the ring buffer */
+	SCLENS_CNT_EVAL_FAILED,	   /* stacks the BPF evaluator could not run (no copy, bad program) */
 	SCLENS_CNT_MAX,
 };
 
@@ -100,6 +111,33 @@ struct sclens_count_key {
 	__s32 err;    /* errno, or TRAP/KILL data */
 };
 #define SCLENS_COUNT_ENTRIES 16384
+
+/* A filter program as the process installed it (the kernel's orig_prog),
+ * copied once per filter into the same ring buffer as the events, before
+ * any event that names it. Told apart from events by its size. */
+#define SCLENS_FILTER_MAX_INSNS 4096 /* BPF_MAXINSNS */
+struct sclens_insn { /* struct sock_filter */
+	__u16 code;
+	__u8 jt;
+	__u8 jf;
+	__u32 k;
+};
+#define SCLENS_FF_LOG (1U << 0)	     /* installed with SECCOMP_FILTER_FLAG_LOG */
+#define SCLENS_FF_LISTENER (1U << 1) /* has a USER_NOTIF listener */
+#define SCLENS_FF_NO_COPY (1U << 2)  /* the kernel kept no program: read it another way */
+struct sclens_filter_rec {
+	__u64 key;   /* kernel address of the filter (sclens_event.filter_key) */
+	__u64 prev;  /* the filter it stacks on; 0 for the oldest */
+	__u32 len;   /* instructions */
+	__u32 flags; /* SCLENS_FF_* */
+	struct sclens_insn insns[SCLENS_FILTER_MAX_INSNS];
+};
+
+/* Capture methods, chosen once at start-up (rodata "method") */
+enum sclens_method {
+	SCLENS_METHOD_TWO_HOOKS = 0, /* sys_enter + sys_exit: a skipped call never entered */
+	SCLENS_METHOD_ONE_HOOK = 1,  /* sys_exit only: the kernel's verdict cache, then the filter */
+};
 
 /* Values of the "seed_tids" map, written by user space at start-up for
  * threads that were already filtered before the programs were attached. */

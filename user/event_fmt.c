@@ -172,8 +172,11 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 			sb_printf(b, " = -1 %s", en ? en : "");
 		if (!en && e->err)
 			sb_printf(b, "errno %d", e->err);
-	} else if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD ||
-		   c->action == SCLENS_ACT_TRAP) {
+	} else if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD) {
+		/* the filter's action, and what it did: KILL_THREAD on the last
+		 * thread ends the process */
+		sb_printf(b, " = SIGSYS (%s killed)", e->flags & SCLENS_F_PROCESS_KILLED ? "process" : "thread");
+	} else if (c->action == SCLENS_ACT_TRAP) {
 		sb_puts(b, " = SIGSYS");
 	} else {
 		sb_printf(b, " = %lld", (long long)e->ret);
@@ -256,8 +259,14 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 			jw_kv_i64(&w, "errno", e->err);
 			jw_kv_str(&w, "errno_name", errno_name(e->err));
 		}
-		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS)
+		if (c->action == SCLENS_ACT_TRAP || c->action == SCLENS_ACT_KILL_PROCESS ||
+		    c->action == SCLENS_ACT_KILL_THREAD)
 			jw_kv_i64(&w, "action_data", e->err);
+		if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD)
+			jw_kv_str(&w, "effect", e->flags & SCLENS_F_PROCESS_KILLED ? "process_killed" : "thread_killed");
+		/* "filter": the kernel ran the task's filters on the call; "exit":
+		 * inferred from what the call returned (no program copy) */
+		jw_kv_str(&w, "action_from", e->flags & SCLENS_F_VERDICT ? "filter" : "exit");
 		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO && !c->replay)
 			jw_kv_bool(&w, "maybe_trace", true);
 	}

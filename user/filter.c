@@ -126,7 +126,10 @@ int filter_stack_read(int tid, struct filter_stack *s)
 			break;
 		}
 	}
-	for (int i = 0; i < FILTER_MAX_STACK; i++) {
+	for (int i = 0;; i++) {
+		err = filter_stack_reserve(s, i + 1);
+		if (err)
+			break;
 		err = read_one(tid, i, &s->progs[i]);
 		if (err == -ENOENT) { /* past the newest filter */
 			err = 0;
@@ -153,12 +156,28 @@ detach:
 	return err;
 }
 
+int filter_stack_reserve(struct filter_stack *s, int n)
+{
+	if (n <= s->cap)
+		return 0;
+	int cap = s->cap ? s->cap : 4;
+	while (cap < n)
+		cap *= 2;
+	struct seccomp_prog *p = realloc(s->progs, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	memset(p + s->cap, 0, (cap - s->cap) * sizeof(*p));
+	s->progs = p;
+	s->cap = cap;
+	return 0;
+}
+
 void filter_stack_free(struct filter_stack *s)
 {
-	for (int i = 0; i < s->n; i++)
+	/* past n too: a read that failed midway leaves one there */
+	for (int i = 0; i < s->cap && !s->borrowed; i++)
 		free(s->progs[i].insns);
-	for (int i = s->n; i < FILTER_MAX_STACK && s->progs[i].insns; i++)
-		free(s->progs[i].insns);
+	free(s->progs);
 	memset(s, 0, sizeof(*s));
 }
 

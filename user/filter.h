@@ -13,8 +13,6 @@
 #include "json_writer.h"
 #include "text.h"
 
-#define FILTER_MAX_STACK 64
-
 struct seccomp_prog {
 	struct sock_filter *insns;
 	size_t len;
@@ -22,11 +20,16 @@ struct seccomp_prog {
 	uint64_t hash;	/* of the instructions: the same filter shared by many tasks */
 };
 
-/* A task's stack, newest first (index 0), as the kernel orders it. */
+/* A task's stack, newest first (index 0), as the kernel orders it: every
+ * filter, however many (the kernel's limit is on their instructions). */
 struct filter_stack {
-	struct seccomp_prog progs[FILTER_MAX_STACK];
-	int n;
+	struct seccomp_prog *progs;
+	int n, cap;
+	bool borrowed; /* the instructions belong to someone else: not freed */
 };
+
+/* Makes room for n filters in s (progs zeroed). 0 or -ENOMEM. */
+int filter_stack_reserve(struct filter_stack *s, int n);
 
 /* Attaches to tid (PTRACE_SEIZE + INTERRUPT), reads every filter, detaches.
  * Errors: -ESRCH (no such task, or it exited while read), -EINVAL (no

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "observer.h"
 #include "seed.h"
 #include "sclens.skel.h"
@@ -25,6 +26,9 @@ struct observer {
 	struct ring_buffer *rb;
 	observer_event_fn fn;
 	void *arg;
+	observer_filter_fn filter_fn;
+	void *filter_arg;
+	int method;
 	struct filter_slot *filters;
 	size_t filters_cap, filters_len;
 	uint32_t next_filter_id;
@@ -105,6 +109,11 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 
 	const struct sclens_event *e = data;
 
+	if (size == sizeof(struct sclens_filter_rec)) {
+		if (o->filter_fn)
+			o->filter_fn(data, o->filter_arg);
+		return 0;
+	}
 	if (size < sizeof(struct sclens_event))
 		return 0;
 	/* kernel addresses are reused once a filter is freed: a new filter
@@ -112,6 +121,64 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	if (e->type == SCLENS_EV_FILTER_INSTALL)
 		observer_filter_forget(o, e->filter_key);
 	return o->fn(data, o->arg);
+}
+
+/* Does struct s of the kernel's BTF have member m? */
+static bool btf_has_member(const struct btf *btf, const char *s, const char *m)
+{
+	int id = btf__find_by_name_kind(btf, s, BTF_KIND_STRUCT);
+	const struct btf_type *t;
+	const struct btf_member *mem;
+
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	mem = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, mem++)
+		if (!strcmp(btf__name_by_offset(btf, mem->name_off), m))
+			return true;
+	return false;
+}
+
+bool observer_one_hook_supported(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool ok;
+
+	if (!btf)
+		return false;
+	/* the verdict cache (5.11+, arches with SECCOMP_ARCH_NATIVE, which
+	 * also keep every filter's orig_prog) */
+	ok = btf_has_member(btf, "seccomp_filter", "cache") && btf_has_member(btf, "bpf_prog", "orig_prog");
+	btf__free(btf);
+	return ok;
+}
+
+const char *observer_method_name(int method)
+{
+	return method == SCLENS_METHOD_ONE_HOOK ? "one_hook" : "two_hooks";
+}
+
+int observer_method_parse(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return -1;
+	if (!strcmp(s, "one-hook"))
+		return SCLENS_METHOD_ONE_HOOK;
+	if (!strcmp(s, "two-hooks"))
+		return SCLENS_METHOD_TWO_HOOKS;
+	return -2;
+}
+
+int observer_method(const struct observer *o)
+{
+	return o->method;
+}
+
+void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg)
+{
+	o->filter_fn = fn;
+	o->filter_arg = arg;
 }
 
 int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
@@ -144,9 +211,33 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	}
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
 	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
+	o->method = f->method;
+	/* the environment chooses when the command line did not (tests run
+	 * every case under both methods this way) */
+	const char *env = getenv("SCLENS_METHOD");
+	if (o->method == -1 && env && *env && (o->method = observer_method_parse(env)) == -2) {
+		fprintf(stderr, "sclens: SCLENS_METHOD takes auto, one-hook or two-hooks, not '%s'\n", env);
+		err = -EINVAL;
+		goto fail;
+	}
+	if (o->method < 0)
+		o->method = observer_one_hook_supported() ? SCLENS_METHOD_ONE_HOOK : SCLENS_METHOD_TWO_HOOKS;
+	else if (o->method == SCLENS_METHOD_ONE_HOOK && !observer_one_hook_supported()) {
+		fprintf(stderr, "sclens: this kernel has no seccomp verdict cache readable from BPF: "
+				"the one-hook method needs Linux 5.11 or later on x86_64, arm64, s390 or riscv\n");
+		err = -EOPNOTSUPP;
+		goto fail;
+	}
+	bool one = o->method == SCLENS_METHOD_ONE_HOOK;
+	bpf_program__set_autoload(o->skel->progs.handle_sys_exit_cached, one);
+	bpf_program__set_autoload(o->skel->progs.handle_sys_enter, !one);
+	bpf_program__set_autoload(o->skel->progs.handle_sys_exit, !one);
+	o->skel->rodata->read_filters = !f->no_kernel_filters;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
 	err = bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
+	if (!err)
+		err = bpf_map__set_max_entries(o->skel->maps.eval_scratch, libbpf_num_possible_cpus());
 	if (!err)
 		err = bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
 	if (err) {
@@ -170,8 +261,9 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		fprintf(stderr, "sclens: cannot attach to the raw tracepoints (%s)\n", strerror(-err));
 		goto fail;
 	}
-	/* after attaching, so that no thread falls between the two */
-	err = seed_filtered_threads(bpf_map__fd(o->skel->maps.seed_tids));
+	/* after attaching, so that no thread falls between the two; the
+	 * one-hook method needs no history */
+	err = o->method == SCLENS_METHOD_ONE_HOOK ? 0 : seed_filtered_threads(bpf_map__fd(o->skel->maps.seed_tids));
 	if (err < 0)
 		fprintf(stderr, "sclens: warning: cannot scan /proc for filtered threads (%s); "
 				"threads blocked since before start may be missed\n", strerror(-err));
@@ -232,6 +324,10 @@ int observer_counts(struct observer *o, struct observer_counts *c)
 	c->lost = sums[SCLENS_CNT_LOST];
 	c->filter_installs = sums[SCLENS_CNT_FILTER_INSTALLS];
 	c->count_overflow = sums[SCLENS_CNT_COUNT_OVERFLOW];
+	c->filters_captured = sums[SCLENS_CNT_FILTERS_CAPTURED];
+	c->filters_lost = sums[SCLENS_CNT_FILTERS_LOST];
+	c->eval_failed = sums[SCLENS_CNT_EVAL_FAILED];
+	c->method = observer_method_name(o->method);
 	return 0;
 }
 

@@ -20,7 +20,12 @@ struct observer_filters {
 	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
+	int method;		  /* SCLENS_METHOD_*, or -1: the best this kernel allows */
+	bool no_kernel_filters;	  /* do not copy filters in the kernel (tests the ptrace fallback) */
 };
+
+/* A filter program the kernel side copied (see struct sclens_filter_rec) */
+typedef void (*observer_filter_fn)(const struct sclens_filter_rec *rec, void *arg);
 
 struct observer;
 
@@ -30,6 +35,10 @@ struct observer_counts {
 	uint64_t lost;		  /* could not be reserved: ring buffer full */
 	uint64_t filter_installs;
 	uint64_t count_overflow;  /* denials the per-call map had no room to count */
+	uint64_t filters_captured; /* filter programs copied by the kernel side */
+	uint64_t filters_lost;	  /* copies that found the ring buffer full (copied again later) */
+	uint64_t eval_failed;	  /* stacks the kernel side could not evaluate */
+	const char *method;	  /* observer_method_name() of the method in use */
 };
 
 /* Every per-(cgroup, call, action, errno) count the kernel keeps: fn for
@@ -48,6 +57,16 @@ int observer_preflight(void);
 bool observer_has_cap(int cap);
 int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
 		  observer_event_fn fn, void *arg);
+/* Receives the filter copies (before any event naming them). */
+void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg);
+/* The capture method chosen at open, and its name ("one_hook", "two_hooks") */
+int observer_method(const struct observer *o);
+const char *observer_method_name(int method);
+/* "auto" -1, "one-hook", "two-hooks"; -2 for anything else */
+int observer_method_parse(const char *s);
+/* Can this kernel run the one-hook method (the verdict cache and the
+ * filters' programs are readable)? Decided from the kernel's BTF. */
+bool observer_one_hook_supported(void);
 /* Records the decision for a cgroup id in the in-kernel filter map. */
 int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report);
 /* Polls once (timeout_ms); returns events handled or a negative errno;

@@ -11,6 +11,10 @@
 #define REPLAY_MAX 4096 /* filters kept; the least recently used go first */
 #define QUEUE_MAX 256
 #define HASH_BUCKETS 4096
+/* kernel copies kept (by address; the programs themselves are shared by
+ * content): past it, the least recently used are dropped and copied again
+ * by the kernel side on their next use only if it forgot them too */
+#define KFILTER_MAX 16384
 
 enum { ST_PENDING, ST_READY, ST_FAILED, ST_STALE };
 
@@ -24,6 +28,25 @@ struct entry {
 	struct filter_stack stack;
 	struct entry *hnext; /* hash chain */
 	struct entry *prev, *next; /* LRU list, most recent first */
+};
+
+/* A filter the kernel side copied: one program, and the filter it stacks
+ * on. Programs are shared by content (every container of an image runs
+ * the same one). */
+struct kprog {
+	struct sock_filter *insns;
+	size_t len;
+	uint64_t hash;
+	int refs;
+	struct kprog *hnext;
+};
+
+struct kfilter {
+	uint64_t key, prev;
+	uint32_t flags; /* SCLENS_FF_* */
+	struct kprog *prog; /* NULL: the kernel kept no copy */
+	struct kfilter *hnext;
+	struct kfilter *lprev, *lnext; /* LRU */
 };
 
 struct request {
@@ -44,7 +67,17 @@ struct replay {
 	uint64_t next_gen;
 	struct request queue[QUEUE_MAX];
 	int q_head, q_len;
+	/* filters copied by the kernel side; ptrace only for those it could not */
+	bool kernel_copies;
+	struct kfilter *kbuckets[HASH_BUCKETS];
+	struct kfilter *klru_head, *klru_tail;
+	int kn;
+	struct kprog *pbuckets[HASH_BUCKETS];
+	int pn;
 };
+
+static void kdrop(struct replay *r, struct kfilter *f);
+static int kstack(struct replay *r, uint64_t key, struct filter_stack *s);
 
 static unsigned int bucket_of(uint64_t key)
 {
@@ -205,6 +238,8 @@ void replay_stop(struct replay *r)
 	pthread_join(r->thread, NULL);
 	while (r->lru_head)
 		drop(r, r->lru_head);
+	while (r->klru_head)
+		kdrop(r, r->klru_head);
 	free(r);
 }
 
@@ -228,6 +263,16 @@ void replay_request(struct replay *r, const struct sclens_event *e)
 	pthread_mutex_lock(&r->lock);
 	if (r->q_len == QUEUE_MAX)
 		goto out; /* asked again on a later event */
+	if (r->kernel_copies) {
+		/* ptrace only for a stack the kernel kept no copy of */
+		struct filter_stack ks;
+		int kerr = kstack(r, e->filter_key, &ks);
+		if (kerr != -ENODATA) {
+			if (!kerr)
+				filter_stack_free(&ks);
+			goto out;
+		}
+	}
 	ent = find(r, e->filter_key);
 	if (ent) {
 		touch(r, ent);
@@ -249,6 +294,172 @@ void replay_request(struct replay *r, const struct sclens_event *e)
 	enqueue(r, ent, e);
 out:
 	pthread_mutex_unlock(&r->lock);
+}
+
+static struct kfilter *kfind(struct replay *r, uint64_t key)
+{
+	for (struct kfilter *f = r->kbuckets[bucket_of(key)]; f; f = f->hnext)
+		if (f->key == key)
+			return f;
+	return NULL;
+}
+
+static void kprog_put(struct replay *r, struct kprog *p)
+{
+	if (!p || --p->refs)
+		return;
+	struct kprog **pp = &r->pbuckets[p->hash % HASH_BUCKETS];
+	while (*pp && *pp != p)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = p->hnext;
+	free(p->insns);
+	free(p);
+	r->pn--;
+}
+
+static struct kprog *kprog_get(struct replay *r, const struct sclens_insn *insns, size_t len)
+{
+	uint64_t h = filter_hash((const struct sock_filter *)insns, len);
+	struct kprog *p;
+
+	for (p = r->pbuckets[h % HASH_BUCKETS]; p; p = p->hnext) {
+		if (p->hash == h && p->len == len && !memcmp(p->insns, insns, len * sizeof(*p->insns))) {
+			p->refs++;
+			return p;
+		}
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->insns = malloc(len * sizeof(*p->insns));
+	if (!p->insns) {
+		free(p);
+		return NULL;
+	}
+	memcpy(p->insns, insns, len * sizeof(*p->insns));
+	p->len = len;
+	p->hash = h;
+	p->refs = 1;
+	p->hnext = r->pbuckets[h % HASH_BUCKETS];
+	r->pbuckets[h % HASH_BUCKETS] = p;
+	r->pn++;
+	return p;
+}
+
+static void klru_unlink(struct replay *r, struct kfilter *f)
+{
+	if (f->lprev)
+		f->lprev->lnext = f->lnext;
+	else
+		r->klru_head = f->lnext;
+	if (f->lnext)
+		f->lnext->lprev = f->lprev;
+	else
+		r->klru_tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void klru_push(struct replay *r, struct kfilter *f)
+{
+	f->lnext = r->klru_head;
+	f->lprev = NULL;
+	if (r->klru_head)
+		r->klru_head->lprev = f;
+	r->klru_head = f;
+	if (!r->klru_tail)
+		r->klru_tail = f;
+}
+
+static void kdrop(struct replay *r, struct kfilter *f)
+{
+	struct kfilter **pp = &r->kbuckets[bucket_of(f->key)];
+
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	klru_unlink(r, f);
+	kprog_put(r, f->prog);
+	free(f);
+	r->kn--;
+}
+
+void replay_use_kernel_copies(struct replay *r)
+{
+	if (r)
+		r->kernel_copies = true;
+}
+
+void replay_add_kernel_filter(struct replay *r, const struct sclens_filter_rec *rec)
+{
+	struct kfilter *f;
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	f = kfind(r, rec->key);
+	if (f) {
+		/* a new filter at a freed one's address: the copy replaces it */
+		kprog_put(r, f->prog);
+		f->prog = NULL;
+		klru_unlink(r, f);
+	} else {
+		if (r->kn == KFILTER_MAX)
+			kdrop(r, r->klru_tail);
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			goto out;
+		f->key = rec->key;
+		f->hnext = r->kbuckets[bucket_of(f->key)];
+		r->kbuckets[bucket_of(f->key)] = f;
+		r->kn++;
+	}
+	klru_push(r, f);
+	f->prev = rec->prev;
+	f->flags = rec->flags;
+	if (rec->len && rec->len <= SCLENS_FILTER_MAX_INSNS && !(rec->flags & SCLENS_FF_NO_COPY))
+		f->prog = kprog_get(r, rec->insns, rec->len);
+	if (!f->prog)
+		f->flags |= SCLENS_FF_NO_COPY;
+out:
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The stack under key from the kernel copies, borrowed (not to be freed
+ * but with filter_stack_free's progs array). 0, -ENOENT (a filter of the
+ * chain unknown: its copy is still to come), -ENODATA (the kernel kept
+ * no copy of one), -ENOMEM. Called under the lock. */
+static int kstack(struct replay *r, uint64_t key, struct filter_stack *s)
+{
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->borrowed = true;
+	for (int depth = 0; key; depth++) {
+		struct kfilter *f = kfind(r, key);
+		if (!f) {
+			err = -ENOENT;
+			break;
+		}
+		if (!f->prog) {
+			err = -ENODATA;
+			break;
+		}
+		/* a cycle cannot be (the kernel's prev chain is a list); the
+		 * bound only guards against a corrupt record */
+		if (depth >= KFILTER_MAX || (err = filter_stack_reserve(s, depth + 1)))
+			break;
+		s->progs[depth] = (struct seccomp_prog){ .insns = f->prog->insns, .len = f->prog->len,
+							.hash = f->prog->hash, .flags = f->flags };
+		s->n = depth + 1;
+		key = f->prev;
+	}
+	if (!err && !s->n)
+		err = -ENOENT; /* no filter named */
+	if (err)
+		filter_stack_free(s);
+	return err;
 }
 
 void replay_forget(struct replay *r, uint64_t key)
@@ -317,22 +528,32 @@ bool replay_event(struct replay *r, const struct sclens_event *e, uint32_t *acti
 	if (!r || e->type != SCLENS_EV_DENIAL)
 		return false;
 	pthread_mutex_lock(&r->lock);
-	ent = find(r, e->filter_key);
-	if (ent)
-		touch(r, ent);
-	if (ent && ent->state == ST_READY) {
+	struct filter_stack ks;
+	const struct filter_stack *stack = NULL;
+	if (r->kernel_copies && !kstack(r, e->filter_key, &ks)) {
+		stack = &ks;
+	} else {
+		ent = find(r, e->filter_key);
+		if (ent)
+			touch(r, ent);
+		if (ent && ent->state == ST_READY)
+			stack = &ent->stack;
+	}
+	if (stack) {
 		struct seccomp_data d = { .nr = e->nr, .arch = e->arch, .instruction_pointer = e->ip };
 		struct stack_verdict v;
 		memcpy(d.args, e->args, sizeof(d.args));
-		filter_stack_eval(&ent->stack, &d, &v);
+		filter_stack_eval(stack, &d, &v);
 		res->ret = v.ret;
 		res->action = seccomp_ret_to_action(v.ret);
 		res->filter = v.filter;
-		res->filters = ent->stack.n;
+		res->filters = stack->n;
 		res->insn = v.insn;
-		res->filter_id = ent->stack.progs[v.filter].hash;
+		res->filter_id = stack->progs[v.filter].hash;
 		res->agrees = replay_agrees(*action, e, v.ret, action);
 		ok = true;
+		if (stack == &ks)
+			filter_stack_free(&ks);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return ok;

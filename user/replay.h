@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Replays denials through the filters the kernel really ran. Filters are
- * read in a background thread (ptrace), once per kernel filter, on first
- * sight (an install event, or a denial), so event handling never waits. */
+/* Replays denials through the filters the kernel really ran. The kernel
+ * side copies each filter's program into the ring buffer before the first
+ * event that names it; where it cannot (no orig_prog), filters are read in
+ * a background thread (ptrace), once per kernel filter, on first sight,
+ * so event handling never waits. */
 #ifndef SCLENS_REPLAY_H
 #define SCLENS_REPLAY_H
 
@@ -39,6 +41,11 @@ void replay_stop(struct replay *r);
 void replay_request(struct replay *r, const struct sclens_event *e);
 /* Forgets key (a new filter at a reused address). */
 void replay_forget(struct replay *r, uint64_t key);
+/* Replays from the kernel side's filter copies (struct sclens_filter_rec)
+ * from now on: ptrace only for filters the kernel kept no copy of. */
+void replay_use_kernel_copies(struct replay *r);
+/* Stores a copy (a new filter at a known address replaces the old one). */
+void replay_add_kernel_filter(struct replay *r, const struct sclens_filter_rec *rec);
 /* Replays e if its filters are read: true and *res filled. The observed
  * action is taken from e and refined in *action when the replay settles
  * what the kernel left ambiguous (TRACE vs ERRNO(ENOSYS), ...). */

@@ -211,6 +211,10 @@ void print_summary_json(uint64_t reported, const struct observer_counts *c, cons
 	if (exit_status >= 0)
 		jw_kv_i64(&w, "exit_status", exit_status);
 	jw_kv_u64(&w, "counter_overflow", c->count_overflow);
+	jw_kv_str_opt(&w, "method", c->method);
+	jw_kv_u64(&w, "filters_captured", c->filters_captured);
+	jw_kv_u64(&w, "filters_capture_lost", c->filters_lost);
+	jw_kv_u64(&w, "eval_failed", c->eval_failed);
 	if (extra)
 		extra(&w, arg);
 	jw_obj_end(&w);

@@ -165,7 +165,7 @@ int cmd_run(int argc, char **argv)
 	static const struct argp argp = { .options = run_options, .parser = run_parse, .args_doc = "-- COMMAND [ARG]...", .doc = run_doc };
 	struct run_opts o = {};
 	struct run_state s = { .opts = &o };
-	struct observer_filters f = { .nr = -1 };
+	struct observer_filters f = { .nr = -1, .method = -1 };
 	struct profile *src = NULL, *eff = NULL;
 	struct sc_target t;
 	struct sc_error e;

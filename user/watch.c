@@ -81,7 +81,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD,
 };
 
 static const struct argp_option watch_options[] = {
@@ -108,7 +108,10 @@ static const struct argp_option watch_options[] = {
 	  "containers running it converted, to name capability fixes; repeatable", 0 },
 	{ "buffer-mb", OPT_BUFFER, "MB", 0, "Ring buffer size, a power of two (default 16)", 0 },
 	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
-	  "Do not read filters (ptrace) to replay denials through them", 0 },
+	  "Do not replay denials through their filters (no rule and instruction in the report)", 0 },
+	{ "method", OPT_METHOD, "METHOD", 0,
+	  "How the kernel side sees denials: auto (default; also $SCLENS_METHOD), one-hook (sys_exit "
+	  "and the kernel's verdict cache, Linux 5.11+), two-hooks (sys_enter and sys_exit)", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
@@ -119,6 +122,13 @@ static const struct argp_option watch_options[] = {
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{},
 };
+
+static void on_filter_copy(const struct sclens_filter_rec *rec, void *arg)
+{
+	struct watch_state *w = arg;
+
+	replay_add_kernel_filter(w->replay, rec);
+}
 
 static error_t watch_parse(int key, char *arg, struct argp_state *state)
 {
@@ -197,6 +207,10 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NAMESPACE: str_list_add(&o->namespaces, arg); break;
 	case OPT_HOST: o->host_only = true; break;
 	case OPT_NO_REPLAY: o->no_replay = true; break;
+	case OPT_METHOD:
+		if ((o->filters.method = observer_method_parse(arg)) == -2)
+			argp_error(state, "--method takes auto, one-hook or two-hooks, not '%s'", arg);
+		break;
 	case OPT_BUFFER:
 		if (parse_int(arg, 1, 1024, &v) || (v & (v - 1)))
 			argp_error(state, "--buffer-mb wants a power of two from 1 to 1024, not '%s'", arg);
@@ -573,6 +587,9 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 				"%llu events lost\n",
 			(unsigned long long)w->printed, (unsigned long long)c.denials,
 			(unsigned long long)c.lost);
+		if (c.eval_failed)
+			fprintf(stderr, "sclens: note: %llu calls were judged from their return value alone: the "
+					"kernel kept no program of their filter\n", (unsigned long long)c.eval_failed);
 		/* someone watched a process for a reason: say what no denial means */
 		if (!w->printed && (w->opts->pids.n || w->opts->comms.n || container_filtering(w->opts)))
 			fprintf(stderr, "sclens: note: no seccomp denial was seen for what you selected: if it got "
@@ -591,7 +608,7 @@ static void json_error(bool json, const char *msg)
 int cmd_watch(int argc, char **argv)
 {
 	static const struct argp argp = { .options = watch_options, .parser = watch_parse, .doc = watch_doc };
-	struct watch_opts opts = { .filters = { .nr = -1 } };
+	struct watch_opts opts = { .filters = { .nr = -1, .method = -1 } };
 	struct watch_state w = { .opts = &opts };
 	struct timespec start, now;
 	int err, rc = EXIT_OK;
@@ -666,11 +683,10 @@ int cmd_watch(int argc, char **argv)
 	}
 	install_exit_handlers();
 	reporter_init(&w.rep, opts.json);
-	if (!opts.no_replay && !observer_has_cap(21 /* CAP_SYS_ADMIN */))
-		fprintf(stderr, "sclens: warning: denials are not replayed through their filters: reading a "
-				"filter needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER), which sclens lacks\n");
-	else if (!opts.no_replay && replay_start(&w.replay))
+	if (!opts.no_replay && replay_start(&w.replay))
 		fprintf(stderr, "sclens: warning: cannot start the replay thread; denials are not replayed\n");
+	if (!opts.filters.no_kernel_filters)
+		replay_use_kernel_copies(w.replay);
 	/* container filters run in the kernel, through the cgroup map */
 	if (container_filtering(&opts)) {
 		opts.filters.cgroup_filter = true;
@@ -681,9 +697,10 @@ int cmd_watch(int argc, char **argv)
 		json_error(opts.json, "cannot load the BPF programs");
 		replay_stop(w.replay);
 		reporter_free(&w.rep);
-		rc = err == -EPERM ? EXIT_ENV : EXIT_FAIL;
+		rc = err == -EPERM || err == -EOPNOTSUPP ? EXIT_ENV : EXIT_FAIL;
 		goto out_opts;
 	}
+	observer_on_filter(w.obs, on_filter_copy, &w);
 	if (container_filtering(&opts) && cgroup2_root()) {
 		scan_state = &w;
 		if (nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT))

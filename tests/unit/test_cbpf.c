@@ -284,7 +284,8 @@ static void stack_combination(void)
 		{ allow, allow, SECCOMP_RET_ALLOW, 0 },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct filter_stack s = { .n = 2 };
+		struct seccomp_prog progs[2] = {};
+		struct filter_stack s = { .progs = progs, .n = 2, .cap = 2, .borrowed = true };
 		struct seccomp_data d = {};
 		struct stack_verdict v;
 		s.progs[0].insns = rows[i].newest;

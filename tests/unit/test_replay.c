@@ -65,6 +65,8 @@ static int fake_reader(int tid, struct filter_stack *s)
 		sem_wait(&gate_sem);
 	}
 	memset(s, 0, sizeof(*s));
+	if (filter_stack_reserve(s, fake_depth))
+		return -ENOMEM;
 	s->n = fake_depth;
 	for (int i = 0; i < s->n; i++) {
 		s->progs[i].insns = malloc(sizeof(struct sock_filter));
