@@ -308,7 +308,9 @@ static __noinline bool eval_stack(struct task_struct *task, struct pt_regs *regs
 	s->best_filter = 0;
 	s->err = 0;
 	s->done = 0;
-	if (!s->filter || !eval_load(s)) {
+	if (!s->filter)
+		return false; /* released already (a thread dying of KILL_THREAD) */
+	if (!eval_load(s)) {
 		count(SCLENS_CNT_EVAL_FAILED);
 		return false;
 	}

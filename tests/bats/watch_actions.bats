@@ -80,7 +80,8 @@ helper_field() { # OUTPUT CALL FIELD
 	[ "$(helper_field "$output" getppid errno)" -eq 38 ]
 	stop_watch
 	[ "$(count_denials ".pid == $pid")" -eq 1 ]
-	[ "$(count_denials ".pid == $pid and .syscall == \"getppid\" and .errno == 38 and (.action == \"trace\" or .maybe_trace == true)")" -eq 1 ]
+	# the kernel side ran the filter: TRACE, not a guess between it and ERRNO(38)
+	[ "$(count_denials ".pid == $pid and .syscall == \"getppid\" and .errno == 38 and .action == \"trace\" and .action_from == \"filter\"")" -eq 1 ]
 }
 
 @test "USER_NOTIF answered with an error by a supervisor" {

@@ -23,6 +23,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -497,13 +498,150 @@ static int mode_mount(void)
 	return 0;
 }
 
+/* KILL_THREAD in a single-threaded process: the last thread, so the
+ * kernel kills the whole process as for KILL_PROCESS */
+static int mode_kill_thread_last(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_KILL_THREAD, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	report("about_to_die", 0, 0);
+	syscall(SYS_getppid, 4, 5, 6);
+	return 1; /* not reached */
+}
+
+/* TRACE with no tracer, then exit at once: nothing is left to read */
+static int mode_trace_exit(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_TRACE(7), SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	errno = 0;
+	long r = syscall(SYS_getppid);
+	report("getppid", r, errno);
+	_exit(0);
+}
+
+/* USER_NOTIF whose listener is gone (its fd closed): the kernel answers
+ * ENOSYS */
+static int mode_notif_gone(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+
+	add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 0, NULL);
+	load(ctx);
+	close(seccomp_notify_fd(ctx));
+	CALL("getppid", syscall(SYS_getppid));
+	return 0;
+}
+
+/* Installs a raw filter: ALLOW all, or ERRNO(err) for one call. */
+static void install_raw(int nr, uint32_t action)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = { .len = sizeof(prog) / sizeof(prog[0]), .filter = prog };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp))
+		die("seccomp", errno);
+}
+
+/* n stacked filters: the oldest denies getuid with EACCES, the 10th
+ * newest with EPERM (the lower errno does not matter: for ERRNO against
+ * ERRNO the newest filter wins), every other one allows everything. Then
+ * getuid, and (with "park") wait for SIGUSR1 or SIGTERM, for filter dump. */
+static int mode_deep(long n, bool park)
+{
+	for (long i = 0; i < n; i++) {
+		if (i == 0)
+			install_raw(SYS_getuid, SECCOMP_RET_ERRNO | EACCES);
+		else if (i == n - 10)
+			install_raw(SYS_getuid, SECCOMP_RET_ERRNO | EPERM);
+		else
+			install_raw(SYS_kexec_load, SECCOMP_RET_ERRNO | EPERM);
+	}
+	CALL("getuid", syscall(SYS_getuid));
+	if (park) {
+		report("parked", 0, 0);
+		for (;;)
+			pause();
+	}
+	return 0;
+}
+
+/* n times: a child installs a filter, and its parent then attaches to it
+ * with PTRACE_ATTACH (as debuggers and sandboxes do). Prints how many
+ * attaches failed. With "kill": the parent SIGKILLs the child right after
+ * its filter is in and reaps it, and prints the slowest reap. */
+static int mode_attach_child(long n, bool kill_it)
+{
+	long failed = 0, slowest_us = 0;
+
+	for (long i = 0; i < n; i++) {
+		int pipefd[2];
+		char c;
+
+		if (pipe(pipefd))
+			die("pipe", errno);
+		pid_t child = fork();
+		if (child < 0)
+			die("fork", errno);
+		if (child == 0) {
+			close(pipefd[0]);
+			install_raw(SYS_kexec_load, SECCOMP_RET_ERRNO | EPERM);
+			/* a denial, so that an observer looks at this process */
+			syscall(SYS_kexec_load, 0, 0, 0, 0);
+			if (write(pipefd[1], "x", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		close(pipefd[1]);
+		if (read(pipefd[0], &c, 1) != 1)
+			die("read", errno);
+		close(pipefd[0]);
+		struct timespec t0, t1;
+		if (kill_it) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			kill(child, SIGKILL);
+			waitpid(child, NULL, 0);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			long us = (t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+			if (us > slowest_us)
+				slowest_us = us;
+			continue;
+		}
+		if (ptrace(PTRACE_ATTACH, child, NULL, NULL)) {
+			failed++;
+		} else {
+			waitpid(child, NULL, __WALL);
+			ptrace(PTRACE_DETACH, child, NULL, NULL);
+		}
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	if (kill_it)
+		printf("slowest_reap_us=%ld\n", slowest_us);
+	else
+		printf("attach_failed=%ld of %ld\n", failed, n);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
 			"modes: errno args kill_process kill_thread trap trace notif\n"
 			"       control_errors control_fork N control_exec_thread blocked_read\n"
 			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
-			"       stack errno_errno|errno_kill|kill_errno\n");
+			"       stack errno_errno|errno_kill|kill_errno\n"
+			"       kill_thread_last trace_exit notif_gone deep N deep_park N\n"
+			"       attach_child N kill_child N\n");
 	exit(2);
 }
 
@@ -536,6 +674,13 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "errno_big")) return mode_errno_big();
 	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
 	if (!strcmp(m, "stack") && argc > 2) return mode_stack(argv[2]);
+	if (!strcmp(m, "kill_thread_last")) return mode_kill_thread_last();
+	if (!strcmp(m, "trace_exit")) return mode_trace_exit();
+	if (!strcmp(m, "notif_gone")) return mode_notif_gone();
+	if (!strcmp(m, "deep")) return mode_deep(n, false);
+	if (!strcmp(m, "deep_park")) return mode_deep(n, true);
+	if (!strcmp(m, "attach_child")) return mode_attach_child(n, false);
+	if (!strcmp(m, "kill_child")) return mode_attach_child(n, true);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
 	usage();
 	return 2;

@@ -1,8 +1,10 @@
 // What the kernel side observed, against the verdict replayed through the
 // real filter: agreement, and what the replay settles. One row per case.
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "unit.h"
 #include "replay.h"
@@ -181,6 +183,76 @@ static void replay_beyond_max(void)
 	replay_stop(r);
 }
 
+/* A copy from the kernel side: one instruction returning ERRNO(err). */
+static void kernel_copy(struct replay *r, uint64_t key, uint64_t prev, int err, uint32_t flags)
+{
+	static struct sclens_filter_rec rec; /* 32 KiB: not on the stack */
+
+	memset(&rec, 0, sizeof(rec));
+	rec.key = key;
+	rec.prev = prev;
+	rec.flags = flags;
+	rec.len = flags & SCLENS_FF_NO_COPY ? 0 : 1;
+	memcpy(&rec.insns[0], &ret_insn[err], sizeof(rec.insns[0]));
+	replay_add_kernel_filter(r, &rec);
+}
+
+static int reader_calls;
+static int counting_reader(int tid, struct filter_stack *s)
+{
+	reader_calls++;
+	return fake_reader(tid, s);
+}
+
+/* Kernel copies: a stack is its chain of prev keys; a new filter at a
+ * reused address replaces the old copy; a chain with a missing link is not
+ * replayed; ptrace is used only where the kernel kept no program. */
+static void kernel_copies(void)
+{
+	struct replay *r;
+	uint32_t act;
+	struct replay_result res;
+
+	CHECK(!replay_start_with(&r, counting_reader, fake_same_task), "start");
+	replay_use_kernel_copies(r);
+	fake_depth = 1;
+	/* two stacked filters: the older one returns the lower errno, and
+	 * ERRNO against ERRNO, the newest wins */
+	kernel_copy(r, 0x20, 0x10, 5, 0);
+	kernel_copy(r, 0x10, 0, 3, 0);
+	struct sclens_event e = denial(0x20, 5, 2);
+	act = e.action;
+	CHECK(replay_event(r, &e, &act, &res) && res.filters == 2 && (res.ret & SECCOMP_RET_DATA) == 5 && res.filter == 0,
+	      "two-filter chain: %d filters, errno %u", res.filters, res.ret & SECCOMP_RET_DATA);
+	/* the address 0x20 reused by a new filter on top of the same older one */
+	kernel_copy(r, 0x20, 0x10, 9, 0);
+	e.err = 9;
+	act = e.action;
+	CHECK(replay_event(r, &e, &act, &res) && (res.ret & SECCOMP_RET_DATA) == 9 && res.agrees,
+	      "reused address still replays the old copy");
+	/* a missing link: no replay, and no ptrace either */
+	kernel_copy(r, 0x40, 0x30, 4, 0);
+	struct sclens_event orphan = denial(0x40, 4, 2);
+	act = orphan.action;
+	replay_request(r, &orphan);
+	CHECK(!replay_event(r, &orphan, &act, &res), "a chain with a missing link was replayed");
+	/* 70 stacked filters */
+	for (int i = 0; i < 70; i++)
+		kernel_copy(r, 0x1000 + i, i ? 0x1000 + i - 1 : 0, 70 - i, 0);
+	struct sclens_event deep = denial(0x1000 + 69, 1, 70);
+	act = deep.action;
+	CHECK(replay_event(r, &deep, &act, &res) && res.filters == 70 && (res.ret & SECCOMP_RET_DATA) == 1,
+	      "70 filters: %d", res.filters);
+	usleep(20000);
+	CHECK(reader_calls == 0, "ptrace was used %d times with kernel copies at hand", reader_calls);
+	/* the kernel kept no program: ptrace (the fake reader) steps in */
+	kernel_copy(r, 0x50, 0, 0, SCLENS_FF_NO_COPY);
+	struct sclens_event nocopy = denial(0x50, 8, 1);
+	replay_request(r, &nocopy);
+	CHECK(replayed(r, &nocopy) == 8 && reader_calls == 1, "no fallback to ptrace (%d calls)", reader_calls);
+	replay_stop(r);
+}
+
 int main(void)
 {
 	init_fake();
@@ -188,5 +260,6 @@ int main(void)
 	RUN(stale_read_dropped);
 	RUN(other_stack_refused);
 	RUN(replay_beyond_max);
+	RUN(kernel_copies);
 	return UNIT_DONE();
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# The kernel side reads filters itself (prog->orig_prog), runs them on the
+# call, and never stops or traces a process: what the kernel leaves
+# ambiguous is settled the same way on every run. The suite runs this file
+# under both methods (SCLENS_METHOD=one-hook and two-hooks).
+load helpers
+
+setup() {
+	need_root
+}
+
+teardown() {
+	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
+	[ -n "${PARKED:-}" ] && kill -KILL "$PARKED" 2>/dev/null || true
+	[ -n "${STRACE_PID:-}" ] && kill -KILL "$STRACE_PID" 2>/dev/null || true
+}
+
+# pids of 20 runs of the helper in MODE (the pid of its CALL line)
+twenty_runs() { # MODE CALL
+	PIDS=()
+	for _ in $(seq 20); do
+		out=$("$SCDENY" "$1" 2>&1) || true
+		PIDS+=("$(echo "$out" | sed -n "s/^call=$2 pid=\([0-9]*\).*/\1/p" | head -1)")
+	done
+}
+
+# how many of the 20 pids have a line matching the jq condition
+matching_runs() { # TYPE CONDITION
+	local n=0
+	for p in "${PIDS[@]}"; do
+		c=$(jq -c "select(.type == \"$1\" and .pid == $p and ($2))" "$WATCH_OUT" | wc -l)
+		[ "$c" -eq 1 ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+@test "TRACE with no tracer, then exit at once: reported as trace with its replay, 20 runs out of 20" {
+	start_watch --json
+	twenty_runs trace_exit getppid
+	stop_watch
+	[ "$(matching_runs denial '.action == "trace" and .errno == 38 and .replay.action == "trace" and .replay.agrees')" -eq 20 ]
+}
+
+@test "KILL_THREAD on a single-threaded process: the filter's action and its effect, 20 runs out of 20" {
+	start_watch --json
+	twenty_runs kill_thread_last about_to_die
+	stop_watch
+	[ "$(matching_runs denial '.action == "kill_thread" and .effect == "process_killed" and .action_from == "filter" and .replay.agrees')" -eq 20 ]
+}
+
+@test "USER_NOTIF whose listener is gone: user_notif with ENOSYS, replay agrees, 20 runs out of 20" {
+	start_watch --json
+	twenty_runs notif_gone getppid
+	stop_watch
+	[ "$(matching_runs denial '.action == "user_notif" and .errno == 38 and .replay.action == "user_notif" and .replay.agrees')" -eq 20 ]
+}
+
+@test "USER_NOTIF answered with success: a notification, never a denial, 20 runs out of 20" {
+	start_watch --json
+	twenty_runs notif_ok getppid
+	stop_watch
+	[ "$(matching_runs notification '.answer == 42')" -eq 20 ]
+	[ "$(matching_runs denial 'true')" -eq 0 ]
+}
+
+@test "ERRNO(5000): errno 4095 and replay agrees, 20 runs out of 20" {
+	start_watch --json
+	twenty_runs errno_big getuid
+	stop_watch
+	[ "$(matching_runs denial '.action == "errno" and .errno == 4095 and .replay.errno == 5000 and .replay.agrees')" -eq 20 ]
+}
+
+@test "70 stacked filters: the right verdict from the right filter" {
+	start_watch --json
+	run "$SCDENY" deep 70
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"errno=1"* ]]
+	pid=$(echo "$output" | sed -n 's/^call=getuid pid=\([0-9]*\).*/\1/p')
+	stop_watch
+	[ "$(count_denials ".pid == $pid and .errno == 1 and .filter_count == 70 and .replay.filters == 70 and .replay.filter == 10 and .replay.agrees")" -eq 1 ]
+}
+
+@test "watch never stops a process: PTRACE_ATTACH to a freshly filtered child succeeds 1000 times out of 1000" {
+	start_watch --json
+	run "$SCDENY" attach_child 1000
+	[ "$status" -eq 0 ]
+	[ "$output" = "attach_failed=0 of 1000" ]
+	stop_watch
+	# and each child's denial was seen meanwhile
+	[ "$(count_denials '.syscall == "kexec_load"')" -eq 1000 ]
+}
+
+@test "a child SIGKILLed right after installing its filter is reaped by its parent at once" {
+	start_watch --json
+	run "$SCDENY" kill_child 300
+	[ "$status" -eq 0 ]
+	us=${output#slowest_reap_us=}
+	stop_watch
+	# a child held by a tracer is not reaped until the tracer lets go (it
+	# took minutes before): a second is a generous bound, not a timing
+	[ "$us" -lt 1000000 ]
+}
+
+@test "the method: one hook where the kernel allows it, two on request; a bad value is refused" {
+	start_watch --json
+	"$SCDENY" errno >/dev/null
+	stop_watch
+	want=one_hook
+	[ "${SCLENS_METHOD:-}" != two-hooks ] || want=two_hooks
+	[ "$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")" = "$want" ]
+	start_watch --json --method two-hooks
+	"$SCDENY" errno >/dev/null
+	stop_watch
+	[ "$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")" = two_hooks ]
+	[ "$(count_denials '.action == "errno"')" -eq 3 ]
+	run "$SCLENS" watch --method three-hooks
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--method takes auto, one-hook or two-hooks"* ]]
+	SCLENS_METHOD=sideways run "$SCLENS" watch -d 1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"SCLENS_METHOD takes auto"* ]]
+}
