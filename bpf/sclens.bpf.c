@@ -767,6 +767,119 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/*
+ * `sclens filter dump|eval PID` without ptrace: run by user space with
+ * BPF_PROG_TEST_RUN (never attached), in its own context. Finds the task
+ * by walking the task list from the current one (under RCU, as test runs
+ * are), then copies its filters, newest first, skipping the first args[2]
+ * and at most DUMP_BATCH of them (the ring buffer's room). Returns how
+ * many it copied, with DUMP_MORE set if the stack goes on, or -ESRCH.
+ * Works on a stopped, frozen or traced task, past any depth.
+ */
+#define DUMP_BATCH 128
+#define DUMP_MORE (1 << 30)
+#define ESRCH 3
+#define ENOSPC_ 28
+
+struct find_ctx {
+	struct task_struct *cur, *start;
+	__u32 tgid, tid;
+	struct task_struct *found;
+	__u64 list_off;
+	struct list_head *head; /* signal->thread_head: the list's head, no task */
+};
+
+static long find_process_step(__u64 i, struct find_ctx *c)
+{
+	struct task_struct *t = c->cur;
+	struct list_head *next;
+
+	if (BPF_CORE_READ(t, tgid) == c->tgid && BPF_CORE_READ(t, pid) == c->tgid) {
+		c->found = t;
+		return 1;
+	}
+	next = BPF_CORE_READ(t, tasks.next);
+	c->cur = (struct task_struct *)((char *)next - c->list_off);
+	return c->cur == c->start;
+}
+
+static long find_thread_step(__u64 i, struct find_ctx *c)
+{
+	struct task_struct *t = c->cur;
+	struct list_head *next;
+
+	if (BPF_CORE_READ(t, pid) == c->tid) {
+		c->found = t;
+		return 1;
+	}
+	next = BPF_CORE_READ(t, thread_node.next);
+	if (next == c->head)
+		next = BPF_CORE_READ(next, next);
+	c->cur = (struct task_struct *)((char *)next - c->list_off);
+	return c->cur == c->start;
+}
+
+struct dump_ctx {
+	struct seccomp_filter *f;
+	__u32 skip, copied;
+	bool room;
+};
+
+static long dump_step(__u64 i, struct dump_ctx *d)
+{
+	struct seccomp_filter *f = d->f;
+
+	if (!f)
+		return 1;
+	if (i >= d->skip) {
+		if (d->copied == DUMP_BATCH)
+			return 1;
+		if (capture_one(f)) {
+			d->room = false;
+			return 1;
+		}
+		d->copied++;
+	}
+	d->f = BPF_CORE_READ(f, prev);
+	return 0;
+}
+
+SEC("raw_tp")
+int read_task_filters(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct find_ctx c = {};
+	struct dump_ctx d = {};
+
+	c.tgid = ctx->args[0];
+	c.tid = ctx->args[1];
+	c.start = c.cur = bpf_get_current_task_btf();
+	c.list_off = bpf_core_field_offset(struct task_struct, tasks);
+	bpf_loop(1 << 22, find_process_step, &c, 0);
+	if (c.found && c.tid != c.tgid) {
+		struct task_struct *leader = c.found;
+
+		if (!bpf_core_field_exists(struct task_struct, thread_node))
+			return -ESRCH; /* before 6.7: threads by their own pid only */
+		c.start = c.cur = leader;
+		c.found = NULL;
+		c.list_off = bpf_core_field_offset(struct task_struct, thread_node);
+		c.head = (struct list_head *)((char *)BPF_CORE_READ(leader, signal) +
+					      bpf_core_field_offset(struct signal_struct, thread_head));
+		bpf_loop(1 << 16, find_thread_step, &c, 0);
+	}
+	struct task_struct *task = c.found;
+
+	if (!task)
+		return -ESRCH;
+	d.f = BPF_CORE_READ(task, seccomp.filter);
+	d.skip = ctx->args[2];
+	d.room = true;
+	bpf_loop(EVAL_MAX_STEPS, dump_step, &d, 0);
+	if (!d.room)
+		return -ENOSPC_;
+	return d.copied | (d.f && d.copied == DUMP_BATCH ? DUMP_MORE : 0);
+}
+
 /* Not loaded by default: `make bench` loads them to measure the floor of
  * the kernel's run-time accounting (an empty program on the same hook) and
  * the bare early return every syscall pays (a copy of it). */

@@ -83,6 +83,8 @@ static int read_one(int tid, int index, struct seccomp_prog *p)
 	return 0;
 }
 
+int filter_read_timeout_ms;
+
 int filter_stack_read(int tid, struct filter_stack *s)
 {
 	int status, err = 0;
@@ -107,8 +109,15 @@ int filter_stack_read(int tid, struct filter_stack *s)
 		goto detach;
 	}
 	/* wait for the interrupt stop: the task is parked only this long */
-	for (;;) {
-		pid_t w = waitpid(tid, &status, __WALL);
+	for (int waited_ms = 0;;) {
+		pid_t w = waitpid(tid, &status, __WALL | (filter_read_timeout_ms ? WNOHANG : 0));
+		if (w == 0) {
+			if (waited_ms >= filter_read_timeout_ms)
+				return -ETIMEDOUT; /* still seized: our exit lets it go */
+			usleep(10000);
+			waited_ms += 10;
+			continue;
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;

@@ -35,6 +35,10 @@ int filter_stack_reserve(struct filter_stack *s, int n);
  * Errors: -ESRCH (no such task, or it exited while read), -EINVAL (no
  * filter), -EPERM (needs CAP_SYS_ADMIN, or the task is traced already). */
 int filter_stack_read(int tid, struct filter_stack *s);
+/* 0: wait for the task to stop as long as it takes (the replay thread,
+ * which must not leave a task it seized stopped behind); else give up
+ * after this long with -ETIMEDOUT (filter dump and eval, which exit). */
+extern int filter_read_timeout_ms;
 void filter_stack_free(struct filter_stack *s);
 uint64_t filter_hash(const struct sock_filter *insns, size_t len);
 

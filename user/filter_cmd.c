@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "filter.h"
 #include "names.h"
+#include "observer.h"
 #include "sclens.h"
 #include "text.h"
 
@@ -41,8 +42,11 @@ static const char dump_doc[] =
 	"Print every seccomp filter of a live task: instructions with syscall\n"
 	"names, and which calls each filter does not simply allow, per arch.\n"
 	"\n"
-	"Needs CAP_SYS_ADMIN (PTRACE_SECCOMP_GET_FILTER); the task is stopped only\n"
-	"while it is read.\n"
+	"Reads the kernel's own copy of each filter with a BPF program (root, or\n"
+	"CAP_BPF and CAP_PERFMON): the task is not stopped, and a task that is\n"
+	"stopped, frozen or held by a debugger or strace is read as well. Where\n"
+	"the kernel keeps no copy, falls back to ptrace (CAP_SYS_ADMIN), which\n"
+	"stops the task while it is read.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens filter dump 1234\n"
@@ -90,11 +94,19 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 
 static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 {
-	int err = filter_stack_read(o->pid, s);
+	/* the kernel's own copies first: no stop, no ptrace; ptrace where
+	 * this kernel cannot (no BTF, no orig_prog, no BPF privileges) */
+	int err = observer_read_task_filters(o->pid, s);
 	const char *msg = NULL;
 
+	if (err && err != -ESRCH && err != -EMEDIUMTYPE) {
+		filter_read_timeout_ms = 3000;
+		err = filter_stack_read(o->pid, s);
+	}
 	switch (err) {
 	case 0: return 0;
+	case -ETIMEDOUT: msg = "the task did not stop within 3 s to be read (frozen, or in an uninterruptible "
+				"wait); this kernel keeps no copy of its filters that sclens can read"; break;
 	case -ESRCH: msg = "no such process, or it exited while being read"; break;
 	case -EINVAL: msg = "the process has no seccomp filter"; break;
 	case -EPERM:

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "observer.h"
+#include "filter.h"
 #include "seed.h"
 #include "sclens.skel.h"
 
@@ -377,6 +378,126 @@ static void observer_filter_forget(struct observer *o, uint64_t key)
 			return;
 		}
 	}
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return 0;
+}
+
+struct collect {
+	struct filter_stack *s;
+	int err;
+};
+
+static int collect_filter(void *ctx, void *data, size_t size)
+{
+	struct collect *c = ctx;
+	const struct sclens_filter_rec *rec = data;
+	struct seccomp_prog *p;
+
+	if (size != sizeof(*rec) || c->err)
+		return 0;
+	if ((rec->flags & SCLENS_FF_NO_COPY) || !rec->len || rec->len > SCLENS_FILTER_MAX_INSNS) {
+		c->err = -ENODATA;
+		return 0;
+	}
+	if ((c->err = filter_stack_reserve(c->s, c->s->n + 1)))
+		return 0;
+	p = &c->s->progs[c->s->n];
+	p->insns = malloc(rec->len * sizeof(*p->insns));
+	if (!p->insns) {
+		c->err = -ENOMEM;
+		return 0;
+	}
+	memcpy(p->insns, rec->insns, rec->len * sizeof(*p->insns));
+	p->len = rec->len;
+	p->hash = filter_hash(p->insns, p->len);
+	p->flags = rec->flags & SCLENS_FF_LOG ? SECCOMP_FILTER_FLAG_LOG : 0;
+	c->s->n++;
+	return 0;
+}
+
+static int tgid_of(int tid)
+{
+	char path[64], line[256];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid > 0 ? tgid : -ESRCH;
+}
+
+int observer_read_task_filters(int tid, struct filter_stack *s)
+{
+	struct sclens_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	struct collect c = { .s = s };
+	struct bpf_program *prog;
+	int tgid = tgid_of(tid), err;
+	libbpf_print_fn_t old;
+
+	memset(s, 0, sizeof(*s));
+	if (tgid < 0)
+		return tgid;
+	/* a kernel that cannot do it is not an error here: the caller falls
+	 * back to ptrace, so libbpf's complaints are not the user's business */
+	old = libbpf_set_print(quiet_print);
+	skel = sclens_bpf__open();
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == skel->progs.read_task_filters);
+	/* only the ring buffer is used: the rest as small as they go */
+	bpf_map__set_max_entries(skel->maps.in_syscall, 1);
+	bpf_map__set_max_entries(skel->maps.eval_scratch, 1);
+	bpf_map__set_max_entries(skel->maps.events, 8 << 20); /* DUMP_BATCH copies */
+	err = sclens_bpf__load(skel);
+	if (err)
+		goto out;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), collect_filter, &c, NULL);
+	if (!rb) {
+		err = -errno;
+		goto out;
+	}
+	for (uint64_t skip = 0;;) {
+		uint64_t args[3] = { tgid, tid, skip };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.read_task_filters), &opts);
+		if (err)
+			break;
+		ring_buffer__consume(rb);
+		int ret = (int)opts.retval;
+		if (ret < 0) {
+			err = ret;
+			break;
+		}
+		if (c.err) {
+			err = c.err;
+			break;
+		}
+		skip += ret & ~(1 << 30);
+		if (!(ret & (1 << 30)))
+			break;
+	}
+	if (!err && !s->n)
+		err = -EMEDIUMTYPE; /* no filter */
+out:
+	ring_buffer__free(rb);
+	sclens_bpf__destroy(skel);
+	libbpf_set_print(old);
+	if (err)
+		filter_stack_free(s);
+	return err;
 }
 
 int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int max)

@@ -83,4 +83,11 @@ struct observer_prog_stats {
 int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int max);
 void observer_close(struct observer *o);
 
+struct filter_stack;
+/* Reads a task's whole filter stack with a BPF program run once in our
+ * own context (no ptrace: works on stopped and traced tasks, past any
+ * depth). 0, -ESRCH, -EMEDIUMTYPE (no filter), -ENODATA (the kernel kept
+ * no program), or the error that kept the program from loading. */
+int observer_read_task_filters(int tid, struct filter_stack *s);
+
 #endif

@@ -120,3 +120,44 @@ matching_runs() { # TYPE CONDITION
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"SCLENS_METHOD takes auto"* ]]
 }
+
+# starts the helper with N stacked filters, parked; PARKED is its pid
+park_deep() { # N
+	out=$BATS_TEST_TMPDIR/parked.out
+	"$SCDENY" deep_park "$1" >"$out" &
+	PARKED=$!
+	for _ in $(seq 100); do grep -q parked "$out" && return 0; sleep 0.05; done
+	return 1
+}
+
+@test "filter dump and eval read a process stopped by SIGSTOP, past 64 filters" {
+	park_deep 70
+	kill -STOP "$PARKED"
+	run timeout 20 "$SCLENS" filter eval "$PARKED" -s getuid --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.errno_name + " " + (.filters|tostring) + " " + (.filter|tostring)')" = "EPERM 70 9" ]
+	run timeout 20 "$SCLENS" filter dump "$PARKED"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"filter 70 of 70"* ]]
+	# still stopped, and nobody traces it
+	grep -q '^State:.*T (stopped)' "/proc/$PARKED/status"
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$PARKED/status"
+}
+
+@test "filter dump reads a process that strace holds" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	park_deep 3
+	strace -p "$PARKED" -o /dev/null &
+	STRACE_PID=$!
+	for _ in $(seq 100); do
+		grep -q '^TracerPid:[[:space:]]*[1-9]' "/proc/$PARKED/status" && break
+		sleep 0.05
+	done
+	grep -q '^TracerPid:[[:space:]]*[1-9]' "/proc/$PARKED/status"
+	run timeout 20 "$SCLENS" filter dump "$PARKED"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"filter 3 of 3"* ]]
+	run timeout 20 "$SCLENS" filter eval "$PARKED" -s getuid
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"EACCES"* ]] # three filters: only the oldest denies getuid
+}
