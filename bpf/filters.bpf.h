@@ -326,23 +326,50 @@ static __noinline bool eval_stack(struct task_struct *task, struct pt_regs *regs
 
 /* Does the newest filter's cache say the whole stack allows nr on this
  * arch whatever the arguments (seccomp_cache_check_allow())? */
+/* One word of a cache bitmap, by constant index: a direct (inlined) load
+ * where a helper call would cost more than the rest of the hot path. An
+ * index past this kernel's bitmap is dead code the verifier drops; numbers
+ * past the 512 that vmlinux.h's bitmap holds take the slow, exact path. */
+#define CACHE_WORD(f, map, i)                                                        \
+	case i:                                                                      \
+		if (i < bpf_core_field_size(struct seccomp_filter, cache.map) / 8)  \
+			return f->cache.map[i];                                      \
+		return 0;
+
+static __always_inline unsigned long cache_word(struct seccomp_filter *f, bool compat, unsigned int idx)
+{
+	if (compat) {
+		switch (idx) {
+		CACHE_WORD(f, allow_compat, 0) CACHE_WORD(f, allow_compat, 1) CACHE_WORD(f, allow_compat, 2)
+		CACHE_WORD(f, allow_compat, 3) CACHE_WORD(f, allow_compat, 4) CACHE_WORD(f, allow_compat, 5)
+		CACHE_WORD(f, allow_compat, 6) CACHE_WORD(f, allow_compat, 7)
+		}
+		return 0;
+	}
+	switch (idx) {
+	CACHE_WORD(f, allow_native, 0) CACHE_WORD(f, allow_native, 1) CACHE_WORD(f, allow_native, 2)
+	CACHE_WORD(f, allow_native, 3) CACHE_WORD(f, allow_native, 4) CACHE_WORD(f, allow_native, 5)
+	CACHE_WORD(f, allow_native, 6) CACHE_WORD(f, allow_native, 7)
+	}
+	return 0;
+}
+
+/* Does the newest filter's cache say the whole stack allows nr on this
+ * arch whatever the arguments (seccomp_cache_check_allow())? The hot path
+ * of the one-hook method: loads only, no helper call. */
 static __always_inline bool cache_allows(struct task_struct *task, bool compat, long nr)
 {
 	struct seccomp_filter *f;
-	unsigned long word = 0, bits, off;
 
 	if (!bpf_core_field_exists(struct seccomp_filter, cache))
 		return false;
-	bits = bpf_core_field_size(struct seccomp_filter, cache.allow_native) * 8;
-	if (nr < 0 || nr >= bits) /* x32 numbers fall outside too, as in the kernel */
+	/* x32 numbers (bit 30) fall outside too, as in the kernel */
+	if (nr < 0 || nr >= 512 || nr >= bpf_core_field_size(struct seccomp_filter, cache.allow_native) * 8)
 		return false;
-	off = compat ? bpf_core_field_offset(struct seccomp_filter, cache.allow_compat)
-		     : bpf_core_field_offset(struct seccomp_filter, cache.allow_native);
-	f = BPF_CORE_READ(task, seccomp.filter);
+	f = task->seccomp.filter;
 	if (!f)
 		return false;
-	bpf_probe_read_kernel(&word, sizeof(word), (char *)f + off + (nr >> 6) * sizeof(word));
-	return word & (1UL << (nr & 63));
+	return cache_word(f, compat, nr >> 6) & (1UL << (nr & 63));
 }
 
 #endif /* SCLENS_FILTERS_BPF_H */

@@ -740,8 +740,10 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 
 	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
 		return 0;
+	/* direct loads through the task's own pointers: the raw_tp argument
+	 * regs is a plain number, readable only by a helper call */
 	nr = BPF_CORE_READ(regs, orig_ax);
-	compat = task_in_compat_syscall(task);
+	compat = task->thread_info.status & SCLENS_TS_COMPAT;
 	if (may_install(nr) && ret >= 0) {
 		__u32 arch = compat ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
 
@@ -883,13 +885,13 @@ int read_task_filters(struct bpf_raw_tracepoint_args *ctx)
 /* Not loaded by default: `make bench` loads them to measure the floor of
  * the kernel's run-time accounting (an empty program on the same hook) and
  * the bare early return every syscall pays (a copy of it). */
-SEC("raw_tp/sys_enter")
+SEC("raw_tp/sys_exit")
 int bench_floor(void *ctx)
 {
 	return 0;
 }
 
-SEC("raw_tp/sys_enter")
+SEC("raw_tp/sys_exit")
 int bench_early_return(void *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

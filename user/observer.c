@@ -234,8 +234,14 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	bpf_program__set_autoload(o->skel->progs.handle_sys_enter, !one);
 	bpf_program__set_autoload(o->skel->progs.handle_sys_exit, !one);
 	o->skel->rodata->read_filters = !f->no_kernel_filters;
-	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor);
+	bpf_program__set_autoload(o->skel->progs.read_task_filters, false); /* filter dump's */
+	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor || f->bench_floor_only);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
+	if (f->bench_floor_only) {
+		struct bpf_program *prog;
+		bpf_object__for_each_program(prog, o->skel->obj)
+			bpf_program__set_autoload(prog, prog == o->skel->progs.bench_floor);
+	}
 	err = bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
 	if (!err)
 		err = bpf_map__set_max_entries(o->skel->maps.eval_scratch, libbpf_num_possible_cpus());
@@ -511,6 +517,8 @@ int observer_prog_stats(struct observer *o, struct observer_prog_stats *s, int m
 
 		if (n >= max)
 			break;
+		if (bpf_program__fd(prog) < 0)
+			continue; /* not loaded */
 		int err = bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
 		if (err)
 			return err < 0 ? err : -EIO;

@@ -19,6 +19,7 @@ struct observer_filters {
 	bool cgroup_filter;	  /* filter on cgroups even if n_cgroups == 0 */
 	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
+	bool bench_floor_only;	  /* load nothing but it: the floor of one hook */
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 	int method;		  /* SCLENS_METHOD_*, or -1: the best this kernel allows */
 	bool no_kernel_filters;	  /* do not copy filters in the kernel (tests the ptrace fallback) */

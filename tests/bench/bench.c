@@ -3,9 +3,11 @@
  * make bench: the cost of sclens, measured.
  *  1. The kernel's own run-time accounting (BPF_STATS_RUN_TIME) of each
  *     program, in ns per run, while a filtered and an unfiltered process
- *     run a tight loop of allowed syscalls.
- *  2. Wall-clock time of the filtered loop with and without sclens
- *     attached, alternated in one run; the ratio of the medians.
+ *     run a tight loop of allowed syscalls, for each method.
+ *  2. Wall-clock time of those loops, alternated in one run: no observer,
+ *     the floor (an empty program on sys_exit: what any tracepoint method
+ *     costs), sclens with one hook, sclens with two; medians, and sclens's
+ *     overhead as a multiple of the floor's.
  *  3. A storm of denials from one process: reported vs counted as lost.
  */
 #define _GNU_SOURCE
@@ -88,22 +90,43 @@ static int cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+enum config { C_NONE, C_FLOOR, C_ONE_HOOK, C_TWO_HOOKS, C_MAX };
+static const char *config_name[C_MAX] = { "no observer", "floor (empty sys_exit)", "sclens, one hook",
+					  "sclens, two hooks" };
+
+static int open_config(struct observer **o, enum config c, bool floor_too)
+{
+	struct observer_filters f = { .nr = -1, .method = -1, .bench_floor = floor_too };
+
+	*o = NULL;
+	if (c == C_NONE)
+		return 0;
+	if (c == C_FLOOR)
+		f.bench_floor_only = true;
+	else
+		f.method = c == C_ONE_HOOK ? SCLENS_METHOD_ONE_HOOK : SCLENS_METHOD_TWO_HOOKS;
+	return observer_open(o, &f, false, count_event, NULL);
+}
+
 static int open_observer(struct observer **o, bool floor)
 {
-	struct observer_filters f = { .nr = -1, .bench_floor = floor };
+	return open_config(o, C_ONE_HOOK, floor);
+}
 
-	return observer_open(o, &f, false, count_event, NULL);
+static double median_ns(long long *v, int n, long calls)
+{
+	qsort(v, n, sizeof(v[0]), cmp_ll);
+	return (double)v[n / 2] / calls;
 }
 
 int main(int argc, char **argv)
 {
 	long loop_n = argc > 1 ? atol(argv[1]) : 2000000;
 	long storm_n = argc > 2 ? atol(argv[2]) : 1000000;
-	int rounds = 5;
+	int rounds = 7;
 	struct observer *o;
 	struct observer_prog_stats s0[8], s1[8];
 	int n, stats_fd;
-	long long with[16], without[16];
 
 	if (observer_preflight())
 		return 3;
@@ -112,44 +135,57 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: bpf_enable_stats failed: %s\n", strerror(errno));
 		return 1;
 	}
-	if (open_observer(&o, true))
-		return 1;
-
 	printf("1. BPF run time per program (kernel accounting, BPF_STATS_RUN_TIME);\n"
-	       "   bench_floor is an empty program on sys_enter: the accounting's own floor;\n"
+	       "   bench_floor is an empty program on sys_exit: the accounting's own floor;\n"
 	       "   bench_early_return is a copy of the early return every syscall pays\n");
-	stats_snapshot(o, s0, &n);
-	run_helper("loop_allowed", loop_n);
-	stats_snapshot(o, s1, &n);
-	print_stats_delta("filtered process, allowed getppid loop", s0, s1, n, loop_n);
-	double f_enter = ns_of("handle_sys_enter", n), f_exit = ns_of("handle_sys_exit", n);
-	double floor_ns = ns_of("bench_floor", n), early = ns_of("bench_early_return", n);
-	stats_snapshot(o, s0, &n);
-	run_helper("loop_unfiltered", loop_n);
-	stats_snapshot(o, s1, &n);
-	print_stats_delta("unfiltered process, getppid loop", s0, s1, n, loop_n);
-	double u_enter = ns_of("handle_sys_enter", n), u_exit = ns_of("handle_sys_exit", n);
-	printf("  above the floor, per allowed call of a filtered task (enter + exit): %.1f ns\n",
-	       f_enter + f_exit - 2 * floor_ns);
-	printf("  of which the filter work over an unfiltered task's early return: %.1f ns\n",
-	       (f_enter - u_enter) + (f_exit - u_exit));
-	printf("  the bare early return (bench_early_return - bench_floor): %.1f ns per program\n", early - floor_ns);
-	observer_close(o);
-	close(stats_fd); /* the accounting itself costs time: off for 2 and 3 */
-
-	printf("\n2. Wall clock of the filtered loop (%ld getppid), %d rounds alternated\n", loop_n, rounds);
-	for (int r = 0; r < rounds; r++) {
-		without[r] = run_helper("loop_allowed", loop_n);
-		if (open_observer(&o, false))
+	for (int m = C_ONE_HOOK; m <= C_TWO_HOOKS; m++) {
+		if (open_config(&o, m, true))
 			return 1;
-		with[r] = run_helper("loop_allowed", loop_n);
+		printf(" %s:\n", config_name[m]);
+		stats_snapshot(o, s0, &n);
+		run_helper("loop_allowed", loop_n);
+		stats_snapshot(o, s1, &n);
+		print_stats_delta("filtered process, allowed getppid loop", s0, s1, n, loop_n);
+		double floor_ns = ns_of("bench_floor", n);
+		double f_sum = ns_of("handle_sys_enter", n) + ns_of("handle_sys_exit", n) +
+			       ns_of("handle_sys_exit_cached", n);
+		stats_snapshot(o, s0, &n);
+		run_helper("loop_unfiltered", loop_n);
+		stats_snapshot(o, s1, &n);
+		print_stats_delta("unfiltered process, getppid loop", s0, s1, n, loop_n);
+		int progs = m == C_ONE_HOOK ? 1 : 2;
+		printf("  per allowed call of a filtered task, above the floor of %d program%s: %.1f ns\n", progs,
+		       progs > 1 ? "s" : "", f_sum - progs * floor_ns);
 		observer_close(o);
 	}
-	qsort(with, rounds, sizeof(with[0]), cmp_ll);
-	qsort(without, rounds, sizeof(without[0]), cmp_ll);
-	printf("  median without sclens: %.1f ns/call\n", (double)without[rounds / 2] / loop_n);
-	printf("  median with sclens:    %.1f ns/call\n", (double)with[rounds / 2] / loop_n);
-	printf("  ratio with/without:    %.3f\n", (double)with[rounds / 2] / without[rounds / 2]);
+	close(stats_fd); /* the accounting itself costs time: off for 2 and 3 */
+
+	printf("\n2. Wall clock, ns per getppid (%ld calls a loop), %d rounds, the configurations\n"
+	       "   alternated in each round; medians\n", loop_n, rounds);
+	long long t[C_MAX][2][16];
+	for (int r = 0; r < rounds; r++) {
+		for (int c = 0; c < C_MAX; c++) {
+			if (open_config(&o, c, false))
+				return 1;
+			t[c][0][r] = run_helper("loop_allowed", loop_n);
+			t[c][1][r] = run_helper("loop_unfiltered", loop_n);
+			observer_close(o);
+		}
+	}
+	double med[C_MAX][2];
+	for (int c = 0; c < C_MAX; c++)
+		for (int k = 0; k < 2; k++)
+			med[c][k] = median_ns(t[c][k], rounds, loop_n);
+	printf("  %-24s %10s %12s\n", "", "filtered", "unfiltered");
+	for (int c = 0; c < C_MAX; c++)
+		printf("  %-24s %10.1f %12.1f\n", config_name[c], med[c][0], med[c][1]);
+	for (int k = 0; k < 2; k++) {
+		double floor_cost = med[C_FLOOR][k] - med[C_NONE][k];
+		printf("  %s loop: overhead over no observer: floor %.1f ns, one hook %.1f ns (%.2fx the floor's), "
+		       "two hooks %.1f ns (%.2fx)\n", k ? "unfiltered" : "filtered", floor_cost,
+		       med[C_ONE_HOOK][k] - med[C_NONE][k], (med[C_ONE_HOOK][k] - med[C_NONE][k]) / floor_cost,
+		       med[C_TWO_HOOKS][k] - med[C_NONE][k], (med[C_TWO_HOOKS][k] - med[C_NONE][k]) / floor_cost);
+	}
 
 	printf("\n3. Storm: %ld denials from one process, sclens consuming\n", storm_n);
 	if (open_observer(&o, false))
