@@ -42,7 +42,7 @@ uint64_t filter_hash(const struct sock_filter *insns, size_t len)
 }
 
 /* A zombie or dead task, from /proc/<tid>/stat's state field */
-static bool task_exited(int tid)
+bool filter_task_exited(int tid)
 {
 	char path[64], buf[512], *p;
 	FILE *f;
@@ -102,7 +102,7 @@ int filter_stack_read(int tid, struct filter_stack *s)
 	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL)) {
 		err = -errno;
 		/* the kernel refuses exiting tasks with EPERM: say what it is */
-		return err == -EPERM && task_exited(tid) ? -ESRCH : err;
+		return err == -EPERM && filter_task_exited(tid) ? -ESRCH : err;
 	}
 	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL)) {
 		err = -errno;

@@ -99,6 +99,9 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 	int err = observer_read_task_filters(o->pid, s);
 	const char *msg = NULL;
 
+	/* a zombie keeps its place in the task list, not its filters */
+	if (err == -EMEDIUMTYPE && filter_task_exited(o->pid))
+		err = -ESRCH;
 	if (err && err != -ESRCH && err != -EMEDIUMTYPE) {
 		filter_read_timeout_ms = 3000;
 		err = filter_stack_read(o->pid, s);

@@ -232,8 +232,11 @@ teardown() {
 	run "$SCLENS" watch -c nosuchcomm -d 1
 	[[ "$output" == *"note: no seccomp denial was seen"*"a missing capability"* ]]
 	if command -v capsh >/dev/null; then
+		# replay reads the kernel's copies of the filters: no ptrace,
+		# so no CAP_SYS_ADMIN is needed for it any more
 		run capsh --drop=cap_sys_admin -- -c "'$SCLENS' watch -d 1"
-		[[ "$output" == *"not replayed"*"CAP_SYS_ADMIN"* ]]
+		[ "$status" -eq 0 ]
+		[[ "$output" != *"not replayed"* ]]
 	fi
 }
 
