@@ -40,3 +40,4 @@ storm "profile known     " -c scdeny --profile profiles/docker/docker-v20.10.24.
 echo
 echo "5. Loading a profile of 200,000 entries with arguments:"
 build/tests/test_profile 2>/dev/null | grep 'entries with args loaded' | sed 's/^# /  /'
+scripts/soak.sh

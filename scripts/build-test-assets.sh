@@ -16,6 +16,10 @@ if [ ! -e "$out/settime-now" ] || [ tests/helpers32/settime_now.c -nt "$out/sett
 	gcc -static -O2 tests/helpers32/settime_now.c -o "$out/settime-now"
 	rm -f "$out/rootfs/bin/settime-now"
 fi
+if [ ! -e "$out/calls" ] || [ tests/helpers32/calls.c -nt "$out/calls" ]; then
+	gcc -static -O2 tests/helpers32/calls.c -o "$out/calls"
+	rm -f "$out/rootfs/bin/calls"
+fi
 rootfs="$out/rootfs"
 if [ ! -x "$rootfs/bin/busybox" ] && [ -x /bin/busybox ]; then
 	mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp" "$rootfs/etc"
@@ -25,3 +29,4 @@ if [ ! -x "$rootfs/bin/busybox" ] && [ -x /bin/busybox ]; then
 	echo "built $rootfs"
 fi
 [ -e "$rootfs/bin/settime-now" ] || cp "$out/settime-now" "$rootfs/bin/settime-now"
+[ -e "$rootfs/bin/calls" ] || cp "$out/calls" "$rootfs/bin/calls"

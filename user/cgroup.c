@@ -157,6 +157,37 @@ static int path_by_handle(uint64_t id, char *out, size_t n)
 	return 0;
 }
 
+bool cgroup_alive(uint64_t id)
+{
+	char path[4096];
+	int err = path_by_handle(id, path, sizeof(path));
+
+	/* without CAP_DAC_READ_SEARCH the handle cannot tell: say alive */
+	return !err || (err != -ESTALE && err != -ENOENT);
+}
+
+void cgroup_retain(bool (*keep)(uint64_t id, void *arg), void *arg)
+{
+	struct entry *old = table;
+	size_t old_cap = table_cap;
+
+	table = NULL;
+	table_cap = table_len = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (!old[i].path)
+			continue;
+		if (keep(old[i].id, arg))
+			table_put(old[i].id, old[i].path);
+		free(old[i].path);
+	}
+	free(old);
+}
+
+size_t cgroup_cached(void)
+{
+	return table_len;
+}
+
 const char *cgroup_path_of_id(uint64_t id)
 {
 	struct entry *e = table_get(id);

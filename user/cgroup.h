@@ -3,6 +3,7 @@
 #ifndef SCLENS_CGROUP_H
 #define SCLENS_CGROUP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Mount point of the cgroup v2 hierarchy ("/sys/fs/cgroup" on unified
@@ -15,5 +16,11 @@ int cgroup_id_of_path(const char *path, uint64_t *id);
  * the hierarchy on a miss (at most once per second). NULL if unknown
  * (a cgroup removed before we saw it). */
 const char *cgroup_path_of_id(uint64_t id);
+
+/* Does the cgroup of this id still exist? (true when it cannot be told) */
+bool cgroup_alive(uint64_t id);
+/* Forgets the cached paths keep() says no to; how many are cached */
+void cgroup_retain(bool (*keep)(uint64_t id, void *arg), void *arg);
+size_t cgroup_cached(void);
 
 #endif

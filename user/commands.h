@@ -2,6 +2,8 @@
 #ifndef SCLENS_COMMANDS_H
 #define SCLENS_COMMANDS_H
 
+#define SCLENS_VERSION "0.1.0"
+
 /* Exit codes, the same for every command (see docs/cli.md) */
 enum {
 	EXIT_OK = 0,
@@ -18,6 +20,7 @@ int cmd_profile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_posture(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 /* for the shell's completion: sclens __complete commands|syscalls|containers|profiles */
 int cmd_complete(int argc, char **argv);
 
@@ -28,5 +31,8 @@ int write_json_file(const char *path, struct cJSON *doc);
 /* set by SIGINT/SIGTERM handlers */
 extern volatile int sclens_exiting;
 void install_exit_handlers(void);
+/* set by SIGHUP once install_reload_handler() ran (daemon) */
+extern volatile int sclens_reload;
+void install_reload_handler(void);
 
 #endif

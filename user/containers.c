@@ -600,6 +600,38 @@ void container_free(struct container *c)
 	memset(c, 0, sizeof(*c));
 }
 
+size_t containers_count(void)
+{
+	return n_cache;
+}
+
+void containers_retain(bool (*keep)(uint64_t cgroup_id, void *arg), void *arg)
+{
+	size_t old_cap = cap_cache;
+	struct container **old = cache;
+
+	if (!old_cap)
+		return;
+	cache = calloc(old_cap, sizeof(*cache));
+	if (!cache) {
+		cache = old;
+		return;
+	}
+	n_cache = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (!old[i])
+			continue;
+		if (!keep(old[i]->cgroup_id, arg)) {
+			container_free(old[i]);
+			free(old[i]);
+			continue;
+		}
+		*cache_slot(old[i]->cgroup_id) = old[i];
+		n_cache++;
+	}
+	free(old);
+}
+
 void containers_reset(void)
 {
 	for (size_t i = 0; i < cap_cache; i++) {

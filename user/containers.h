@@ -60,6 +60,11 @@ const struct recognition *container_recognition(const struct container *c);
 /* The engine's word for c, for fixes: "docker", "podman", "containerd",
  * "kubernetes" (a pod), "cri-o", "runc", ...; NULL on the host. */
 const char *container_engine(const struct container *c);
+/* Containers cached now */
+size_t containers_count(void);
+/* Forgets the cached containers keep() says no to (a long-running daemon
+ * bounds its memory with it: containers whose cgroup is gone). */
+void containers_retain(bool (*keep)(uint64_t cgroup_id, void *arg), void *arg);
 /* Forgets every cached container (tests, fuzzing, and SIGHUP later). */
 void containers_reset(void);
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -78,8 +80,15 @@ void event_format_plain_header(struct sbuf *b)
 const char *node_name(void)
 {
 	static char name[256];
+	const char *env;
 
-	if (!name[0] && gethostname(name, sizeof(name) - 1))
+	if (name[0])
+		return name;
+	/* in a pod, the host name is the pod's: a DaemonSet passes the
+	 * node's (spec.nodeName) */
+	if ((env = getenv("SCLENS_NODE_NAME")) && *env)
+		snprintf(name, sizeof(name), "%s", env);
+	else if (gethostname(name, sizeof(name) - 1))
 		snprintf(name, sizeof(name), "unknown");
 	return name;
 }

@@ -4,7 +4,6 @@
 #include "commands.h"
 #include "text.h"
 
-#define SCLENS_VERSION "0.1.0"
 
 static const struct command {
 	const char *name;
@@ -12,6 +11,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "watch", cmd_watch, "report seccomp denials on this host as they happen" },
+	{ "daemon", cmd_daemon, "run as a service: Prometheus metrics and a rotated JSON log" },
 	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
 	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },
 	{ "run", cmd_run, "run a command under a profile and explain its denials" },

@@ -356,6 +356,33 @@ int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
 	return err && err != -ENOENT ? err : n;
 }
 
+int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
+{
+	int fd = bpf_map__fd(o->skel->maps.denial_counts);
+	struct sclens_count_key key, next, *del = NULL;
+	int err, n = 0, cap = 0;
+
+	/* collect first: deleting while walking restarts the walk */
+	for (err = bpf_map_get_next_key(fd, NULL, &next); !err; err = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		if (key.cgroup_id != cgroup_id)
+			continue;
+		if (n == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			struct sclens_count_key *d = realloc(del, ncap * sizeof(*d));
+			if (!d)
+				break;
+			del = d;
+			cap = ncap;
+		}
+		del[n++] = key;
+	}
+	for (int i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, &del[i]);
+	free(del);
+	return n;
+}
+
 uint32_t observer_filter_id(struct observer *o, uint64_t key)
 {
 	if (!key)
@@ -363,6 +390,9 @@ uint32_t observer_filter_id(struct observer *o, uint64_t key)
 	for (size_t i = 0; i < o->filters_len; i++)
 		if (o->filters[i].key == key)
 			return o->filters[i].id;
+	/* ids only grow, so a daemon's table is bounded by starting afresh */
+	if (o->filters_len == 65536)
+		o->filters_len = 0;
 	if (o->filters_len == o->filters_cap) {
 		size_t ncap = o->filters_cap ? o->filters_cap * 2 : 64;
 		struct filter_slot *n = realloc(o->filters, ncap * sizeof(*n));

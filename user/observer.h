@@ -46,6 +46,8 @@ struct observer_counts {
  * each (non-zero stops). Returns how many, or a negative errno. */
 typedef int (*observer_count_fn)(const struct sclens_count_key *k, uint64_t n, void *arg);
 int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg);
+/* Deletes every count of a cgroup (gone past the metrics' retention). */
+int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id);
 
 typedef int (*observer_event_fn)(const struct sclens_event *e, void *arg);
 

@@ -34,11 +34,20 @@ void reporter_free(struct reporter *r)
 }
 
 /* Occurrence number of key (1 for the first) */
+/* (container, call) pairs remembered for the once-per-fix rule: past this,
+ * a long-running daemon forgets them all and tells each fix once more */
+#define SEEN_MAX 16384
+
 static uint64_t seen_bump(struct reporter *r, const char *key)
 {
 	for (int i = 0; i < r->n_seen; i++)
 		if (!strcmp(r->seen[i].key, key))
 			return ++r->seen[i].count;
+	if (r->n_seen == SEEN_MAX) {
+		for (int i = 0; i < r->n_seen; i++)
+			free(r->seen[i].key);
+		r->n_seen = 0;
+	}
 	if (r->n_seen == r->cap_seen) {
 		int ncap = r->cap_seen ? r->cap_seen * 2 : 32;
 		struct fix_seen *n = realloc(r->seen, ncap * sizeof(*n));
@@ -55,10 +64,30 @@ static uint64_t seen_bump(struct reporter *r, const char *key)
 	return 1;
 }
 
-static void emit(struct sbuf *b)
+void reporter_drop_explanations(struct reporter *r)
+{
+	explain_cache_free(r->cache);
+	r->cache = NULL;
+	r->memo.x = NULL;
+	sb_reset(&r->memo.json);
+}
+
+void reporter_set_output(struct reporter *r, reporter_write_fn fn, void *arg)
+{
+	r->write = fn;
+	r->write_arg = arg;
+}
+
+static void emit(struct reporter *r, struct sbuf *b)
 {
 	if (b->oom)
 		return;
+	if (r->write) {
+		int err = r->write(r->write_arg, b->s, b->len);
+		if (err && !r->write_err)
+			r->write_err = err;
+		return;
+	}
 	/* no flush per event: the poll loops flush once per batch */
 	fwrite(b->s, 1, b->len, stdout);
 }
@@ -188,7 +217,7 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 		event_format_plain(b, e, c);
 	}
 	sb_putc(b, '\n');
-	emit(b);
+	emit(r, b);
 	c->extra_plain = NULL;
 	c->extra_json = NULL;
 }

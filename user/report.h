@@ -14,8 +14,14 @@
 struct fix_seen;
 struct explain_cache;
 
+/* Where a reporter's lines go: 0 or a negative errno */
+typedef int (*reporter_write_fn)(void *arg, const char *line, size_t len);
+
 struct reporter {
 	bool json;
+	reporter_write_fn write; /* NULL: stdout (flushed by the poll loops) */
+	void *write_arg;
+	int write_err;		 /* the first failed write */
 	bool header_done;
 	struct sbuf line;
 	struct fix_seen *seen;
@@ -44,6 +50,10 @@ struct explain_src {
 };
 
 void reporter_init(struct reporter *r, bool json);
+/* Forgets explanations (their profiles belonged to containers now freed) */
+void reporter_drop_explanations(struct reporter *r);
+/* Sends the lines elsewhere than stdout (the daemon's log). */
+void reporter_set_output(struct reporter *r, reporter_write_fn fn, void *arg);
 void reporter_free(struct reporter *r);
 /* Prints one event; src may be NULL (no explanation). scope names the
  * container (or cgroup) for the once-per-fix rule. */

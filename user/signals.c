@@ -4,6 +4,22 @@
 #include "commands.h"
 
 volatile int sclens_exiting;
+volatile int sclens_reload;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	sclens_reload = 1;
+}
+
+/* SIGHUP asks the daemon to reopen its log and re-read runtime state */
+void install_reload_handler(void)
+{
+	struct sigaction sa = { .sa_handler = on_hup };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static void on_signal(int sig)
 {

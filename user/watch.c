@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <ftw.h>
+#include <stddef.h>
 #include "cgroup.h"
 #include "commands.h"
 #include "containers.h"
@@ -22,47 +23,56 @@
 #include "cli.h"
 #include "selection.h"
 #include "text.h"
-
-#define MAX_PROFILES 32
-
-struct profile_opt {
-	const char *container; /* NULL: every event */
-	const char *path;
-	struct profile *profile;
-};
-
-struct watch_opts {
-	struct observer_filters filters;
-	struct container_roots roots;
-	struct profile_opt profiles[MAX_PROFILES];
-	int n_profiles;
-	/* source profiles with conditional entries (Docker's default, Podman's,
-	 * containerd's RuntimeDefault): recognised in containers that run them
-	 * converted, so capability fixes can be named */
-	const char *sources[MAX_PROFILES];
-	int n_sources;
-	struct str_list containers, pods, namespaces;
-	bool host_only;
-	struct str_list syscall_args; /* resolved after parsing, when --json is known */
-	struct syscall_set syscalls;
-	struct str_list pids, comms;
-	const char *cgroup_path;
-	uint64_t cgroup_id;
-	long duration_s;
-	long max_count;
-	bool json;
-	bool verbose;
-	bool installs; /* also print filter installs */
-	bool no_replay;
-};
+#include "watch.h"
 
 struct watch_state {
 	struct watch_opts *opts;
+	const struct watch_hooks *hooks;
 	struct observer *obs;
 	struct reporter rep;
 	struct replay *replay;
 	uint64_t printed;
+	struct sink out; /* stdout: the reporter above */
+	struct sink *sinks[WATCH_MAX_SINKS];
+	int n_sinks;
 };
+
+static void stdout_containers_dropped(struct sink *s)
+{
+	struct watch_state *w = (struct watch_state *)((char *)s - offsetof(struct watch_state, out));
+
+	reporter_drop_explanations(&w->rep);
+}
+
+static bool keep_cgroup(uint64_t id, void *arg)
+{
+	struct watch_state *w = arg;
+
+	return id <= 1 || cgroup_alive(id) || (w->hooks->keep_cgroup && w->hooks->keep_cgroup(w->hooks->arg, id));
+}
+
+/* A daemon runs for months through container churn: what is cached for
+ * cgroups that are gone (and no longer served as metrics) is dropped. */
+static void prune_caches(struct watch_state *w)
+{
+	size_t before = containers_count();
+
+	if (w->hooks->before_prune)
+		w->hooks->before_prune(w->hooks->arg);
+	containers_retain(keep_cgroup, w);
+	cgroup_retain(keep_cgroup, w);
+	if (containers_count() != before)
+		for (int i = 0; i < w->n_sinks; i++)
+			if (w->sinks[i]->containers_dropped)
+				w->sinks[i]->containers_dropped(w->sinks[i]);
+}
+
+static void stdout_event(struct sink *s, const struct denial_record *r)
+{
+	struct watch_state *w = (struct watch_state *)((char *)s - offsetof(struct watch_state, out));
+
+	reporter_event(&w->rep, r->e, r->c, r->src, r->scope);
+}
 
 static const char watch_doc[] =
 	"Report every seccomp denial on this host as it happens.\n"
@@ -395,7 +405,9 @@ static int on_event(const struct sclens_event *e, void *arg)
 	struct explain_src src;
 	char title[256];
 	bool explain = e->type == SCLENS_EV_DENIAL && explain_src_for(w->opts, ct, e, &src, title, sizeof(title));
-	reporter_event(&w->rep, e, &c, explain ? &src : NULL, ct->id ? ct->id : where.s);
+	struct denial_record rec = { .e = e, .c = &c, .src = explain ? &src : NULL, .scope = ct->id ? ct->id : where.s };
+	for (int i = 0; i < w->n_sinks; i++)
+		w->sinks[i]->event(w->sinks[i], &rec);
 	sb_free(&where);
 	sb_free(&rp);
 	if (e->type == SCLENS_EV_DENIAL)
@@ -605,103 +617,125 @@ static void json_error(bool json, const char *msg)
 		print_json_error(msg, NULL);
 }
 
+const struct argp watch_argp = { .options = watch_options, .parser = watch_parse, .doc = watch_doc };
+
+void watch_opts_init(struct watch_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->filters.nr = -1;
+	o->filters.method = -1;
+}
+
 int cmd_watch(int argc, char **argv)
 {
-	static const struct argp argp = { .options = watch_options, .parser = watch_parse, .doc = watch_doc };
-	struct watch_opts opts = { .filters = { .nr = -1, .method = -1 } };
-	struct watch_state w = { .opts = &opts };
-	struct timespec start, now;
+	struct watch_opts opts;
+	int rc;
+
+	watch_opts_init(&opts);
+	if ((rc = cli_parse(&watch_argp, argc, argv, 0, &opts)) >= 0)
+		return rc;
+	return watch_run(&opts, NULL);
+}
+
+int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
+{
+	struct watch_state w = { .opts = o, .hooks = hooks };
+	struct timespec start, now, last_tick = {};
 	int err, rc = EXIT_OK;
 
-	if ((rc = cli_parse(&argp, argc, argv, 0, &opts)) >= 0)
-		return rc;
-	rc = EXIT_OK;
-	for (int i = 0; i < opts.syscall_args.n; i++) {
+
+	for (int i = 0; i < o->syscall_args.n; i++) {
 		char msg[256];
-		if (syscall_set_add(&opts.syscalls, opts.syscall_args.v[i], msg, sizeof(msg))) {
+		if (syscall_set_add(&o->syscalls, o->syscall_args.v[i], msg, sizeof(msg))) {
 			fprintf(stderr, "sclens: %s\n", msg);
-			if (opts.json)
+			if (o->json)
 				print_json_error("unknown syscall", msg);
 			rc = EXIT_USAGE;
 			goto out_opts;
 		}
 	}
 	/* the kernel filters one value; lists are filtered here */
-	if (opts.syscalls.n == 1) {
-		int nr = syscall_number(SCLENS_ARCH_X86_64, opts.syscalls.names[0]);
-		int nr32 = syscall_number(SCLENS_ARCH_I386, opts.syscalls.names[0]);
+	if (o->syscalls.n == 1) {
+		int nr = syscall_number(SCLENS_ARCH_X86_64, o->syscalls.names[0]);
+		int nr32 = syscall_number(SCLENS_ARCH_I386, o->syscalls.names[0]);
 		if (nr >= 0 || nr32 >= 0) {
-			opts.filters.nr = nr >= 0 ? nr : nr32;
-			opts.filters.nr_compat = nr32 >= 0 ? nr32 : nr;
+			o->filters.nr = nr >= 0 ? nr : nr32;
+			o->filters.nr_compat = nr32 >= 0 ? nr32 : nr;
 		}
 	}
-	if (opts.pids.n == 1)
-		opts.filters.tgid = strtoul(opts.pids.v[0], NULL, 10);
-	if (opts.comms.n == 1)
-		opts.filters.comm = opts.comms.v[0];
-	for (int i = 0; i < opts.pids.n; i++) {
+	if (o->pids.n == 1)
+		o->filters.tgid = strtoul(o->pids.v[0], NULL, 10);
+	if (o->comms.n == 1)
+		o->filters.comm = o->comms.v[0];
+	for (int i = 0; i < o->pids.n; i++) {
 		/* a pid that does not exist can never be seen: say so now */
-		if (kill(atoi(opts.pids.v[i]), 0) && errno == ESRCH) {
+		if (kill(atoi(o->pids.v[i]), 0) && errno == ESRCH) {
 			char msg[128];
-			snprintf(msg, sizeof(msg), "no process %s", opts.pids.v[i]);
+			snprintf(msg, sizeof(msg), "no process %s", o->pids.v[i]);
 			fprintf(stderr, "sclens: -p: %s\n", msg);
-			if (opts.json)
+			if (o->json)
 				print_json_error("no such process", msg);
 			rc = EXIT_USAGE;
 			goto out_opts;
 		}
 	}
-	if (opts.host_only && container_filtering(&opts)) {
+	if (o->host_only && container_filtering(o)) {
 		fprintf(stderr, "sclens: --host cannot go with --container, --pod or --namespace\n");
 		rc = EXIT_USAGE;
 		goto out_opts;
 	}
-	if (opts.cgroup_path) {
-		err = cgroup_id_of_path(opts.cgroup_path, &opts.cgroup_id);
+	if (o->cgroup_path) {
+		err = cgroup_id_of_path(o->cgroup_path, &o->cgroup_id);
 		if (err) {
 			fprintf(stderr, "sclens: --cgroup %s: %s (give a directory of the cgroup v2 hierarchy%s%s)\n",
-				opts.cgroup_path, err == -EMEDIUMTYPE ? "not a cgroup v2 directory" : strerror(-err),
+				o->cgroup_path, err == -EMEDIUMTYPE ? "not a cgroup v2 directory" : strerror(-err),
 				cgroup2_root() ? ", mounted at " : "", cgroup2_root() ? cgroup2_root() : "");
-			json_error(opts.json, "invalid cgroup");
+			json_error(o->json, "invalid cgroup");
 			rc = EXIT_USAGE;
 			goto out_opts;
 		}
-		opts.filters.cgroups = &opts.cgroup_id;
-		opts.filters.n_cgroups = 1;
+		o->filters.cgroups = &o->cgroup_id;
+		o->filters.n_cgroups = 1;
 	}
 	defaults_load(NULL);
-	if (load_profiles(&opts)) {
-		json_error(opts.json, "invalid profile");
+	if (load_profiles(o)) {
+		json_error(o->json, "invalid profile");
 		rc = EXIT_BADINPUT;
 		goto out_opts;
 	}
-	containers_init(&opts.roots);
+	containers_init(&o->roots);
 	if (observer_preflight()) {
-		json_error(opts.json, "missing privilege or kernel support");
+		json_error(o->json, "missing privilege or kernel support");
 		rc = EXIT_ENV;
 		goto out_opts;
 	}
 	install_exit_handlers();
-	reporter_init(&w.rep, opts.json);
-	if (!opts.no_replay && replay_start(&w.replay))
+	reporter_init(&w.rep, o->json);
+	w.out = (struct sink){ .name = "stdout", .event = stdout_event,
+			       .containers_dropped = stdout_containers_dropped };
+	if (!hooks || !hooks->no_stdout)
+		w.sinks[w.n_sinks++] = &w.out;
+	for (int i = 0; hooks && i < hooks->n_sinks && w.n_sinks < WATCH_MAX_SINKS; i++)
+		w.sinks[w.n_sinks++] = hooks->sinks[i];
+	if (!o->no_replay && replay_start(&w.replay))
 		fprintf(stderr, "sclens: warning: cannot start the replay thread; denials are not replayed\n");
-	if (!opts.filters.no_kernel_filters)
+	if (!o->filters.no_kernel_filters)
 		replay_use_kernel_copies(w.replay);
 	/* container filters run in the kernel, through the cgroup map */
-	if (container_filtering(&opts)) {
-		opts.filters.cgroup_filter = true;
-		opts.filters.undecided_cgroups_pass = true;
+	if (container_filtering(o)) {
+		o->filters.cgroup_filter = true;
+		o->filters.undecided_cgroups_pass = true;
 	}
-	err = observer_open(&w.obs, &opts.filters, opts.verbose, on_event, &w);
+	err = observer_open(&w.obs, &o->filters, o->verbose, on_event, &w);
 	if (err) {
-		json_error(opts.json, "cannot load the BPF programs");
+		json_error(o->json, "cannot load the BPF programs");
 		replay_stop(w.replay);
 		reporter_free(&w.rep);
 		rc = err == -EPERM || err == -EOPNOTSUPP ? EXIT_ENV : EXIT_FAIL;
 		goto out_opts;
 	}
 	observer_on_filter(w.obs, on_filter_copy, &w);
-	if (container_filtering(&opts) && cgroup2_root()) {
+	if (container_filtering(o) && cgroup2_root()) {
 		scan_state = &w;
 		if (nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT))
 			fprintf(stderr, "sclens: warning: cannot walk %s (%s): containers are decided as their "
@@ -710,11 +744,53 @@ int cmd_watch(int argc, char **argv)
 			fprintf(stderr, "sclens: warning: no running container matches --container/--pod/--namespace "
 					"yet; waiting for one to start\n");
 	}
+	if (hooks && hooks->started && (err = hooks->started(hooks->arg, w.obs))) {
+		rc = err == -EADDRINUSE || err == -EACCES ? EXIT_ENV : EXIT_FAIL;
+		observer_close(w.obs);
+		replay_stop(w.replay);
+		reporter_free(&w.rep);
+		goto out_opts;
+	}
 	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	int out_err = 0;
 	while (!sclens_exiting) {
+		if (hooks)
+			hooks_lock(hooks);
 		err = observer_poll(w.obs, 100);
+		if (hooks)
+			hooks_unlock(hooks);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (sclens_reload && hooks) {
+			sclens_reload = 0;
+			hooks_lock(hooks);
+			containers_reset(); /* re-read the runtimes' state */
+			for (int i = 0; i < w.n_sinks; i++)
+				if (w.sinks[i]->containers_dropped)
+					w.sinks[i]->containers_dropped(w.sinks[i]);
+			for (int i = 0; i < w.n_sinks; i++)
+				if (w.sinks[i]->reopen && (err = w.sinks[i]->reopen(w.sinks[i])))
+					fprintf(stderr, "sclens: SIGHUP: cannot reopen the %s output: %s\n", w.sinks[i]->name,
+						strerror(-err));
+			hooks_unlock(hooks);
+			fprintf(stderr, "sclens: SIGHUP: output reopened, runtime state re-read\n");
+			err = 0;
+		}
+		if (now.tv_sec != last_tick.tv_sec) {
+			last_tick = now;
+			uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
+			if (hooks)
+				hooks_lock(hooks);
+			for (int i = 0; i < w.n_sinks; i++)
+				if (w.sinks[i]->tick)
+					w.sinks[i]->tick(w.sinks[i], now_ns, false);
+			if (hooks && hooks->tick)
+				hooks->tick(hooks->arg, w.obs, now_ns);
+			if (hooks && now.tv_sec % 10 == 0)
+				prune_caches(&w);
+			if (hooks)
+				hooks_unlock(hooks);
+		}
 		if ((out_err = output_failed(stdout, "the events"))) {
 			/* a reader that left (EPIPE) ends watch quietly */
 			rc = out_err == -EPIPE ? EXIT_OK : EXIT_FAIL;
@@ -731,18 +807,41 @@ int cmd_watch(int argc, char **argv)
 			rc = EXIT_FAIL;
 			break;
 		}
-		if (opts.max_count && w.printed >= (uint64_t)opts.max_count)
+		if (o->max_count && w.printed >= (uint64_t)o->max_count)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (opts.duration_s && now.tv_sec - start.tv_sec >= opts.duration_s)
+		if (o->duration_s && now.tv_sec - start.tv_sec >= o->duration_s)
 			break;
 	}
 	/* drain what is already in the buffer */
-	if (rc == EXIT_OK && !(opts.max_count && w.printed >= (uint64_t)opts.max_count)) {
+	if (rc == EXIT_OK && !(o->max_count && w.printed >= (uint64_t)o->max_count)) {
 		err = observer_poll(w.obs, 0);
 		if (err < 0 && err != -EINTR && err != -ECANCELED) {
 			fprintf(stderr, "sclens: draining the ring buffer failed: %s\n", strerror(-err));
 			rc = EXIT_FAIL;
+		}
+	}
+	if (hooks) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
+		hooks_lock(hooks);
+		for (int i = 0; i < w.n_sinks; i++)
+			if (w.sinks[i]->tick)
+				w.sinks[i]->tick(w.sinks[i], now_ns, true);
+		if (hooks->tick)
+			hooks->tick(hooks->arg, w.obs, now_ns);
+		hooks_unlock(hooks);
+		/* unlocked: stopping a server thread may wait for its request */
+		if (hooks->stopping)
+			hooks->stopping(hooks->arg, w.obs);
+		/* a sink that could not write its lines is a failure (a full disk) */
+		for (int i = 0; i < w.n_sinks; i++) {
+			int serr = w.sinks[i]->error ? w.sinks[i]->error(w.sinks[i]) : 0;
+			if (serr) {
+				fprintf(stderr, "sclens: writing the %s output failed: %s\n", w.sinks[i]->name,
+					strerror(-serr));
+				rc = EXIT_FAIL;
+			}
 		}
 	}
 	if (!out_err && (out_err = output_failed(stdout, "the events")))
@@ -754,6 +853,6 @@ int cmd_watch(int argc, char **argv)
 	replay_stop(w.replay);
 	reporter_free(&w.rep);
 out_opts:
-	free_profiles(&opts);
+	free_profiles(o);
 	return rc;
 }

@@ -32,7 +32,9 @@ stop_watch() {
 	WATCH_RC=0
 	wait "$WATCH_PID" || WATCH_RC=$?
 	# every JSON line watch printed is checked against the schema at the end
-	[ -z "${SCLENS_JSON_LOG:-}" ] || grep '^{' "$WATCH_OUT" >>"$SCLENS_JSON_LOG" 2>/dev/null || true
+	# (the first 5,000 and the summary: a storm's lines differ only in numbers)
+	[ -z "${SCLENS_JSON_LOG:-}" ] || { grep '^{' "$WATCH_OUT" | head -n 5000
+		grep '^{"type":"summary"' "$WATCH_OUT"; } >>"$SCLENS_JSON_LOG" 2>/dev/null || true
 }
 
 # denials [JQ_FILTER]: the denial lines of the JSON output, filtered

@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# sclens daemon: a real Prometheus server scrapes it, its log rotates into
+# gzip files with nothing lost, it survives SIGHUP and kill -9.
+load helpers
+
+setup() {
+	need_root
+	CONTAINERS=()
+	DPORT=$((19400 + RANDOM % 500))
+}
+
+teardown() {
+	[ -n "${DAEMON_PID:-}" ] && kill -TERM "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null || true
+	[ -n "${PROM_PID:-}" ] && kill -TERM "$PROM_PID" 2>/dev/null && wait "$PROM_PID" 2>/dev/null || true
+	teardown_containers
+}
+
+# start_daemon ARGS...: sclens daemon in the background on $DPORT, waits
+# until it watches; its stdout/stderr in $D_OUT/$D_ERR
+start_daemon() {
+	D_OUT=$BATS_TEST_TMPDIR/daemon.out
+	D_ERR=$BATS_TEST_TMPDIR/daemon.err
+	"$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" "$@" >"$D_OUT" 2>"$D_ERR" &
+	DAEMON_PID=$!
+	for _ in $(seq 100); do
+		grep -q watching "$D_ERR" 2>/dev/null && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$D_ERR" >&2
+	return 1
+}
+
+stop_daemon() {
+	sleep 1.2 # a tick: repeat and lost lines are written once a second
+	kill -TERM "$DAEMON_PID"
+	D_RC=0
+	wait "$DAEMON_PID" || D_RC=$?
+	DAEMON_PID=
+}
+
+metric() { # NAME{LABELS} as the page prints it, or 0
+	curl -sf "http://127.0.0.1:$DPORT/metrics" | awk -v k="$1" 'index($0, k) == 1 { print $NF; f = 1 } END { if (!f) print 0 }'
+}
+
+@test "a real Prometheus scrapes exact counts per container and call from two runc containers" {
+	command -v prometheus >/dev/null || skip "prometheus is not installed"
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
+	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 },
+                { "names": ["getpgid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13 } ] }
+JSON
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json"
+	ppport=$((DPORT + 600))
+	cat >"$BATS_TEST_TMPDIR/prom.yml" <<YAML
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: sclens
+    static_configs: [ { targets: ["127.0.0.1:$DPORT"] } ]
+YAML
+	prometheus --config.file="$BATS_TEST_TMPDIR/prom.yml" --storage.tsdb.path="$BATS_TEST_TMPDIR/tsdb" \
+		--web.listen-address="127.0.0.1:$ppport" >"$BATS_TEST_TMPDIR/prom.log" 2>&1 &
+	PROM_PID=$!
+	# /bin/calls N M: exactly N getppid and M getpgid (tests/helpers32/calls.c)
+	a=sclens-d-$$-a
+	b=sclens-d-$$-b
+	CONTAINERS+=("$a" "$b")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" \
+		/bin/calls 7 3
+	make_bundle "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" \
+		/bin/calls 11 0
+	run_container "$BATS_TEST_TMPDIR/a" "$a"
+	run_container "$BATS_TEST_TMPDIR/b" "$b"
+	want() { # CONTAINER SYSCALL
+		echo "sum(sclens_denials_total{container_id=\"$1\",syscall=\"$2\"})"
+	}
+	q() {
+		curl -sfG "http://127.0.0.1:$ppport/api/v1/query" --data-urlencode "query=$1" |
+			jq -r '.data.result[0].value[1] // "none"'
+	}
+	got=
+	for _ in $(seq 60); do
+		got="$(q "$(want "$a" getppid)") $(q "$(want "$a" getpgid)") $(q "$(want "$b" getppid)") $(q "$(want "$b" getpgid)")"
+		[ "$got" = "7 3 11 none" ] && break
+		sleep 0.5
+	done
+	echo "prometheus says: $got" >&3
+	if [ "$got" != "7 3 11 none" ]; then
+		curl -sf "http://127.0.0.1:$DPORT/metrics" | grep "^sclens_denials" >&3 || true
+		tail -5 "$BATS_TEST_TMPDIR/prom.log" >&3
+		false
+	fi
+	# the labels say what the container is, and the errno
+	[ "$(q "sum(sclens_denials_total{container_id=\"$a\",runtime=\"runc\",syscall=\"getpgid\",errno=\"EACCES\",action=\"errno\"})")" = 3 ]
+	# and the exposition passes Prometheus's own linter
+	curl -sf "http://127.0.0.1:$DPORT/metrics" >"$BATS_TEST_TMPDIR/page"
+	run promtool check metrics <"$BATS_TEST_TMPDIR/page"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^sclens_build_info{version="[0-9.]*",kernel="[^"]*",method="one_hook"} 1$' "$BATS_TEST_TMPDIR/page" ||
+		grep -q '^sclens_build_info{.*method="two_hooks"} 1$' "$BATS_TEST_TMPDIR/page"
+	grep -q '^process_resident_memory_bytes [0-9]' "$BATS_TEST_TMPDIR/page"
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+}
+
+@test "a storm of 1,000,000 denials: the metric is exact, the log holds the first N and repeat lines that add up, losses are said" {
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 5 --log-interval 2s --buffer-mb 1
+	run "$SCDENY" loop_denied 1000000
+	[ "$status" -eq 0 ]
+	pid=$(echo "$output" | sed -n 's/^call=loop_denied pid=\([0-9]*\).*/\1/p')
+	sleep 0.5
+	[ "$(metric 'sclens_denials_total{node="'"$(uname -n)"'",runtime="",container="",container_id="",image="",pod="",namespace="",syscall="getppid",arch="x86_64",action="errno",errno="EPERM"}')" = 1000000 ]
+	lost=$(metric sclens_events_lost_total)
+	sleep 2.5 # the interval ends: its repeat line
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+	log=$BATS_TEST_TMPDIR/d.json
+	written=$(jq -c "select(.type == \"denial\" and .pid == $pid)" "$log" | wc -l)
+	repeated=$(jq -s '[.[] | select(.type == "repeat" and .syscall == "getppid") | .count] | add // 0' "$log")
+	lost_lines=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$log")
+	echo "written $written, repeated $repeated, lost (metric) $lost, lost (log) $lost_lines" >&3
+	# the first 5 of each interval are written; the rest summed
+	[ "$written" -ge 5 ]
+	[ "$(jq -s '[.[] | select(.type == "repeat") | .written] | max' "$log")" -eq 5 ]
+	# every denial is a line, in a repeat count, or lost; the loss counter
+	# also counts the helper's one filter_install event when it found no room
+	total=$((written + repeated + lost_lines))
+	[ "$total" -eq 1000000 ] || [ "$total" -eq 1000001 ]
+	# what the log says was lost is what the metric says
+	[ "$lost_lines" -eq "$(jq -s '[.[] | select(.type == "lost")] | last | .events_lost_total // 0' "$log")" ]
+	[ "$lost_lines" -ge "$lost" ]
+	# every line is valid JSON of the documented schema
+	/usr/bin/python3 "$ROOT/scripts/check-json.py" "$ROOT/docs/json-schema.json" "$log"
+}
+
+@test "rotation: every rotated file is gzip, and together they hold every line once; SIGHUP while writing" {
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0 --log-max-mb 1 --log-keep 50 --buffer-mb 64
+	"$SCDENY" loop_denied 4000 >/dev/null &
+	w1=$!
+	sleep 0.2
+	kill -HUP "$DAEMON_PID"
+	wait "$w1"
+	"$SCDENY" loop_denied 4000 >/dev/null
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+	grep -q 'SIGHUP: output reopened' "$D_ERR"
+	ls "$BATS_TEST_TMPDIR"/d.json.*.gz >/dev/null
+	[ "$(ls "$BATS_TEST_TMPDIR"/d.json.*.gz | wc -l)" -ge 2 ]
+	for f in "$BATS_TEST_TMPDIR"/d.json.*.gz; do gzip -t "$f"; done
+	! ls "$BATS_TEST_TMPDIR"/d.json.*[0-9] 2>/dev/null # nothing left uncompressed
+	all=$BATS_TEST_TMPDIR/all
+	{ for f in $(ls "$BATS_TEST_TMPDIR"/d.json.*.gz | sort -t. -k3 -n -r); do zcat "$f"; done
+	  cat "$BATS_TEST_TMPDIR/d.json"; } >"$all"
+	# whole lines only, each valid JSON
+	[ "$(jq -c . "$all" | wc -l)" -eq "$(wc -l <"$all")" ]
+	denials=$(jq -c 'select(.type == "denial")' "$all" | wc -l)
+	uniq=$(jq -r 'select(.type == "denial") | "\(.tid) \(.ts_ns)"' "$all" | sort -u | wc -l)
+	reported=$(jq -r 'select(.type == "summary") | .denials_reported' "$D_OUT")
+	lost=$(jq -r 'select(.type == "summary") | .events_lost' "$D_OUT")
+	echo "lines $denials, unique $uniq, reported $reported, lost $lost" >&3
+	[ "$denials" -eq "$uniq" ]
+	[ "$denials" -eq "$reported" ]
+	[ $((denials + lost)) -eq 8000 ]
+}
+
+@test "kill -9 loses nothing written, and a restart appends whole lines" {
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0
+	"$SCDENY" loop_denied 300 >/dev/null
+	sleep 0.5
+	kill -KILL "$DAEMON_PID"
+	wait "$DAEMON_PID" 2>/dev/null || true
+	DAEMON_PID=
+	first=$(jq -c 'select(.type == "denial")' "$BATS_TEST_TMPDIR/d.json" | wc -l)
+	[ "$first" -eq 300 ]
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0
+	"$SCDENY" loop_denied 200 >/dev/null
+	stop_daemon
+	[ "$(jq -c 'select(.type == "denial")' "$BATS_TEST_TMPDIR/d.json" | wc -l)" -eq 500 ]
+	[ "$(jq -c . "$BATS_TEST_TMPDIR/d.json" | wc -l)" -eq "$(wc -l <"$BATS_TEST_TMPDIR/d.json")" ]
+}
+
+@test "series of a cgroup gone past --metrics-retention are dropped, and its cache entries" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
+	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
+JSON
+	start_daemon --metrics-retention 3s
+	a=sclens-r-$$
+	CONTAINERS+=("$a")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" /bin/calls 2 0
+	run_container "$BATS_TEST_TMPDIR/a" "$a"
+	runc delete -f "$a" 2>/dev/null || true
+	sleep 1
+	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep sclens_denials_total >&3 || true
+	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q "container_id=\"$a\""
+	# gone: kept for 3 s, checked every 5 s
+	for _ in $(seq 30); do
+		curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q "container_id=\"$a\"" || break
+		sleep 1
+	done
+	! curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q "container_id=\"$a\""
+	stop_daemon
+}
+
+@test "daemon: bad options and a taken port are clear errors" {
+	run "$SCLENS" daemon --metrics-addr nowhere
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--metrics-addr wants HOST:PORT"* ]]
+	run "$SCLENS" daemon --log-keep -1
+	[ "$status" -eq 2 ]
+	nc_port=$DPORT
+	python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $nc_port)); s.listen(); time.sleep(5)" &
+	holder=$!
+	sleep 0.5
+	run timeout 20 "$SCLENS" daemon --metrics-addr "127.0.0.1:$nc_port" -d 2
+	kill "$holder" 2>/dev/null || true
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"cannot serve metrics at 127.0.0.1:$nc_port"*"another process listens there"* ]]
+	run "$SCLENS" daemon --log-file /proc/nope/log -d 1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot open the log /proc/nope/log"* ]]
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include "cgroup.h"
+#include "containers.h"
+#include "event_fmt.h"
+#include "names.h"
+#include "sink_log.h"
+
+/* Keys of the volume control kept per interval; a full table is summed
+ * up early (its repeat lines written) rather than grown */
+#define VOL_MAX 16384
+
+struct vol_key {
+	uint64_t cgroup_id;
+	uint32_t arch, action;
+	int32_t nr, err;
+};
+
+struct vol_entry {
+	struct vol_key k;
+	uint64_t seen; /* this interval */
+	bool used;
+};
+
+struct log_sink {
+	struct sink base;
+	struct log_sink_opts o;
+	int fd;
+	uint64_t size;
+	int err; /* the first failed write or rotation */
+	struct reporter rep;
+	struct vol_entry *vol;
+	size_t vol_n;
+	uint64_t interval_start_ns;
+	uint64_t lines, repeated;
+	struct sbuf line;
+};
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static int open_log(struct log_sink *l)
+{
+	struct stat st;
+
+	if (!l->o.path) {
+		l->fd = STDOUT_FILENO;
+		return 0;
+	}
+	l->fd = open(l->o.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (l->fd < 0)
+		return -errno;
+	l->size = fstat(l->fd, &st) ? 0 : st.st_size;
+	return 0;
+}
+
+/* src compressed into dst (through dst.tmp, renamed when whole), then src
+ * removed: a crash leaves src or dst, never half of dst under its name. */
+static int gzip_file(const char *src, const char *dst)
+{
+	char tmp[4096], buf[65536];
+	int in, err = 0;
+	gzFile out;
+	ssize_t n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	int ofd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (ofd < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	out = gzdopen(ofd, "wb6");
+	if (!out) {
+		close(ofd);
+		close(in);
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (gzwrite(out, buf, n) != n) {
+			err = -EIO;
+			break;
+		}
+	}
+	if (n < 0)
+		err = -errno;
+	close(in);
+	if (gzclose(out) != Z_OK && !err)
+		err = -EIO;
+	if (!err && rename(tmp, dst))
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		return err;
+	}
+	return unlink(src) ? -errno : 0;
+}
+
+static void rotated_name(char *out, size_t n, const char *path, int i, bool gz)
+{
+	snprintf(out, n, "%s.%d%s", path, i, gz ? ".gz" : "");
+}
+
+/* PATH.1 left uncompressed by a crash mid-rotation: compress it now, after
+ * moving the others up so that nothing is overwritten. */
+static int recover(struct log_sink *l)
+{
+	char plain[4096], gz[4096];
+
+	rotated_name(plain, sizeof(plain), l->o.path, 1, false);
+	if (access(plain, F_OK))
+		return 0;
+	rotated_name(gz, sizeof(gz), l->o.path, 1, true);
+	if (!access(gz, F_OK)) {
+		for (int i = l->o.keep; i >= 1; i--) {
+			char from[4096], to[4096];
+			rotated_name(from, sizeof(from), l->o.path, i, true);
+			rotated_name(to, sizeof(to), l->o.path, i + 1, true);
+			if (i == l->o.keep)
+				unlink(from);
+			else
+				rename(from, to);
+		}
+	}
+	return gzip_file(plain, gz);
+}
+
+static int rotate(struct log_sink *l)
+{
+	char from[4096], to[4096];
+	int err;
+
+	for (int i = l->o.keep; i >= 1; i--) {
+		rotated_name(from, sizeof(from), l->o.path, i, true);
+		if (i == l->o.keep) {
+			unlink(from);
+			continue;
+		}
+		rotated_name(to, sizeof(to), l->o.path, i + 1, true);
+		if (rename(from, to) && errno != ENOENT)
+			return -errno;
+	}
+	rotated_name(to, sizeof(to), l->o.path, 1, false);
+	if (rename(l->o.path, to))
+		return -errno;
+	close(l->fd);
+	l->fd = -1;
+	if ((err = open_log(l)))
+		return err;
+	rotated_name(from, sizeof(from), l->o.path, 1, true);
+	return l->o.keep ? gzip_file(to, from) : (unlink(to) ? -errno : 0);
+}
+
+/* One whole line, in one write, rotating first if it would pass the size */
+static int log_write(void *arg, const char *line, size_t len)
+{
+	struct log_sink *l = arg;
+	int err;
+
+	if (l->fd < 0)
+		return -EBADF;
+	if (l->o.path && l->o.max_bytes && l->size && l->size + len > l->o.max_bytes) {
+		err = rotate(l);
+		if (err) {
+			fprintf(stderr, "sclens: rotating %s failed: %s; writing on\n", l->o.path, strerror(-err));
+			if (l->fd < 0 && open_log(l))
+				return err;
+		}
+	}
+	err = write_all(l->fd, line, len);
+	if (err) {
+		if (!l->err)
+			l->err = err;
+		return err;
+	}
+	l->size += len;
+	l->lines++;
+	return 0;
+}
+
+static void put_now(struct jw *w)
+{
+	struct timespec mono;
+	char when[48];
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	event_time_rfc3339((uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec, when, sizeof(when));
+	jw_kv_str(w, "time", when);
+	jw_kv_str(w, "node", node_name());
+}
+
+static void emit_line(struct log_sink *l)
+{
+	sb_putc(&l->line, '\n');
+	if (!l->line.oom)
+		log_write(l, l->line.s, l->line.len);
+}
+
+static size_t vol_slot(const struct log_sink *l, const struct vol_key *k)
+{
+	uint64_t h = k->cgroup_id * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)k->nr << 32 | k->action) ^
+		     ((uint64_t)k->arch << 16) ^ (uint64_t)(uint32_t)k->err * 0xbf58476d1ce4e5b9ULL;
+	size_t i = (h >> 17) % (VOL_MAX * 2);
+
+	while (l->vol[i].used && memcmp(&l->vol[i].k, k, sizeof(*k)))
+		i = (i + 1) % (VOL_MAX * 2);
+	return i;
+}
+
+/* The repeat lines of the interval, then a fresh interval */
+static void vol_flush(struct log_sink *l, uint64_t now_ns)
+{
+	double secs = l->interval_start_ns ? (now_ns - l->interval_start_ns) / 1e9 : 0;
+
+	for (size_t i = 0; i < VOL_MAX * 2; i++) {
+		struct vol_entry *v = &l->vol[i];
+		if (!v->used || v->seen <= l->o.first)
+			continue;
+		uint64_t extra = v->seen - l->o.first;
+		const struct container *ct = container_lookup(v->k.cgroup_id, cgroup_path_of_id(v->k.cgroup_id), NULL);
+		struct jw w;
+		sb_reset(&l->line);
+		jw_init(&w, &l->line);
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "type", "repeat");
+		put_now(&w);
+		jw_kv_u64(&w, "cgroup_id", v->k.cgroup_id);
+		container_json(&w, ct);
+		jw_kv_str(&w, "arch", arch_name(v->k.arch, v->k.nr));
+		jw_kv_str(&w, "syscall", syscall_name(v->k.arch, v->k.nr));
+		jw_kv_str(&w, "action", action_name(v->k.action));
+		if (v->k.action == SCLENS_ACT_ERRNO || v->k.action == SCLENS_ACT_USER_NOTIF)
+			jw_kv_i64(&w, "errno", v->k.err);
+		jw_kv_u64(&w, "count", extra);
+		jw_kv_u64(&w, "written", l->o.first);
+		char num[32];
+		snprintf(num, sizeof(num), "%.3f", secs);
+		jw_key(&w, "interval_s");
+		jw_raw(&w, num);
+		jw_obj_end(&w);
+		emit_line(l);
+		l->repeated += extra;
+	}
+	memset(l->vol, 0, VOL_MAX * 2 * sizeof(*l->vol));
+	l->vol_n = 0;
+	l->interval_start_ns = now_ns;
+}
+
+/* true: write this event; false: counted for the interval's repeat line */
+static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t action)
+{
+	struct vol_key k = { .cgroup_id = e->cgroup_id, .arch = e->arch, .action = action, .nr = e->nr,
+			     .err = e->err };
+	struct timespec mono;
+
+	if (!l->o.first || e->type != SCLENS_EV_DENIAL)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	if (!l->interval_start_ns)
+		l->interval_start_ns = (uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+	size_t i = vol_slot(l, &k);
+	if (!l->vol[i].used) {
+		if (l->vol_n == VOL_MAX) {
+			vol_flush(l, (uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec);
+			i = vol_slot(l, &k);
+		}
+		l->vol[i].used = true;
+		l->vol[i].k = k;
+		l->vol_n++;
+	}
+	return ++l->vol[i].seen <= l->o.first;
+}
+
+static void log_event(struct sink *s, const struct denial_record *r)
+{
+	struct log_sink *l = (struct log_sink *)s;
+
+	if (!vol_admit(l, r->e, r->c->action))
+		return;
+	reporter_event(&l->rep, r->e, r->c, r->src, r->scope);
+}
+
+static void log_tick(struct sink *s, uint64_t now_ns, bool final)
+{
+	struct log_sink *l = (struct log_sink *)s;
+
+	if (final || (l->interval_start_ns && now_ns - l->interval_start_ns >= l->o.interval_s * 1000000000ULL))
+		vol_flush(l, now_ns);
+}
+
+static int log_reopen(struct sink *s)
+{
+	struct log_sink *l = (struct log_sink *)s;
+
+	if (!l->o.path)
+		return 0;
+	/* logrotate may have moved it away: a fresh file under the name */
+	if (l->fd >= 0)
+		close(l->fd);
+	return open_log(l);
+}
+
+static void log_containers_dropped(struct sink *s)
+{
+	reporter_drop_explanations(&((struct log_sink *)s)->rep);
+}
+
+static int log_error(struct sink *s)
+{
+	struct log_sink *l = (struct log_sink *)s;
+
+	return l->err ? l->err : l->rep.write_err;
+}
+
+int log_sink_open(struct log_sink **out, const struct log_sink_opts *o)
+{
+	struct log_sink *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	l->vol = calloc(VOL_MAX * 2, sizeof(*l->vol));
+	if (!l->vol) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->o = *o;
+	if (!l->o.interval_s)
+		l->o.interval_s = 60;
+	l->fd = -1;
+	l->base = (struct sink){ .name = o->path ? o->path : "stdout", .event = log_event, .tick = log_tick,
+				 .reopen = log_reopen, .error = log_error,
+				 .containers_dropped = log_containers_dropped };
+	if (o->path && (err = recover(l)))
+		fprintf(stderr, "sclens: cannot compress %s.1 left by an interrupted rotation: %s\n", o->path,
+			strerror(-err));
+	if ((err = open_log(l))) {
+		free(l->vol);
+		free(l);
+		return err;
+	}
+	reporter_init(&l->rep, true);
+	reporter_set_output(&l->rep, log_write, l);
+	sb_init(&l->line);
+	*out = l;
+	return 0;
+}
+
+struct sink *log_sink_base(struct log_sink *l)
+{
+	return &l->base;
+}
+
+void log_sink_lost(struct log_sink *l, uint64_t delta, uint64_t total)
+{
+	struct jw w;
+
+	sb_reset(&l->line);
+	jw_init(&w, &l->line);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", "lost");
+	put_now(&w);
+	jw_kv_u64(&w, "count", delta);
+	jw_kv_u64(&w, "events_lost_total", total);
+	jw_obj_end(&w);
+	emit_line(l);
+}
+
+uint64_t log_sink_lines(const struct log_sink *l)
+{
+	return l->lines;
+}
+
+int log_sink_close(struct log_sink *l)
+{
+	int err;
+
+	if (!l)
+		return 0;
+	err = l->err ? l->err : l->rep.write_err;
+	if (l->o.path && l->fd >= 0 && close(l->fd) && !err)
+		err = -errno;
+	reporter_free(&l->rep);
+	sb_free(&l->line);
+	free(l->vol);
+	free(l);
+	return err;
+}
