@@ -41,6 +41,23 @@ uint64_t filter_hash(const struct sock_filter *insns, size_t len)
 	return h;
 }
 
+int task_tgid(int tid)
+{
+	char path[64], line[256];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid > 0 ? tgid : -ESRCH;
+}
+
 /* A zombie or dead task, from /proc/<tid>/stat's state field */
 bool filter_task_exited(int tid)
 {

@@ -40,6 +40,8 @@ int filter_stack_read(int tid, struct filter_stack *s);
  * after this long with -ETIMEDOUT (filter dump and eval, which exit). */
 extern int filter_read_timeout_ms;
 void filter_stack_free(struct filter_stack *s);
+/* The process (tgid) a thread id belongs to now, or -ESRCH */
+int task_tgid(int tid);
 /* Has tid exited (a zombie, or gone)? */
 bool filter_task_exited(int tid);
 uint64_t filter_hash(const struct sock_filter *insns, size_t len);

@@ -454,30 +454,13 @@ static int collect_filter(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int tgid_of(int tid)
-{
-	char path[64], line[256];
-	int tgid = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -ESRCH;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid > 0 ? tgid : -ESRCH;
-}
-
 int observer_read_task_filters(int tid, struct filter_stack *s)
 {
 	struct sclens_bpf *skel;
 	struct ring_buffer *rb = NULL;
 	struct collect c = { .s = s };
 	struct bpf_program *prog;
-	int tgid = tgid_of(tid), err;
+	int tgid = task_tgid(tid), err;
 	libbpf_print_fn_t old;
 
 	memset(s, 0, sizeof(*s));

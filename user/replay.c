@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,42 @@
 
 enum { ST_PENDING, ST_READY, ST_FAILED, ST_STALE };
 
+/* An intrusive LRU list, most recent first: shared by the ptrace-read
+ * stacks and the kernel copies */
+struct lru_node {
+	struct lru_node *prev, *next;
+};
+
+struct lru {
+	struct lru_node *head, *tail;
+};
+
+static void lru_unlink(struct lru *l, struct lru_node *n)
+{
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		l->head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		l->tail = n->prev;
+	n->prev = n->next = NULL;
+}
+
+static void lru_push(struct lru *l, struct lru_node *n)
+{
+	n->next = l->head;
+	n->prev = NULL;
+	if (l->head)
+		l->head->prev = n;
+	l->head = n;
+	if (!l->tail)
+		l->tail = n;
+}
+
+#define LRU_ENTRY(node, type) ((type *)((char *)(node) - offsetof(type, lru)))
+
 /* One kernel filter. Allocated on its own: a ready stack never moves
  * while it is used under the lock. */
 struct entry {
@@ -27,7 +64,7 @@ struct entry {
 	int failed_tid;	    /* ST_STALE: the thread whose stack was not this filter's */
 	struct filter_stack stack;
 	struct entry *hnext; /* hash chain */
-	struct entry *prev, *next; /* LRU list, most recent first */
+	struct lru_node lru;
 };
 
 /* A filter the kernel side copied: one program, and the filter it stacks
@@ -46,7 +83,7 @@ struct kfilter {
 	uint32_t flags; /* SCLENS_FF_* */
 	struct kprog *prog; /* NULL: the kernel kept no copy */
 	struct kfilter *hnext;
-	struct kfilter *lprev, *lnext; /* LRU */
+	struct lru_node lru;
 };
 
 struct request {
@@ -62,7 +99,7 @@ struct replay {
 	replay_reader_fn reader;
 	replay_same_task_fn same_task;
 	struct entry *buckets[HASH_BUCKETS];
-	struct entry *lru_head, *lru_tail;
+	struct lru lru;
 	int n;
 	uint64_t next_gen;
 	struct request queue[QUEUE_MAX];
@@ -70,7 +107,7 @@ struct replay {
 	/* filters copied by the kernel side; ptrace only for those it could not */
 	bool kernel_copies;
 	struct kfilter *kbuckets[HASH_BUCKETS];
-	struct kfilter *klru_head, *klru_tail;
+	struct lru klru;
 	int kn;
 	struct kprog *pbuckets[HASH_BUCKETS];
 	int pn;
@@ -95,35 +132,11 @@ static struct entry *find(struct replay *r, uint64_t key)
 	return NULL;
 }
 
-static void lru_unlink(struct replay *r, struct entry *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		r->lru_head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		r->lru_tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void lru_push(struct replay *r, struct entry *e)
-{
-	e->next = r->lru_head;
-	e->prev = NULL;
-	if (r->lru_head)
-		r->lru_head->prev = e;
-	r->lru_head = e;
-	if (!r->lru_tail)
-		r->lru_tail = e;
-}
-
 static void touch(struct replay *r, struct entry *e)
 {
-	if (r->lru_head != e) {
-		lru_unlink(r, e);
-		lru_push(r, e);
+	if (r->lru.head != &e->lru) {
+		lru_unlink(&r->lru, &e->lru);
+		lru_push(&r->lru, &e->lru);
 	}
 }
 
@@ -135,7 +148,7 @@ static void drop(struct replay *r, struct entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	lru_unlink(r, e);
+	lru_unlink(&r->lru, &e->lru);
 	if (e->state == ST_READY)
 		filter_stack_free(&e->stack);
 	free(e);
@@ -145,19 +158,7 @@ static void drop(struct replay *r, struct entry *e)
 /* Does tid belong to tgid now? A reused tid belongs to another. */
 static bool tid_in_tgid(int tid, int tgid)
 {
-	char path[64], line[256];
-	int found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &found) == 1)
-			break;
-	fclose(f);
-	return found == tgid;
+	return task_tgid(tid) == tgid;
 }
 
 static void *worker(void *arg)
@@ -236,10 +237,10 @@ void replay_stop(struct replay *r)
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	while (r->lru_head)
-		drop(r, r->lru_head);
-	while (r->klru_head)
-		kdrop(r, r->klru_head);
+	while (r->lru.head)
+		drop(r, LRU_ENTRY(r->lru.head, struct entry));
+	while (r->klru.head)
+		kdrop(r, LRU_ENTRY(r->klru.head, struct kfilter));
 	free(r);
 }
 
@@ -282,14 +283,14 @@ void replay_request(struct replay *r, const struct sclens_event *e)
 		goto out;
 	}
 	if (r->n == REPLAY_MAX)
-		drop(r, r->lru_tail);
+		drop(r, LRU_ENTRY(r->lru.tail, struct entry));
 	ent = calloc(1, sizeof(*ent));
 	if (!ent)
 		goto out;
 	ent->key = e->filter_key;
 	ent->hnext = r->buckets[bucket_of(ent->key)];
 	r->buckets[bucket_of(ent->key)] = ent;
-	lru_push(r, ent);
+	lru_push(&r->lru, &ent->lru);
 	r->n++;
 	enqueue(r, ent, e);
 out:
@@ -347,30 +348,6 @@ static struct kprog *kprog_get(struct replay *r, const struct sclens_insn *insns
 	return p;
 }
 
-static void klru_unlink(struct replay *r, struct kfilter *f)
-{
-	if (f->lprev)
-		f->lprev->lnext = f->lnext;
-	else
-		r->klru_head = f->lnext;
-	if (f->lnext)
-		f->lnext->lprev = f->lprev;
-	else
-		r->klru_tail = f->lprev;
-	f->lprev = f->lnext = NULL;
-}
-
-static void klru_push(struct replay *r, struct kfilter *f)
-{
-	f->lnext = r->klru_head;
-	f->lprev = NULL;
-	if (r->klru_head)
-		r->klru_head->lprev = f;
-	r->klru_head = f;
-	if (!r->klru_tail)
-		r->klru_tail = f;
-}
-
 static void kdrop(struct replay *r, struct kfilter *f)
 {
 	struct kfilter **pp = &r->kbuckets[bucket_of(f->key)];
@@ -379,7 +356,7 @@ static void kdrop(struct replay *r, struct kfilter *f)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = f->hnext;
-	klru_unlink(r, f);
+	lru_unlink(&r->klru, &f->lru);
 	kprog_put(r, f->prog);
 	free(f);
 	r->kn--;
@@ -403,10 +380,10 @@ void replay_add_kernel_filter(struct replay *r, const struct sclens_filter_rec *
 		/* a new filter at a freed one's address: the copy replaces it */
 		kprog_put(r, f->prog);
 		f->prog = NULL;
-		klru_unlink(r, f);
+		lru_unlink(&r->klru, &f->lru);
 	} else {
 		if (r->kn == KFILTER_MAX)
-			kdrop(r, r->klru_tail);
+			kdrop(r, LRU_ENTRY(r->klru.tail, struct kfilter));
 		f = calloc(1, sizeof(*f));
 		if (!f)
 			goto out;
@@ -415,7 +392,7 @@ void replay_add_kernel_filter(struct replay *r, const struct sclens_filter_rec *
 		r->kbuckets[bucket_of(f->key)] = f;
 		r->kn++;
 	}
-	klru_push(r, f);
+	lru_push(&r->klru, &f->lru);
 	f->prev = rec->prev;
 	f->flags = rec->flags;
 	if (rec->len && rec->len <= SCLENS_FILTER_MAX_INSNS && !(rec->flags & SCLENS_FF_NO_COPY))

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <ftw.h>
+#include <malloc.h>
 #include <stddef.h>
 #include "cgroup.h"
 #include "commands.h"
@@ -61,10 +62,12 @@ static void prune_caches(struct watch_state *w)
 		w->hooks->before_prune(w->hooks->arg);
 	containers_retain(keep_cgroup, w);
 	cgroup_retain(keep_cgroup, w);
-	if (containers_count() != before)
+	if (containers_count() != before) {
 		for (int i = 0; i < w->n_sinks; i++)
 			if (w->sinks[i]->containers_dropped)
 				w->sinks[i]->containers_dropped(w->sinks[i]);
+		malloc_trim(0); /* give what was freed back: RSS is what operators watch */
+	}
 }
 
 static void stdout_event(struct sink *s, const struct denial_record *r)

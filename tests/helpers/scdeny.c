@@ -123,14 +123,16 @@ static int mode_args(void)
 	return 0;
 }
 
-static int mode_kill_process(void)
+/* KILL_PROCESS, or KILL_THREAD of the only thread (the last: the kernel
+ * kills the whole process then, as for KILL_PROCESS) */
+static int mode_kill_single(uint32_t action, long a0)
 {
 	scmp_filter_ctx ctx = new_filter();
 
-	add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(getppid), 0, NULL);
+	add(ctx, action, SCMP_SYS(getppid), 0, NULL);
 	load(ctx);
 	report("about_to_die", 0, 0);
-	syscall(SYS_getppid, 1, 2, 3);
+	syscall(SYS_getppid, a0, a0 + 1, a0 + 2);
 	return 1; /* not reached */
 }
 
@@ -498,19 +500,6 @@ static int mode_mount(void)
 	return 0;
 }
 
-/* KILL_THREAD in a single-threaded process: the last thread, so the
- * kernel kills the whole process as for KILL_PROCESS */
-static int mode_kill_thread_last(void)
-{
-	scmp_filter_ctx ctx = new_filter();
-
-	add(ctx, SCMP_ACT_KILL_THREAD, SCMP_SYS(getppid), 0, NULL);
-	load(ctx);
-	report("about_to_die", 0, 0);
-	syscall(SYS_getppid, 4, 5, 6);
-	return 1; /* not reached */
-}
-
 /* TRACE with no tracer, then exit at once: nothing is left to read */
 static int mode_trace_exit(void)
 {
@@ -655,7 +644,7 @@ int main(int argc, char **argv)
 	const char *m = argv[1];
 	if (!strcmp(m, "errno")) return mode_errno();
 	if (!strcmp(m, "args")) return mode_args();
-	if (!strcmp(m, "kill_process")) return mode_kill_process();
+	if (!strcmp(m, "kill_process")) return mode_kill_single(SCMP_ACT_KILL_PROCESS, 1);
 	if (!strcmp(m, "kill_thread")) return mode_kill_thread();
 	if (!strcmp(m, "trap")) return mode_trap();
 	if (!strcmp(m, "trace")) return mode_trace();
@@ -674,7 +663,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "errno_big")) return mode_errno_big();
 	if (!strcmp(m, "evil_comm")) return mode_evil_comm();
 	if (!strcmp(m, "stack") && argc > 2) return mode_stack(argv[2]);
-	if (!strcmp(m, "kill_thread_last")) return mode_kill_thread_last();
+	if (!strcmp(m, "kill_thread_last")) return mode_kill_single(SCMP_ACT_KILL_THREAD, 4);
 	if (!strcmp(m, "trace_exit")) return mode_trace_exit();
 	if (!strcmp(m, "notif_gone")) return mode_notif_gone();
 	if (!strcmp(m, "deep")) return mode_deep(n, false);
