@@ -7,9 +7,9 @@ BPFTOOL ?= bpftool
 CC ?= cc
 CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
 	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
-PKGS := libbpf libseccomp libcjson libmicrohttpd
+PKGS := libbpf libseccomp libcjson libmicrohttpd yaml-0.1
 INCLUDES := -Iinclude -I$(BUILD) -Iuser
-LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lmicrohttpd -lpthread
+LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lmicrohttpd -lyaml -lpthread
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS)) $(BUILD)/obj/builtin_profiles.o

@@ -78,6 +78,7 @@ struct eval_state {
 	__u32 best, best_filter; /* the winning SECCOMP_RET_* so far, and its filter */
 	__s32 err;
 	__u32 done;
+	__u32 single; /* one program (shadow mode), not the task's stack */
 };
 
 /* One slot per CPU (a 32 KiB program copy fits neither the 512-byte BPF
@@ -200,6 +201,11 @@ static __always_inline bool eval_load(struct eval_state *s)
  * action; the newest wins ties), then move to the older filter. */
 static __always_inline long eval_return(struct eval_state *s, __u32 ret)
 {
+	if (s->single) {
+		s->best = ret;
+		s->done = 1;
+		return 1;
+	}
 	if ((__s32)(ret & SECCOMP_RET_ACTION_FULL_) < (__s32)(s->best & SECCOMP_RET_ACTION_FULL_)) {
 		s->best = ret;
 		s->best_filter = s->index;
@@ -308,6 +314,7 @@ static __noinline bool eval_stack(struct task_struct *task, struct pt_regs *regs
 	s->best_filter = 0;
 	s->err = 0;
 	s->done = 0;
+	s->single = 0;
 	if (!s->filter)
 		return false; /* released already (a thread dying of KILL_THREAD) */
 	if (!eval_load(s)) {
@@ -324,8 +331,36 @@ static __noinline bool eval_stack(struct task_struct *task, struct pt_regs *regs
 	return true;
 }
 
-/* Does the newest filter's cache say the whole stack allows nr on this
- * arch whatever the arguments (seccomp_cache_check_allow())? */
+/* Runs one program (the shadow candidate) on the call: its SECCOMP_RET_*
+ * in *ret, or false. */
+static __noinline bool eval_program(struct task_struct *task, struct pt_regs *regs,
+				    const struct sclens_shadow_prog *p, __u32 *ret)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct eval_state *s = bpf_map_lookup_elem(&eval_scratch, &cpu);
+
+	if (!s || !p)
+		return false;
+	read_seccomp_data(task, regs, s->data);
+	if (read_insns(s->insns, p->len, p->insns))
+		return false;
+	s->len = p->len;
+	s->pc = 0;
+	s->A = 0;
+	s->X = 0;
+	s->filter = 0;
+	s->index = 0;
+	s->best = SECCOMP_RET_ALLOW_;
+	s->err = 0;
+	s->done = 0;
+	s->single = 1;
+	bpf_loop(EVAL_MAX_STEPS, eval_step, NULL, 0);
+	if (s->err || !s->done)
+		return false;
+	*ret = s->best;
+	return true;
+}
+
 /* One word of a cache bitmap, by constant index: a direct (inlined) load
  * where a helper call would cost more than the rest of the hot path. An
  * index past this kernel's bitmap is dead code the verifier drops; numbers

@@ -770,6 +770,146 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 }
 
 /*
+ * Recording (`sclens record`): loaded only then. Every call of a recorded
+ * cgroup is counted at entry, with the argument values profiles condition
+ * on. A cgroup user space has not decided on yet is recorded (so a
+ * container is recorded from its first instruction, before user space
+ * knows it is one it wants); user space then decides, and drops what it
+ * did not want. Every other task pays one map lookup.
+ */
+const volatile bool record_ioctl = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u8);
+} record_cgroups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SCLENS_RECORD_ENTRIES);
+	__type(key, struct sclens_rec_key);
+	__type(value, __u64);
+} record_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SCLENS_RECORD_ARG_ENTRIES);
+	__type(key, struct sclens_rec_arg_key);
+	__type(value, __u64);
+} record_args SEC(".maps");
+
+/* +1 on a map's counter, created if need be; a full map is counted */
+static __always_inline void bump(void *map, const void *key, __u32 overflow_idx)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (!bpf_map_update_elem(map, key, &one, BPF_NOEXIST))
+		return;
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		count(overflow_idx);
+}
+
+/* Which argument of this call profiles condition on: -1 none */
+static __always_inline int recorded_arg(__u32 arch, long nr)
+{
+	if (arch == SCLENS_ARCH_I386) {
+		if (nr == 120 || nr == 359 || nr == 136) /* clone socket personality */
+			return 0;
+		return record_ioctl && nr == 54 ? 1 : -1;
+	}
+	if (nr == 56 || nr == 41 || nr == 135) /* clone socket personality */
+		return 0;
+	return record_ioctl && nr == 16 ? 1 : -1;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	__u8 *decided = bpf_map_lookup_elem(&record_cgroups, &cgid);
+	struct task_struct *task;
+	struct sclens_rec_key k;
+	int arg;
+
+	if (decided && *decided == SCLENS_RECORD_NO)
+		return 0;
+	task = bpf_get_current_task_btf();
+	k.cgroup_id = cgid;
+	k.arch = task->thread_info.status & SCLENS_TS_COMPAT ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+	k.nr = id;
+	bump(&record_counts, &k, SCLENS_CNT_RECORD_OVERFLOW);
+	arg = recorded_arg(k.arch, id);
+	if (arg >= 0) {
+		struct sclens_rec_arg_key ak = { .cgroup_id = cgid, .arch = k.arch, .nr = k.nr, .arg = arg };
+		__u64 a0, a1;
+
+		read_first_args(task, regs, &a0, &a1);
+		ak.value = arg ? a1 : a0;
+		bump(&record_args, &ak, SCLENS_CNT_RECORD_ARGS_OVERFLOW);
+	}
+	return 0;
+}
+
+/*
+ * Shadow mode (`watch --shadow CANDIDATE`): each call of a shadowed cgroup
+ * is run through the candidate profile as libseccomp compiled it, in the
+ * kernel, exactly; a call it would not allow is reported, and runs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sclens_shadow_prog);
+} shadow_prog SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} shadow_cgroups SEC(".maps");
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(handle_shadow_enter, struct pt_regs *regs, long id)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	__u8 *on = bpf_map_lookup_elem(&shadow_cgroups, &cgid);
+	struct task_struct *task;
+	struct sclens_event *e;
+	__u32 zero = 0, ret;
+
+	if (!on || !*on)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!eval_program(task, regs, bpf_map_lookup_elem(&shadow_prog, &zero), &ret))
+		return 0;
+	switch (ret & SECCOMP_RET_ACTION_FULL_) {
+	case SECCOMP_RET_ALLOW_:
+	case SECCOMP_RET_LOG_:
+		return 0;
+	}
+	e = new_call_event(task, regs, SCLENS_EV_WOULD_DENY);
+	if (!e)
+		return 0;
+	e->verdict = ret;
+	e->action = ret_action(ret);
+	e->err = ret & 0xffff;
+	e->flags |= SCLENS_F_VERDICT;
+	read_path_args(e);
+	submit(e);
+	return 0;
+}
+
+/*
  * `sclens filter dump|eval PID` without ptrace: run by user space with
  * BPF_PROG_TEST_RUN (never attached), in its own context. Finds the task
  * by walking the task list from the current one (under RCU, as test runs

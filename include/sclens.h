@@ -26,6 +26,9 @@ enum sclens_event_type {
 	/* a USER_NOTIF call its supervisor answered with success: the call
 	 * did not run, ret is the answer; not a denial */
 	SCLENS_EV_NOTIFICATION = 3,
+	/* shadow mode: a call the candidate profile would deny (verdict holds
+	 * its SECCOMP_RET_*); the call ran */
+	SCLENS_EV_WOULD_DENY = 4,
 };
 
 /* What the kernel did with the call, inferred from what it left behind. */
@@ -97,6 +100,8 @@ enum sclens_counter {
 	SCLENS_CNT_FILTERS_CAPTURED, /* filter programs copied to user space */
 	SCLENS_CNT_FILTERS_LOST,   /* filter copies that found no room in the ring buffer */
 	SCLENS_CNT_EVAL_FAILED,	   /* stacks the BPF evaluator could not run (no copy, bad program) */
+	SCLENS_CNT_RECORD_OVERFLOW, /* recorded calls "record_counts" had no room for */
+	SCLENS_CNT_RECORD_ARGS_OVERFLOW, /* argument values "record_args" had no room for */
 	SCLENS_CNT_MAX,
 };
 
@@ -130,6 +135,37 @@ struct sclens_filter_rec {
 	__u64 prev;  /* the filter it stacks on; 0 for the oldest */
 	__u32 len;   /* instructions */
 	__u32 flags; /* SCLENS_FF_* */
+	struct sclens_insn insns[SCLENS_FILTER_MAX_INSNS];
+};
+
+/* Recording (sclens record): the calls each recorded cgroup makes, counted
+ * at sys_enter (so calls that never return, exit and a successful execve,
+ * are there), per arch. */
+struct sclens_rec_key {
+	__u64 cgroup_id;
+	__u32 arch; /* AUDIT_ARCH_* */
+	__s32 nr;   /* as the filter sees it (x32 flag kept) */
+};
+#define SCLENS_RECORD_ENTRIES 65536
+/* The argument values profiles condition on: clone's flags, socket's
+ * family, personality's persona, and (when asked) ioctl's request */
+struct sclens_rec_arg_key {
+	__u64 cgroup_id;
+	__u32 arch;
+	__s32 nr;
+	__u32 arg; /* index */
+	__u32 pad;
+	__u64 value;
+};
+#define SCLENS_RECORD_ARG_ENTRIES 16384
+/* record_cgroups values */
+#define SCLENS_RECORD_NO 0
+#define SCLENS_RECORD_YES 1
+
+/* Shadow mode: the candidate profile's program, compiled by libseccomp */
+struct sclens_shadow_prog {
+	__u32 len;
+	__u32 pad;
 	struct sclens_insn insns[SCLENS_FILTER_MAX_INSNS];
 };
 

@@ -5,7 +5,7 @@ set -eu
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
 libseccomp-dev pkg-config bats jq runc busybox-static gcc-multilib libclang-rt-14-dev
 docker.io podman containerd strace python3-jsonschema
-libmicrohttpd-dev prometheus python3-yaml systemd
+libmicrohttpd-dev libyaml-dev prometheus python3-yaml systemd
 debhelper dpkg-dev man-db"
 missing=""
 for p in $pkgs; do

@@ -37,7 +37,8 @@ int action_from_name(const char *name)
 const char *event_type_name(uint32_t type)
 {
 	return type == SCLENS_EV_DENIAL ? "denial" : type == SCLENS_EV_FILTER_INSTALL ? "filter_install" :
-	       type == SCLENS_EV_NOTIFICATION ? "notification" : "unknown";
+	       type == SCLENS_EV_NOTIFICATION ? "notification" : type == SCLENS_EV_WOULD_DENY ? "would_deny" :
+											     "unknown";
 }
 
 static void put_time(struct sbuf *b)
@@ -171,6 +172,18 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 		sb_printf(b, " = %lld (answered by its supervisor: the call did not run; not a denial)", (long long)e->ret);
 		return;
 	}
+	if (e->type == SCLENS_EV_WOULD_DENY) {
+		/* shadow mode: the call ran; the candidate would have denied it */
+		sb_printf(b, "%s%-12s%s ", color_on("33"), "would deny", color_off());
+		put_call(b, e);
+		sb_printf(b, " [the candidate profile: %s", action_name(c->action));
+		if (c->action == SCLENS_ACT_ERRNO && errno_name(e->err))
+			sb_printf(b, " %s", errno_name(e->err));
+		sb_puts(b, "; the call ran]");
+		if (c->extra_plain)
+			c->extra_plain(b, e, c->extra_arg);
+		return;
+	}
 	sb_printf(b, "%s%-12s%s ", color_on("31"), action_name(c->action), color_off());
 	put_call(b, e);
 	if (has_errno(e, c)) {
@@ -261,6 +274,15 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 	if (e->type == SCLENS_EV_NOTIFICATION) {
 		jw_kv_str(&w, "action", "user_notif");
 		jw_kv_i64(&w, "answer", e->ret);
+	}
+	if (e->type == SCLENS_EV_WOULD_DENY) {
+		jw_kv_str(&w, "action", action_name(c->action));
+		if (c->action == SCLENS_ACT_ERRNO) {
+			jw_kv_i64(&w, "errno", e->err);
+			jw_kv_str(&w, "errno_name", errno_name(e->err));
+		} else {
+			jw_kv_i64(&w, "action_data", e->err);
+		}
 	}
 	if (e->type == SCLENS_EV_DENIAL) {
 		jw_kv_str(&w, "action", action_name(c->action));

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "builtin.h"
 #include "defaults.h"
+#include "tune.h"
 #include "cli.h"
 #include "fix.h"
 #include "selection.h"
@@ -370,6 +371,21 @@ int cmd_profile(int argc, char **argv)
 		argv[1] = "sclens profile convert";
 		return cmd_profile_convert(argc - 1, argv + 1);
 	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} tuning[] = {
+		{ "generate", cmd_profile_generate }, { "merge", cmd_profile_merge },
+		{ "tighten", cmd_profile_tighten },   { "diff", cmd_profile_diff },
+	};
+	for (size_t i = 0; argc >= 2 && i < sizeof(tuning) / sizeof(tuning[0]); i++) {
+		if (!strcmp(argv[1], tuning[i].name)) {
+			static char label[64];
+			snprintf(label, sizeof(label), "sclens profile %s", tuning[i].name);
+			argv[1] = label;
+			return tuning[i].fn(argc - 1, argv + 1);
+		}
+	}
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return cmd_profile_list();
 	if (argc == 3 && !strcmp(argv[1], "show"))
@@ -377,16 +393,25 @@ int cmd_profile(int argc, char **argv)
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: sclens profile convert --profile FILE|ID [OPTIONS]\n"
 		       "       sclens profile list\n"
-		       "       sclens profile show ID\n\n"
+		       "       sclens profile show ID\n"
+		       "       sclens profile generate [--format docker|oci|spo] RECORDING...\n"
+		       "       sclens profile merge RECORDING...\n"
+		       "       sclens profile tighten --profile FILE|ID [--patch FILE] RECORDING...\n"
+		       "       sclens profile diff A B\n\n"
 		       "  convert   print the effective OCI seccomp section of a Docker profile\n"
 		       "  list      the engines' default profiles sclens knows without being told\n"
-		       "  show      print one of them (Docker format), to edit or to pass to an engine\n\n"
+		       "  show      print one of them (Docker format), to edit or to pass to an engine\n"
+		       "  generate  the smallest profile allowing what a recording (sclens record) holds\n"
+		       "  merge     one profile for several recordings (replicas, a pod's containers)\n"
+		       "  tighten   a profile minus what the recorded workload never called\n"
+		       "  diff      what one profile allows that the other does not\n\n"
 		       "EXAMPLES:\n"
 		       "  sclens profile list\n"
 		       "  sclens profile show docker-20.10 > default.json\n"
 		       "  sclens profile convert --profile docker-20.10 --cap-add SYS_TIME\n");
 		return EXIT_OK;
 	}
-	fprintf(stderr, "sclens profile: expected a subcommand: convert, list or show (sclens profile --help)\n");
+	fprintf(stderr, "sclens profile: expected a subcommand: convert, list, show, generate, merge, tighten or diff "
+			"(sclens profile --help)\n");
 	return EXIT_USAGE;
 }

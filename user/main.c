@@ -11,6 +11,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "watch", cmd_watch, "report seccomp denials on this host as they happen" },
+	{ "record", cmd_record, "record what containers really call, to make a profile from it" },
 	{ "daemon", cmd_daemon, "run as a service: Prometheus metrics and a rotated JSON log" },
 	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
 	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },

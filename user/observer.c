@@ -235,6 +235,9 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	bpf_program__set_autoload(o->skel->progs.handle_sys_exit, !one);
 	o->skel->rodata->read_filters = !f->no_kernel_filters;
 	bpf_program__set_autoload(o->skel->progs.read_task_filters, false); /* filter dump's */
+	bpf_program__set_autoload(o->skel->progs.handle_record_enter, f->record);
+	bpf_program__set_autoload(o->skel->progs.handle_shadow_enter, f->shadow);
+	o->skel->rodata->record_ioctl = f->record_ioctl;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor || f->bench_floor_only);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
 	if (f->bench_floor_only) {
@@ -335,52 +338,115 @@ int observer_counts(struct observer *o, struct observer_counts *c)
 	c->filters_lost = sums[SCLENS_CNT_FILTERS_LOST];
 	c->eval_failed = sums[SCLENS_CNT_EVAL_FAILED];
 	c->method = observer_method_name(o->method);
+	c->record_overflow = sums[SCLENS_CNT_RECORD_OVERFLOW];
+	c->record_args_overflow = sums[SCLENS_CNT_RECORD_ARGS_OVERFLOW];
 	return 0;
 }
 
-int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
+int observer_shadow_program(struct observer *o, const struct sock_filter *insns, size_t len)
 {
-	int fd = bpf_map__fd(o->skel->maps.denial_counts);
-	struct sclens_count_key key, next;
+	static struct sclens_shadow_prog p; /* 32 KiB */
+	__u32 zero = 0;
+	int err;
+
+	if (!len || len > SCLENS_FILTER_MAX_INSNS)
+		return -E2BIG;
+	memset(&p, 0, sizeof(p));
+	p.len = len;
+	memcpy(p.insns, insns, len * sizeof(p.insns[0]));
+	err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.shadow_prog), &zero, &p, BPF_ANY);
+	return err < 0 ? err : err ? -EIO : 0;
+}
+
+int observer_shadow_cgroup(struct observer *o, uint64_t cgid, bool on)
+{
+	__u8 v = on;
+	int err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.shadow_cgroups), &cgid, &v, BPF_ANY);
+
+	return err < 0 ? err : err ? -EIO : 0;
+}
+
+int observer_record_decide(struct observer *o, uint64_t cgid, bool record)
+{
+	__u8 v = record ? SCLENS_RECORD_YES : SCLENS_RECORD_NO;
+	int err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.record_cgroups), &cgid, &v, BPF_ANY);
+
+	return err < 0 ? err : err ? -EIO : 0;
+}
+
+/* Walks a hash map of u64 values: fn(key, value, arg) for each, until fn
+ * returns non-zero. How many, or a negative errno. */
+static int walk_counts(int fd, size_t key_size, int (*fn)(const void *k, uint64_t n, void *arg), void *arg)
+{
+	char key[64], next[64];
 	int err, n = 0;
 	__u64 v;
 
-	for (err = bpf_map_get_next_key(fd, NULL, &next); !err; err = bpf_map_get_next_key(fd, &key, &next)) {
-		key = next;
-		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue; /* removed meanwhile (never, today) */
+	for (err = bpf_map_get_next_key(fd, NULL, next); !err; err = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, key_size);
+		if (bpf_map_lookup_elem(fd, key, &v))
+			continue; /* removed meanwhile */
 		n++;
-		if (fn(&key, v, arg))
+		if (fn(key, v, arg))
 			break;
 	}
 	return err && err != -ENOENT ? err : n;
 }
 
-int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
+int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
 {
-	int fd = bpf_map__fd(o->skel->maps.denial_counts);
-	struct sclens_count_key key, next, *del = NULL;
+	return walk_counts(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key),
+			   (int (*)(const void *, uint64_t, void *))fn, arg);
+}
+
+int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg)
+{
+	return walk_counts(bpf_map__fd(o->skel->maps.record_counts), sizeof(struct sclens_rec_key),
+			   (int (*)(const void *, uint64_t, void *))fn, arg);
+}
+
+int observer_record_args(struct observer *o, observer_rec_arg_fn fn, void *arg)
+{
+	return walk_counts(bpf_map__fd(o->skel->maps.record_args), sizeof(struct sclens_rec_arg_key),
+			   (int (*)(const void *, uint64_t, void *))fn, arg);
+}
+
+/* Deletes the keys of a map whose first 8 bytes are cgid */
+static int forget_cgroup(int fd, size_t key_size, uint64_t cgid)
+{
+	char key[64], next[64];
+	char (*del)[64] = NULL;
 	int err, n = 0, cap = 0;
 
-	/* collect first: deleting while walking restarts the walk */
-	for (err = bpf_map_get_next_key(fd, NULL, &next); !err; err = bpf_map_get_next_key(fd, &key, &next)) {
-		key = next;
-		if (key.cgroup_id != cgroup_id)
+	for (err = bpf_map_get_next_key(fd, NULL, next); !err; err = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, key_size);
+		if (memcmp(key, &cgid, sizeof(cgid)))
 			continue;
 		if (n == cap) {
 			int ncap = cap ? cap * 2 : 16;
-			struct sclens_count_key *d = realloc(del, ncap * sizeof(*d));
+			char (*d)[64] = realloc(del, ncap * sizeof(*d));
 			if (!d)
 				break;
 			del = d;
 			cap = ncap;
 		}
-		del[n++] = key;
+		memcpy(del[n++], key, key_size);
 	}
 	for (int i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &del[i]);
+		bpf_map_delete_elem(fd, del[i]);
 	free(del);
 	return n;
+}
+
+int observer_record_forget(struct observer *o, uint64_t cgid)
+{
+	return forget_cgroup(bpf_map__fd(o->skel->maps.record_counts), sizeof(struct sclens_rec_key), cgid) +
+	       forget_cgroup(bpf_map__fd(o->skel->maps.record_args), sizeof(struct sclens_rec_arg_key), cgid);
+}
+
+int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
+{
+	return forget_cgroup(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key), cgroup_id);
 }
 
 uint32_t observer_filter_id(struct observer *o, uint64_t key)

@@ -23,6 +23,9 @@ struct observer_filters {
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 	int method;		  /* SCLENS_METHOD_*, or -1: the best this kernel allows */
 	bool no_kernel_filters;	  /* do not copy filters in the kernel (tests the ptrace fallback) */
+	bool record;		  /* also record every call of the cgroups decided to be recorded */
+	bool record_ioctl;	  /* with ioctl's request values */
+	bool shadow;		  /* run a candidate profile on the calls of shadowed cgroups */
 };
 
 /* A filter program the kernel side copied (see struct sclens_filter_rec) */
@@ -39,6 +42,8 @@ struct observer_counts {
 	uint64_t filters_captured; /* filter programs copied by the kernel side */
 	uint64_t filters_lost;	  /* copies that found the ring buffer full (copied again later) */
 	uint64_t eval_failed;	  /* stacks the kernel side could not evaluate */
+	uint64_t record_overflow; /* recorded calls the record map had no room for */
+	uint64_t record_args_overflow; /* argument values the record map had no room for */
 	const char *method;	  /* observer_method_name() of the method in use */
 };
 
@@ -46,6 +51,19 @@ struct observer_counts {
  * each (non-zero stops). Returns how many, or a negative errno. */
 typedef int (*observer_count_fn)(const struct sclens_count_key *k, uint64_t n, void *arg);
 int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg);
+/* Recording: decides whether a cgroup is recorded (an undecided one is);
+ * walks the recorded calls and argument values; forgets a cgroup's. */
+int observer_record_decide(struct observer *o, uint64_t cgid, bool record);
+typedef int (*observer_rec_fn)(const struct sclens_rec_key *k, uint64_t n, void *arg);
+typedef int (*observer_rec_arg_fn)(const struct sclens_rec_arg_key *k, uint64_t n, void *arg);
+int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg);
+int observer_record_args(struct observer *o, observer_rec_arg_fn fn, void *arg);
+int observer_record_forget(struct observer *o, uint64_t cgid);
+/* Shadow mode: the candidate's program (as libseccomp compiled it), and
+ * whether a cgroup's calls are run through it */
+struct sock_filter;
+int observer_shadow_program(struct observer *o, const struct sock_filter *insns, size_t len);
+int observer_shadow_cgroup(struct observer *o, uint64_t cgid, bool on);
 /* Deletes every count of a cgroup (gone past the metrics' retention). */
 int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id);
 

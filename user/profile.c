@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <seccomp.h>
 #include "jscan.h"
+#include "tune.h"
 #include "text.h"
 #include "names.h"
 #include "profile.h"
@@ -752,8 +753,22 @@ int profile_load_text(const char *text, size_t len, const char *label, struct pr
 	struct scan_info si = {};
 	const char *end = NULL;
 	int err;
+	size_t skip = strspn(text, " \t\r\n");
 
 	memset(e, 0, sizeof(*e));
+	/* YAML (a Security Profiles Operator SeccompProfile, or a profile
+	 * written in YAML): read as the JSON it stands for */
+	if (skip < len && text[skip] != '{' && text[skip] != '[' && memchr(text, 0, len) == NULL) {
+		char msg[200] = "";
+		char *json = spo_yaml_to_profile_json(text, len, msg, sizeof(msg));
+		if (!json) {
+			snprintf(e->msg, sizeof(e->msg), "neither JSON nor a YAML profile: %s", msg);
+			return -EINVAL;
+		}
+		err = profile_load_text(json, strlen(json), label, out, e);
+		free(json);
+		return err;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -178,7 +178,8 @@ void reporter_event(struct reporter *r, const struct sclens_event *e, struct eve
 	struct sbuf *b = &r->line;
 
 	sb_reset(b);
-	if (src && src->profile && e->type == SCLENS_EV_DENIAL && (ec.call.name = syscall_name(e->arch, e->nr))) {
+	if (src && src->profile && (e->type == SCLENS_EV_DENIAL || e->type == SCLENS_EV_WOULD_DENY) &&
+	    (ec.call.name = syscall_name(e->arch, e->nr))) {
 		const struct explanation *x;
 		char key[256];
 

@@ -12,7 +12,9 @@
 #include <ftw.h>
 #include <malloc.h>
 #include <stddef.h>
+#include "apply.h"
 #include "cgroup.h"
+#include "defaults.h"
 #include "commands.h"
 #include "containers.h"
 #include "profile.h"
@@ -94,7 +96,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW,
 };
 
 static const struct argp_option watch_options[] = {
@@ -122,6 +124,9 @@ static const struct argp_option watch_options[] = {
 	{ "buffer-mb", OPT_BUFFER, "MB", 0, "Ring buffer size, a power of two (default 16)", 0 },
 	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
 	  "Do not replay denials through their filters (no rule and instruction in the report)", 0 },
+	{ "shadow", OPT_SHADOW, "FILE|ID", 0,
+	  "Try a candidate profile on the selected containers' real calls, enforcing nothing: report each call "
+	  "it would deny (\"would_deny\"), with its rule and fix (needs --container, --pod or --namespace)", 0 },
 	{ "method", OPT_METHOD, "METHOD", 0,
 	  "How the kernel side sees denials: auto (default; also $SCLENS_METHOD), one-hook (sys_exit "
 	  "and the kernel's verdict cache, Linux 5.11+), two-hooks (sys_enter and sys_exit)", 0 },
@@ -220,6 +225,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NAMESPACE: str_list_add(&o->namespaces, arg); break;
 	case OPT_HOST: o->host_only = true; break;
 	case OPT_NO_REPLAY: o->no_replay = true; break;
+	case OPT_SHADOW: o->shadow_path = arg; break;
 	case OPT_METHOD:
 		if ((o->filters.method = observer_method_parse(arg)) == -2)
 			argp_error(state, "--method takes auto, one-hook or two-hooks, not '%s'", arg);
@@ -276,7 +282,7 @@ static bool container_filtering(const struct watch_opts *o)
 }
 
 /* The container filters the user gave (all must hold). */
-static bool container_wanted(const struct watch_opts *o, const struct container *c)
+bool watch_container_wanted(const struct watch_opts *o, const struct container *c)
 {
 	if (o->host_only && c->runtime)
 		return false;
@@ -352,6 +358,46 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 	return src->profile != NULL;
 }
 
+/* The kernel's filter for a cgroup, and whether shadow mode runs on it;
+ * marked decided unless the map refused (tried again on the next event) */
+static bool decide_cgroup(struct observer *obs, const struct watch_opts *o, uint64_t cgid, const struct container *ct)
+{
+	bool wanted = watch_container_wanted(o, ct);
+
+	if (o->shadow && observer_shadow_cgroup(obs, cgid, wanted))
+		return wanted;
+	if (!observer_cgroup_filter_set(obs, cgid, wanted))
+		container_mark_filter_decided(ct);
+	return wanted;
+}
+
+/* The candidate as the kernel would run it: the effective profile for
+ * Docker's default capabilities on this host, compiled by libseccomp */
+static int shadow_load(struct observer *obs, const struct profile *candidate)
+{
+	struct profile *eff = NULL;
+	struct sock_filter *prog = NULL;
+	struct sc_target t;
+	struct sc_error e;
+	size_t len = 0;
+	int err;
+
+	sc_target_host(&t);
+	if ((err = profile_effective(candidate, &t, &eff, &e))) {
+		profile_error_print(candidate->label, &e);
+		return err;
+	}
+	err = profile_export_bpf(eff, &prog, &len);
+	if (!err)
+		err = observer_shadow_program(obs, prog, len);
+	if (err)
+		fprintf(stderr, "sclens: cannot compile the candidate %s with libseccomp: %s\n", candidate->label,
+			strerror(-err));
+	free(prog);
+	profile_free(eff);
+	return err;
+}
+
 static int on_event(const struct sclens_event *e, void *arg)
 {
 	struct watch_state *w = arg;
@@ -363,21 +409,18 @@ static int on_event(const struct sclens_event *e, void *arg)
 	path = cgroup_path_of_id(e->cgroup_id);
 	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
 	/* first sight of a cgroup: tell the kernel what to do with it from now on */
-	if (container_filtering(w->opts) && !ct->filter_decided) {
-		/* not marked when the map refused it: tried again on the next event */
-		if (!observer_cgroup_filter_set(w->obs, e->cgroup_id, container_wanted(w->opts, ct)))
-			container_mark_filter_decided(ct);
-	}
+	if (container_filtering(w->opts) && !ct->filter_decided)
+		decide_cgroup(w->obs, w->opts, e->cgroup_id, ct);
 	if (e->type == SCLENS_EV_FILTER_INSTALL) {
 		/* a new filter (maybe at a reused address): read it while the
 		 * process lives, if it is one we report */
 		replay_forget(w->replay, e->filter_key);
-		if (container_wanted(w->opts, ct))
+		if (watch_container_wanted(w->opts, ct))
 			replay_request(w->replay, e);
 		if (!w->opts->installs)
 			return 0;
 	}
-	if (!container_wanted(w->opts, ct))
+	if (!watch_container_wanted(w->opts, ct))
 		return 0;
 	/* the kernel prefilters on one value at most; names settle arches */
 	if (!event_selected(w->opts, e))
@@ -408,12 +451,22 @@ static int on_event(const struct sclens_event *e, void *arg)
 	struct explain_src src;
 	char title[256];
 	bool explain = e->type == SCLENS_EV_DENIAL && explain_src_for(w->opts, ct, e, &src, title, sizeof(title));
+	if (e->type == SCLENS_EV_WOULD_DENY && w->opts->shadow) {
+		/* why the candidate would deny it, and its fix */
+		memset(&src, 0, sizeof(src));
+		src.profile = w->opts->shadow;
+		src.profile_ref = w->opts->shadow_path;
+		src.engine = container_engine(ct) && strcmp(container_engine(ct), "runc") ? container_engine(ct) : NULL;
+		src.caps = ct->has_caps ? ct->caps : docker_default_caps();
+		src.has_caps = true;
+		explain = true;
+	}
 	struct denial_record rec = { .e = e, .c = &c, .src = explain ? &src : NULL, .scope = ct->id ? ct->id : where.s };
 	for (int i = 0; i < w->n_sinks; i++)
 		w->sinks[i]->event(w->sinks[i], &rec);
 	sb_free(&where);
 	sb_free(&rp);
-	if (e->type == SCLENS_EV_DENIAL)
+	if (e->type == SCLENS_EV_DENIAL || e->type == SCLENS_EV_WOULD_DENY)
 		w->printed++;
 	if (w->opts->max_count && w->printed >= (uint64_t)w->opts->max_count)
 		return -ECANCELED; /* libbpf stops the poll on a negative return */
@@ -433,9 +486,7 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 	if (type != FTW_D)
 		return 0;
 	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
-	bool wanted = container_wanted(scan_state->opts, ct);
-	if (!observer_cgroup_filter_set(scan_state->obs, st->st_ino, wanted))
-		container_mark_filter_decided(ct);
+	bool wanted = decide_cgroup(scan_state->obs, scan_state->opts, st->st_ino, ct);
 	if (wanted && ct->runtime)
 		scan_matches++;
 	return 0;
@@ -477,6 +528,8 @@ static void free_profiles(struct watch_opts *o)
 	str_list_free(&o->pids);
 	str_list_free(&o->comms);
 	syscall_set_free(&o->syscalls);
+	profile_free(o->shadow);
+	o->shadow = NULL;
 	for (int i = 0; i < o->n_profiles; i++) {
 		profile_free(o->profiles[i].profile);
 		free((char *)o->profiles[i].container);
@@ -503,7 +556,7 @@ static int keep_count(const struct sclens_count_key *k, uint64_t n, void *arg)
 	struct count_rows *r = arg;
 	const struct container *c = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
 
-	if (!container_wanted(r->opts, c))
+	if (!watch_container_wanted(r->opts, c))
 		return 0;
 	if (r->opts->syscalls.n && !syscall_set_has(&r->opts->syscalls, syscall_name(k->arch, k->nr)))
 		return 0;
@@ -706,6 +759,23 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		rc = EXIT_BADINPUT;
 		goto out_opts;
 	}
+	if (o->shadow_path) {
+		struct sc_error se;
+		if (!container_filtering(o)) {
+			fprintf(stderr, "sclens: --shadow needs --container, --pod or --namespace: the containers to "
+					"try the candidate on\n");
+			json_error(o->json, "--shadow needs a container selection");
+			rc = EXIT_USAGE;
+			goto out_opts;
+		}
+		if (profile_load_named(o->shadow_path, &o->shadow, &se)) {
+			profile_error_print(o->shadow_path, &se);
+			json_error(o->json, "invalid profile");
+			rc = EXIT_BADINPUT;
+			goto out_opts;
+		}
+		o->filters.shadow = true;
+	}
 	containers_init(&o->roots);
 	if (observer_preflight()) {
 		json_error(o->json, "missing privilege or kernel support");
@@ -738,6 +808,14 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		goto out_opts;
 	}
 	observer_on_filter(w.obs, on_filter_copy, &w);
+	if (o->shadow && (err = shadow_load(w.obs, o->shadow))) {
+		json_error(o->json, "cannot compile the candidate profile");
+		observer_close(w.obs);
+		replay_stop(w.replay);
+		reporter_free(&w.rep);
+		rc = EXIT_BADINPUT;
+		goto out_opts;
+	}
 	if (container_filtering(o) && cgroup2_root()) {
 		scan_state = &w;
 		if (nftw(cgroup2_root(), scan_cgroup, 32, FTW_PHYS | FTW_MOUNT))
@@ -849,7 +927,8 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 	}
 	if (!out_err && (out_err = output_failed(stdout, "the events")))
 		rc = out_err == -EPIPE ? EXIT_OK : EXIT_FAIL;
-	print_summary(&w, rc && !out_err ? "polling failed" : NULL, out_err);
+	if (!hooks || !hooks->no_summary)
+		print_summary(&w, rc && !out_err ? "polling failed" : NULL, out_err);
 	if (!out_err && (out_err = output_failed(stdout, "the summary")) && out_err != -EPIPE)
 		rc = EXIT_FAIL;
 	observer_close(w.obs);

@@ -45,6 +45,8 @@ struct watch_opts {
 	bool verbose;
 	bool installs; /* also print filter installs */
 	bool no_replay;
+	const char *shadow_path;	/* --shadow: the candidate profile */
+	struct profile *shadow;		/* loaded */
 };
 
 
@@ -57,6 +59,7 @@ struct watch_hooks {
 	struct sink **sinks;
 	int n_sinks;
 	bool no_stdout;	/* the events go to a log file, not stdout */
+	bool no_summary; /* stdout carries something else (a recording) */
 	pthread_mutex_t *lock;
 	/* after the programs are attached: start serving; 0 or -errno */
 	int (*started)(void *arg, struct observer *o);
@@ -84,6 +87,8 @@ static inline void hooks_unlock(const struct watch_hooks *h)
 }
 
 extern const struct argp watch_argp;
+/* Does the container match the --container/--pod/--namespace/--host given? */
+bool watch_container_wanted(const struct watch_opts *o, const struct container *c);
 void watch_opts_init(struct watch_opts *o);
 /* Runs the pipeline until SIGINT/SIGTERM, --duration or --count; hooks may
  * be NULL (watch). Returns the exit code. */

@@ -109,6 +109,9 @@ teardown() {
 	kill -USR2 "$spin"
 	wait "$spin"
 	stop_watch
+	cat "$BATS_TEST_TMPDIR/spin.out"
+	denials | cut -c1-400
+	tail -3 "$WATCH_ERR"
 	[ "$(denials | wc -l)" -eq 1 ]
 	[ "$(denials .pid)" -eq "$spin" ]
 }
