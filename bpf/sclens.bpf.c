@@ -846,10 +846,13 @@ int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
 	k.cgroup_id = cgid;
 	k.arch = task->thread_info.status & SCLENS_TS_COMPAT ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
 	k.nr = id;
+	k.filtered = task->seccomp.mode == SECCOMP_MODE_FILTER;
+	k.pad = 0;
 	bump(&record_counts, &k, SCLENS_CNT_RECORD_OVERFLOW);
 	arg = recorded_arg(k.arch, id);
 	if (arg >= 0) {
-		struct sclens_rec_arg_key ak = { .cgroup_id = cgid, .arch = k.arch, .nr = k.nr, .arg = arg };
+		struct sclens_rec_arg_key ak = { .cgroup_id = cgid, .arch = k.arch, .nr = k.nr, .arg = arg,
+						 .filtered = k.filtered };
 		__u64 a0, a1;
 
 		read_first_args(task, regs, &a0, &a1);

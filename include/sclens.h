@@ -143,8 +143,11 @@ struct sclens_filter_rec {
  * are there), per arch. */
 struct sclens_rec_key {
 	__u64 cgroup_id;
-	__u32 arch; /* AUDIT_ARCH_* */
-	__s32 nr;   /* as the filter sees it (x32 flag kept) */
+	__u32 arch;	/* AUDIT_ARCH_* */
+	__s32 nr;	/* as the filter sees it (x32 flag kept) */
+	__u32 filtered; /* 1: the task had a filter (the call is the profile's
+			 * business); 0: before it (the runtime setting up) */
+	__u32 pad;
 };
 #define SCLENS_RECORD_ENTRIES 65536
 /* The argument values profiles condition on: clone's flags, socket's
@@ -154,7 +157,7 @@ struct sclens_rec_arg_key {
 	__u32 arch;
 	__s32 nr;
 	__u32 arg; /* index */
-	__u32 pad;
+	__u32 filtered; /* as in sclens_rec_key */
 	__u64 value;
 };
 #define SCLENS_RECORD_ARG_ENTRIES 16384

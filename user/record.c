@@ -236,6 +236,9 @@ static int write_call(const struct sclens_rec_key *k, uint64_t n, void *arg)
 	jw_kv_str(c->w, "arch", arch_name(k->arch, k->nr));
 	jw_kv_str(c->w, "syscall", name);
 	jw_kv_i64(c->w, "nr", syscall_nr_clean(k->arch, k->nr));
+	/* made with the container's filter in force, or before it was loaded
+	 * (the runtime setting the container up: no profile's business) */
+	jw_kv_bool(c->w, "filtered", k->filtered);
 	jw_kv_u64(c->w, "count", n);
 	jw_obj_end(c->w);
 	return 0;
@@ -252,6 +255,7 @@ static int write_arg(const struct sclens_rec_arg_key *k, uint64_t n, void *arg)
 	jw_kv_str(c->w, "syscall", syscall_name(k->arch, k->nr));
 	jw_kv_u64(c->w, "arg", k->arg);
 	jw_kv_u64(c->w, "value", k->value);
+	jw_kv_bool(c->w, "filtered", k->filtered);
 	jw_kv_u64(c->w, "count", n);
 	jw_obj_end(c->w);
 	return 0;

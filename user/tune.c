@@ -58,6 +58,7 @@ struct rset {
 	int n, cap;
 	uint32_t arches;
 	int containers;
+	int unconfined; /* recorded without a filter: setup calls included */
 	uint64_t lost;
 };
 
@@ -162,11 +163,22 @@ static int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_
 	}
 	cJSON_ArrayForEach(c, rec) {
 		s->containers++;
+		/* a container that ran under a filter: only the calls made with
+		 * it in force matter (before it, the runtime mounts, pivots and
+		 * unshares, which no profile should allow); one that ran
+		 * unconfined has no such line, and all its calls count */
+		bool any_filtered = false;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "calls"))
+			any_filtered |= cJSON_IsTrue(cJSON_GetObjectItem(it, "filtered"));
+		if (!any_filtered)
+			s->unconfined++;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "calls")) {
 			const cJSON *name = cJSON_GetObjectItem(it, "syscall"), *arch = cJSON_GetObjectItem(it, "arch");
 			const cJSON *count = cJSON_GetObjectItem(it, "count");
 			if (!cJSON_IsString(name) || !cJSON_IsString(arch))
 				continue; /* a number no table names: nothing a profile can say */
+			if (any_filtered && !cJSON_IsTrue(cJSON_GetObjectItem(it, "filtered")))
+				continue;
 			struct rcall *rc = rset_get(s, name->valuestring);
 			if (!rc)
 				return -ENOMEM;
@@ -178,6 +190,8 @@ static int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_
 			const cJSON *name = cJSON_GetObjectItem(it, "syscall"), *arg = cJSON_GetObjectItem(it, "arg");
 			const cJSON *value = cJSON_GetObjectItem(it, "value");
 			if (!cJSON_IsString(name) || !cJSON_IsNumber(arg) || !cJSON_IsNumber(value))
+				continue;
+			if (any_filtered && !cJSON_IsTrue(cJSON_GetObjectItem(it, "filtered")))
 				continue;
 			struct rcall *rc = rset_get(s, name->valuestring);
 			if (!rc)
@@ -301,6 +315,11 @@ static int load_recordings(char **paths, int n, struct rset *s)
 			return err == -ENOMEM ? EXIT_FAIL : EXIT_BADINPUT;
 		}
 	}
+	if (s->unconfined)
+		fprintf(stderr, "sclens: warning: %d container%s ran without a seccomp filter while recorded: the "
+				"runtime's own setup calls (mount, pivot_root, ...) cannot be told apart and are "
+				"allowed too; record under the engine's default profile for a tighter result\n",
+			s->unconfined, s->unconfined == 1 ? "" : "s");
 	if (s->lost)
 		fprintf(stderr, "sclens: warning: the recordings say %llu calls or values found the kernel's maps "
 				"full: the profile may miss them\n", (unsigned long long)s->lost);
