@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "event_fmt.h"
 #include "metrics.h"
+#include "record.h"
 #include "sink_log.h"
 #include "text.h"
 #include "watch.h"
@@ -21,19 +22,21 @@ struct daemon_opts {
 	const char *metrics_addr;
 	long retention_s;
 	struct log_sink_opts log;
+	const char *record; /* --record FILE */
 };
 
 struct daemon {
 	struct daemon_opts *o;
 	struct log_sink *log;
 	struct metrics *metrics;
+	struct recorder *recorder;
 	pthread_mutex_t lock;
 	uint64_t lost_reported;
 };
 
 enum {
 	OPT_METRICS_ADDR = 3000, OPT_RETENTION, OPT_LOG_FILE, OPT_LOG_MAX_MB, OPT_LOG_KEEP, OPT_LOG_FIRST,
-	OPT_LOG_INTERVAL,
+	OPT_LOG_INTERVAL, OPT_RECORD,
 };
 
 static const struct argp_option daemon_options[] = {
@@ -49,6 +52,9 @@ static const struct argp_option daemon_options[] = {
 	  "Write the first N denials per container, call and action in each interval, and one \"repeat\" "
 	  "line with the count of the rest (default 10; 0: write every one)", 1 },
 	{ "log-interval", OPT_LOG_INTERVAL, "TIME", 0, "The interval of --log-first (default 60s)", 1 },
+	{ "record", OPT_RECORD, "FILE", 0,
+	  "Also record what the selected containers call (as sclens record), written to FILE on SIGHUP and at "
+	  "exit", 1 },
 	{},
 };
 
@@ -88,6 +94,7 @@ static error_t daemon_parse(int key, char *arg, struct argp_state *state)
 		o->retention_s = v;
 		break;
 	case OPT_LOG_FILE: o->log.path = arg; break;
+	case OPT_RECORD: o->record = arg; break;
 	case OPT_LOG_MAX_MB:
 		if (parse_int(arg, 0, 1 << 20, &v))
 			argp_error(state, "invalid --log-max-mb '%s'", arg);
@@ -121,6 +128,8 @@ static int daemon_started(void *arg, struct observer *obs)
 				   .version = SCLENS_VERSION };
 	int err;
 
+	if (d->recorder && (err = recorder_started(d->recorder, obs)))
+		return err;
 	if (!strcmp(d->o->metrics_addr, "none"))
 		return 0;
 	err = metrics_start(&d->metrics, &mo, obs, &d->lock);
@@ -144,6 +153,17 @@ static void daemon_tick(void *arg, struct observer *obs, uint64_t now_ns)
 		d->lost_reported = c.lost;
 	}
 	metrics_tick(d->metrics, now_ns);
+	if (d->recorder)
+		recorder_tick(d->recorder, obs);
+}
+
+/* SIGHUP: the recording so far, for a long-running recorder */
+static void daemon_reload(void *arg, struct observer *obs)
+{
+	struct daemon *d = arg;
+
+	if (d->recorder)
+		recorder_write(d->recorder, obs);
 }
 
 /* Before the observer closes: no scrape may read it afterwards */
@@ -151,9 +171,11 @@ static void daemon_stopping(void *arg, struct observer *obs)
 {
 	struct daemon *d = arg;
 
-	(void)obs;
+	/* the server first: it reads the caches the recording is named from */
 	metrics_stop(d->metrics);
 	d->metrics = NULL;
+	if (d->recorder)
+		recorder_write(d->recorder, obs);
 }
 
 static void daemon_before_prune(void *arg)
@@ -165,7 +187,7 @@ static bool daemon_keep_cgroup(void *arg, uint64_t id)
 {
 	struct daemon *d = arg;
 
-	return metrics_keeps(d->metrics, id);
+	return metrics_keeps(d->metrics, id) || recorder_keeps(d->recorder, id);
 }
 
 int cmd_daemon(int argc, char **argv)
@@ -182,7 +204,7 @@ int cmd_daemon(int argc, char **argv)
 		.log = { .max_bytes = 100ULL << 20, .keep = 5, .first = 10, .interval_s = 60 },
 	};
 	struct daemon d = { .o = &o };
-	struct sink *sinks[1];
+	struct sink *sinks[2];
 	int rc, err;
 
 	watch_opts_init(&o.w);
@@ -197,9 +219,18 @@ int cmd_daemon(int argc, char **argv)
 	}
 	pthread_mutex_init(&d.lock, NULL);
 	sinks[0] = log_sink_base(d.log);
+	int n_sinks = 1;
+	if (o.record) {
+		if (recorder_check_output(o.record) || !(d.recorder = recorder_new(&o.w, o.record))) {
+			log_sink_close(d.log);
+			return EXIT_FAIL;
+		}
+		sinks[n_sinks++] = recorder_sink(d.recorder);
+	}
 	struct watch_hooks hooks = {
-		.sinks = sinks, .n_sinks = 1, .no_stdout = true, .lock = &d.lock, .started = daemon_started,
-		.tick = daemon_tick, .keep_cgroup = daemon_keep_cgroup, .before_prune = daemon_before_prune, .stopping = daemon_stopping, .arg = &d,
+		.sinks = sinks, .n_sinks = n_sinks, .no_stdout = true, .lock = &d.lock, .started = daemon_started,
+		.tick = daemon_tick, .keep_cgroup = daemon_keep_cgroup, .before_prune = daemon_before_prune,
+		.stopping = daemon_stopping, .reload = daemon_reload, .arg = &d,
 	};
 	install_reload_handler();
 	rc = watch_run(&o.w, &hooks);
@@ -208,6 +239,9 @@ int cmd_daemon(int argc, char **argv)
 		fprintf(stderr, "sclens: writing the log failed: %s\n", strerror(-err));
 		rc = EXIT_FAIL;
 	}
+	if (recorder_error(d.recorder))
+		rc = EXIT_FAIL;
+	recorder_free(d.recorder);
 	pthread_mutex_destroy(&d.lock);
 	return rc;
 }

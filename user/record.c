@@ -21,6 +21,7 @@
 #include "report.h"
 #include "text.h"
 #include "watch.h"
+#include "record.h"
 
 struct record_opts {
 	struct watch_opts w;
@@ -31,6 +32,7 @@ struct record_opts {
 struct seen_cgroup {
 	uint64_t id;
 	bool recorded, from_start;
+	char *who; /* its "container" (or "host") member, as named when decided */
 };
 
 /* One kind of denial of a recorded cgroup, with the first one's report */
@@ -44,7 +46,8 @@ struct denial_kind {
 
 struct recorder {
 	struct sink base;
-	struct record_opts *o;
+	struct watch_opts *w;
+	const char *output;
 	struct observer *obs;
 	struct seen_cgroup *seen;
 	size_t n_seen, cap_seen;
@@ -119,10 +122,25 @@ static struct seen_cgroup *seen_add(struct recorder *r, uint64_t id, bool record
 static void decide(struct recorder *r, uint64_t id, bool from_start)
 {
 	const struct container *ct = container_lookup(id, cgroup_path_of_id(id), NULL);
-	bool want = watch_container_wanted(&r->o->w, ct);
+	bool want = watch_container_wanted(r->w, ct);
 
-	if (!seen_add(r, id, want, from_start))
+	struct seen_cgroup *sc = seen_add(r, id, want, from_start);
+	if (!sc)
 		return;
+	if (want) {
+		/* named now: the container may be gone, and its files with it,
+		 * by the time the recording is written */
+		struct sbuf b;
+		struct jw w;
+		sb_init(&b);
+		jw_init(&w, &b);
+		jw_obj_begin(&w);
+		container_json(&w, ct);
+		jw_obj_end(&w);
+		if (!b.oom && b.len > 2)
+			sc->who = strndup(b.s + 1, b.len - 2);
+		sb_free(&b);
+	}
 	observer_record_decide(r->obs, id, want);
 	if (!want)
 		observer_record_forget(r->obs, id);
@@ -141,10 +159,8 @@ static int scan_one(const char *path, const struct stat *st, int type, struct FT
 
 /* Containers running now are decided at once (recorded from now on); the
  * ones that start later are recorded by the kernel until decided here. */
-static int record_started(void *arg, struct observer *obs)
+int recorder_started(struct recorder *r, struct observer *obs)
 {
-	struct recorder *r = arg;
-
 	r->obs = obs;
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	if (cgroup2_root()) {
@@ -164,11 +180,9 @@ static int decide_new(const struct sclens_rec_key *k, uint64_t n, void *arg)
 	return 0;
 }
 
-static void record_tick(void *arg, struct observer *obs, uint64_t now_ns)
+void recorder_tick(struct recorder *r, struct observer *obs)
 {
-	(void)now_ns;
-	(void)obs;
-	observer_record_counts(obs, decide_new, arg);
+	observer_record_counts(obs, decide_new, r);
 }
 
 static int capture_line(void *arg, const char *line, size_t len)
@@ -280,9 +294,8 @@ static void str_array(struct jw *w, const char *key, const struct str_list *l)
 }
 
 /* The recording, written before the observer closes (its maps hold it) */
-static void record_stopping(void *arg, struct observer *obs)
+void recorder_write(struct recorder *r, struct observer *obs)
 {
-	struct recorder *r = arg;
 	struct observer_counts oc = {};
 	struct timespec ended;
 	char when[64];
@@ -306,11 +319,11 @@ static void record_stopping(void *arg, struct observer *obs)
 	jw_kv_str(&w, "method", oc.method);
 	jw_key(&w, "selection");
 	jw_obj_begin(&w);
-	str_array(&w, "containers", &r->o->w.containers);
-	str_array(&w, "pods", &r->o->w.pods);
-	str_array(&w, "namespaces", &r->o->w.namespaces);
-	jw_kv_bool(&w, "host_only", r->o->w.host_only);
-	jw_kv_bool(&w, "ioctl", r->o->w.filters.record_ioctl);
+	str_array(&w, "containers", &r->w->containers);
+	str_array(&w, "pods", &r->w->pods);
+	str_array(&w, "namespaces", &r->w->namespaces);
+	jw_kv_bool(&w, "host_only", r->w->host_only);
+	jw_kv_bool(&w, "ioctl", r->w->filters.record_ioctl);
 	jw_obj_end(&w);
 	/* what the kernel maps could not hold: never lost silently */
 	jw_key(&w, "lost");
@@ -326,12 +339,12 @@ static void record_stopping(void *arg, struct observer *obs)
 		if (!sc->recorded)
 			continue;
 		const char *path = cgroup_path_of_id(sc->id);
-		const struct container *ct = container_lookup(sc->id, path, NULL);
 		struct write_ctx c = { .r = r, .w = &w, .cgroup_id = sc->id };
 		jw_obj_begin(&w);
 		jw_kv_u64(&w, "cgroup_id", sc->id);
 		jw_kv_str_opt(&w, "cgroup", path);
-		container_json(&w, ct);
+		if (sc->who)
+			jw_raw_members(&w, sc->who, strlen(sc->who));
 		/* started while recording: recorded from its first instruction */
 		jw_kv_bool(&w, "from_start", sc->from_start);
 		jw_key(&w, "calls");
@@ -372,8 +385,8 @@ static void record_stopping(void *arg, struct observer *obs)
 	sb_putc(&b, '\n');
 	if (b.oom) {
 		r->err = -ENOMEM;
-	} else if (r->o->output) {
-		FILE *f = fopen(r->o->output, "we");
+	} else if (r->output) {
+		FILE *f = fopen(r->output, "we");
 		if (!f || fwrite(b.s, 1, b.len, f) != b.len)
 			r->err = errno ? -errno : -EIO;
 		if (f && fclose(f) && !r->err)
@@ -383,15 +396,14 @@ static void record_stopping(void *arg, struct observer *obs)
 	}
 	sb_free(&b);
 	if (r->err)
-		fprintf(stderr, "sclens: cannot write the recording to %s: %s\n", r->o->output, strerror(-r->err));
+		fprintf(stderr, "sclens: cannot write the recording to %s: %s\n", r->output, strerror(-r->err));
 	else
-		fprintf(stderr, "sclens: recording written%s%s\n", r->o->output ? " to " : "",
-			r->o->output ? r->o->output : "");
+		fprintf(stderr, "sclens: recording written%s%s\n", r->output ? " to " : "", r->output ? r->output : "");
 }
 
-static bool record_keep(void *arg, uint64_t id)
+bool recorder_keeps(struct recorder *r, uint64_t id)
 {
-	struct seen_cgroup *sc = seen_find(arg, id);
+	struct seen_cgroup *sc = r ? seen_find(r, id) : NULL;
 
 	return sc && sc->recorded; /* its container is named in the file */
 }
@@ -399,6 +411,81 @@ static bool record_keep(void *arg, uint64_t id)
 static int record_error(struct sink *s)
 {
 	return ((struct recorder *)s)->err;
+}
+
+struct recorder *recorder_new(struct watch_opts *w, const char *output)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->w = w;
+	r->output = output;
+	r->base = (struct sink){ .name = "recording", .event = record_event, .error = record_error };
+	reporter_init(&r->rep, true);
+	reporter_set_output(&r->rep, capture_line, r);
+	w->filters.record = true;
+	return r;
+}
+
+struct sink *recorder_sink(struct recorder *r)
+{
+	return &r->base;
+}
+
+int recorder_error(const struct recorder *r)
+{
+	return r ? r->err : 0;
+}
+
+void recorder_free(struct recorder *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_denials; i++)
+		cJSON_Delete(r->denials[i].first);
+	free(r->denials);
+	for (size_t i = 0; i < r->n_seen; i++)
+		free(r->seen[i].who);
+	free(r->seen);
+	free(r->captured);
+	reporter_free(&r->rep);
+	free(r);
+}
+
+/* Checks the output can be written before recording for minutes */
+int recorder_check_output(const char *path)
+{
+	FILE *f = fopen(path, "ae");
+
+	if (!f) {
+		int err = -errno;
+		fprintf(stderr, "sclens: cannot write %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int hook_started(void *arg, struct observer *obs)
+{
+	return recorder_started(arg, obs);
+}
+
+static void hook_tick(void *arg, struct observer *obs, uint64_t now_ns)
+{
+	(void)now_ns;
+	recorder_tick(arg, obs);
+}
+
+static void hook_stopping(void *arg, struct observer *obs)
+{
+	recorder_write(arg, obs);
+}
+
+static bool hook_keep(void *arg, uint64_t id)
+{
+	return recorder_keeps(arg, id);
 }
 
 int cmd_record(int argc, char **argv)
@@ -410,38 +497,25 @@ int cmd_record(int argc, char **argv)
 	static const struct argp argp = { .options = record_options, .parser = record_parse, .doc = record_doc,
 					  .children = children };
 	struct record_opts o = {};
-	struct recorder r = { .o = &o };
+	struct recorder *r;
 	struct sink *sinks[1];
 	int rc;
 
 	watch_opts_init(&o.w);
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
-	/* check the output is writable before recording for minutes */
-	if (o.output) {
-		FILE *f = fopen(o.output, "ae");
-		if (!f) {
-			fprintf(stderr, "sclens: cannot write %s: %s\n", o.output, strerror(errno));
-			return EXIT_FAIL;
-		}
-		fclose(f);
-	}
-	o.w.filters.record = true;
+	if (o.output && recorder_check_output(o.output))
+		return EXIT_FAIL;
 	o.w.json = true;
-	r.base = (struct sink){ .name = "recording", .event = record_event, .error = record_error };
-	reporter_init(&r.rep, true);
-	reporter_set_output(&r.rep, capture_line, &r);
-	sinks[0] = &r.base;
+	r = recorder_new(&o.w, o.output);
+	if (!r)
+		return EXIT_FAIL;
+	sinks[0] = recorder_sink(r);
 	struct watch_hooks hooks = {
-		.sinks = sinks, .n_sinks = 1, .no_stdout = true, .started = record_started, .tick = record_tick,
-		.stopping = record_stopping, .keep_cgroup = record_keep, .no_summary = true, .arg = &r,
+		.sinks = sinks, .n_sinks = 1, .no_stdout = true, .started = hook_started, .tick = hook_tick,
+		.stopping = hook_stopping, .keep_cgroup = hook_keep, .no_summary = true, .arg = r,
 	};
 	rc = watch_run(&o.w, &hooks);
-	for (size_t i = 0; i < r.n_denials; i++)
-		cJSON_Delete(r.denials[i].first);
-	free(r.denials);
-	free(r.seen);
-	free(r.captured);
-	reporter_free(&r.rep);
+	recorder_free(r);
 	return rc;
 }

@@ -853,6 +853,8 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 				if (w.sinks[i]->reopen && (err = w.sinks[i]->reopen(w.sinks[i])))
 					fprintf(stderr, "sclens: SIGHUP: cannot reopen the %s output: %s\n", w.sinks[i]->name,
 						strerror(-err));
+			if (hooks->reload)
+				hooks->reload(hooks->arg, w.obs);
 			hooks_unlock(hooks);
 			fprintf(stderr, "sclens: SIGHUP: output reopened, runtime state re-read\n");
 			err = 0;

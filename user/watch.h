@@ -69,6 +69,8 @@ struct watch_hooks {
 	 * served)? NULL: no. before_prune runs first, once per pruning. */
 	void (*before_prune)(void *arg);
 	bool (*keep_cgroup)(void *arg, uint64_t cgroup_id);
+	/* SIGHUP, after the sinks reopened */
+	void (*reload)(void *arg, struct observer *o);
 	/* before the observer closes */
 	void (*stopping)(void *arg, struct observer *o);
 	void *arg;

@@ -225,3 +225,27 @@ JSON
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"cannot open the log /proc/nope/log"* ]]
 }
+
+@test "daemon --record: the recorder as a sink of the daemon, a snapshot on SIGHUP and the whole at exit" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
+	cat >"$BATS_TEST_TMPDIR/allow.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [ { "names": ["kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
+JSON
+	a=sclens-rec-$$
+	CONTAINERS+=("$a")
+	start_daemon --container "$a" --record "$BATS_TEST_TMPDIR/d.rec.json" --log-file "$BATS_TEST_TMPDIR/d.json"
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/allow.json" "$DOCKER_DEFAULT_CAPS" sh -c '/bin/calls 42 5; sleep 2'
+	run_container "$BATS_TEST_TMPDIR/a" "$a"
+	kill -HUP "$DAEMON_PID"
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/d.rec.json" ] && break; sleep 0.1; done
+	jq -e '.kind == "sclens-recording"' "$BATS_TEST_TMPDIR/d.rec.json"
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+	rec=$BATS_TEST_TMPDIR/d.rec.json
+	jq -c '.recorded[] | [.container, .from_start, (.calls|length)]' "$rec"
+		jq -e --arg a "$a" '.recorded | length == 1 and .[0].container.id == $a and .[0].from_start' "$rec"
+	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getpgid" and .filtered) | .count] | add' "$rec")" -eq 5 ]
+	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getppid" and .filtered) | .count] | add' "$rec")" -ge 42 ]
+}
