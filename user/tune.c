@@ -409,12 +409,13 @@ static const char generate_doc[] =
 	"  sclens profile generate --format spo --name web web.rec.json > web-profile.yaml\n"
 	"\nOPTIONS:";
 
-int cmd_profile_generate(int argc, char **argv)
+/* generate and merge: the same work, said differently */
+static int generate(int argc, char **argv, const char *doc, bool merged)
 {
-	static const struct argp argp = { .options = gen_options, .parser = gen_parse, .args_doc = "RECORDING...",
-					  .doc = generate_doc };
+	const struct argp argp = { .options = gen_options, .parser = gen_parse, .args_doc = "RECORDING...", .doc = doc };
 	struct gen_opts o = {};
 	struct rset s = {};
+	char source[512];
 	int rc;
 
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
@@ -423,12 +424,19 @@ int cmd_profile_generate(int argc, char **argv)
 		rset_free(&s);
 		return rc;
 	}
-	char source[512];
-	snprintf(source, sizeof(source), "%d container%s in %d recording%s", s.containers, s.containers == 1 ? "" : "s",
-		 o.n_inputs, o.n_inputs == 1 ? "" : "s");
+	if (merged)
+		snprintf(source, sizeof(source), "merged from %d recordings (%d containers)", o.n_inputs, s.containers);
+	else
+		snprintf(source, sizeof(source), "%d container%s in %d recording%s", s.containers,
+			 s.containers == 1 ? "" : "s", o.n_inputs, o.n_inputs == 1 ? "" : "s");
 	rc = emit_profile(&s, &o, source);
 	rset_free(&s);
 	return rc;
+}
+
+int cmd_profile_generate(int argc, char **argv)
+{
+	return generate(argc, argv, generate_doc, false);
 }
 
 static const char merge_doc[] =
@@ -441,23 +449,7 @@ static const char merge_doc[] =
 
 int cmd_profile_merge(int argc, char **argv)
 {
-	static const struct argp argp = { .options = gen_options, .parser = gen_parse, .args_doc = "RECORDING...",
-					  .doc = merge_doc };
-	struct gen_opts o = {};
-	struct rset s = {};
-	int rc;
-
-	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
-		return rc;
-	if ((rc = load_recordings(o.inputs, o.n_inputs, &s))) {
-		rset_free(&s);
-		return rc;
-	}
-	char source[512];
-	snprintf(source, sizeof(source), "merged from %d recordings (%d containers)", o.n_inputs, s.containers);
-	rc = emit_profile(&s, &o, source);
-	rset_free(&s);
-	return rc;
+	return generate(argc, argv, merge_doc, true);
 }
 
 /* ---- tighten ---- */
