@@ -14,7 +14,7 @@ _sclens()
 	case $cmd in
 	profile) sub=${COMP_WORDS[2]}
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "convert list show" -- "$cur")); return
+			COMPREPLY=($(compgen -W "convert list show generate merge tighten diff" -- "$cur")); return
 		fi ;;
 	filter) sub=${COMP_WORDS[2]}
 		if [ "$COMP_CWORD" -eq 2 ]; then
@@ -26,7 +26,7 @@ _sclens()
 		COMPREPLY=($(compgen -W "$(sclens __complete syscalls 2>/dev/null)" -- "$cur")); return ;;
 	--container)
 		COMPREPLY=($(compgen -W "$(sclens __complete containers 2>/dev/null)" -- "$cur")); return ;;
-	-f|--profile|--docker-default)
+	-f|--profile|--docker-default|--shadow)
 		COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "$(sclens __complete profiles 2>/dev/null)" -- "$cur")); return ;;
 	show)
 		COMPREPLY=($(compgen -W "$(sclens __complete profiles 2>/dev/null)" -- "$cur")); return ;;

@@ -18,7 +18,8 @@ esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\\&'/"; }
 	echo ".nf"
 	"$bin" --help | esc
 	echo ".fi"
-	for c in watch explain run posture "profile convert" "filter dump" "filter eval"; do
+	for c in watch daemon record explain run posture "profile convert" "profile generate" "profile merge" \
+		"profile tighten" "profile diff" "filter dump" "filter eval"; do
 		echo ".SH \"SCLENS $(echo "$c" | tr a-z A-Z)\""
 		echo ".nf"
 		# shellcheck disable=SC2086 # two-word commands split on purpose

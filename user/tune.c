@@ -406,7 +406,7 @@ static const char generate_doc[] =
 	"EXAMPLES:\n"
 	"  sclens profile generate web.rec.json > web-seccomp.json\n"
 	"  docker run --security-opt seccomp=web-seccomp.json ...\n"
-	"  sclens profile generate --format spo --name web web.rec.json > web-profile.yaml\n"
+	"  sclens profile generate --format spo --name web web.rec.json > web.yaml\n"
 	"\nOPTIONS:";
 
 /* generate and merge: the same work, said differently */
@@ -467,8 +467,8 @@ static const char tighten_doc[] =
 	"dangerous call that stays.\n"
 	"\n"
 	"EXAMPLES:\n"
-	"  sclens profile tighten --profile docker-20.10 web.rec.json > web-seccomp.json\n"
-	"  sclens profile tighten -f custom.json --patch fix.json web.rec.json > new.json\n"
+	"  sclens profile tighten --profile docker-20.10 web.rec.json > web.json\n"
+	"  sclens profile tighten -f custom.json --patch p.json web.rec.json > new.json\n"
 	"\nOPTIONS:";
 
 static bool recorded(const struct rset *s, const char *name)

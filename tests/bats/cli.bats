@@ -145,7 +145,8 @@ teardown() {
 @test "help: -h works for every command, one Usage line, no broken wrapping; --version listed" {
 	run "$SCLENS" --help
 	[[ "$output" == *"--version"* ]]
-	for c in watch explain run posture "profile convert" "filter dump" "filter eval"; do
+	for c in watch daemon record explain run posture "profile convert" "profile generate" "profile merge" \
+		"profile tighten" "profile diff" "filter dump" "filter eval"; do
 		# shellcheck disable=SC2086 # two-word commands split on purpose
 		run "$SCLENS" $c -h
 		[ "$status" -eq 0 ] || { echo "$c -h: exit $status"; false; }
