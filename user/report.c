@@ -8,6 +8,7 @@
 #include "names.h"
 #include "observer.h"
 #include "report.h"
+#include "sink.h"
 #include "sclens.h"
 
 struct fix_seen {
@@ -252,4 +253,26 @@ void print_summary_json(uint64_t reported, const struct observer_counts *c, cons
 	if (!b.oom)
 		fputs(b.s, stdout);
 	sb_free(&b);
+}
+
+static void report_sink_event(struct sink *s, const struct denial_record *r)
+{
+	reporter_event(&((struct report_sink *)s)->rep, r->e, r->c, r->src, r->scope);
+}
+
+static void report_sink_containers_dropped(struct sink *s)
+{
+	reporter_drop_explanations(&((struct report_sink *)s)->rep);
+}
+
+void report_sink_init(struct report_sink *s, bool json)
+{
+	reporter_init(&s->rep, json);
+	s->base = (struct sink){ .name = "stdout", .event = report_sink_event,
+				 .containers_dropped = report_sink_containers_dropped };
+}
+
+void report_sink_free(struct report_sink *s)
+{
+	reporter_free(&s->rep);
 }

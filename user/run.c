@@ -21,6 +21,7 @@
 #include "observer.h"
 #include "profile.h"
 #include "report.h"
+#include "sink.h"
 
 struct run_opts {
 	const char *profile;
@@ -101,7 +102,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 struct run_state {
 	struct run_opts *opts;
 	struct observer *obs;
-	struct reporter rep;
+	struct report_sink out; /* the same sink as watch's */
 	const struct profile *src;
 	uint64_t caps; /* the bounding set the command gets */
 	pid_t child;
@@ -127,7 +128,8 @@ static int on_event(const struct sclens_event *e, void *arg)
 	c.action = e->action;
 	struct explain_src src = { .profile = s->src, .caps = s->caps, .has_caps = true,
 				   .profile_ref = s->opts->profile };
-	reporter_event(&s->rep, e, &c, &src, "run");
+	struct denial_record rec = { .e = e, .c = &c, .src = &src, .scope = "run" };
+	s->out.base.event(&s->out.base, &rec);
 	if (e->type == SCLENS_EV_DENIAL)
 		s->denials++;
 	return 0;
@@ -196,7 +198,7 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_ENV;
 		goto out;
 	}
-	reporter_init(&s.rep, o.json);
+	report_sink_init(&s.out, o.json);
 	if (observer_open(&s.obs, &f, o.verbose, on_event, &s)) {
 		rc = EXIT_FAIL;
 		goto out_rep;
@@ -256,7 +258,7 @@ int cmd_run(int argc, char **argv)
 out_obs:
 	observer_close(s.obs);
 out_rep:
-	reporter_free(&s.rep);
+	report_sink_free(&s.out);
 out:
 	profile_free(eff);
 	profile_free(src);

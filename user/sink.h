@@ -33,4 +33,14 @@ struct sink {
 	void (*containers_dropped)(struct sink *s);
 };
 
+/* The sink of `watch` and `run`: a reporter printing each record on
+ * stdout (plain or JSON lines), with its explanation and fix */
+struct report_sink {
+	struct sink base;
+	struct reporter rep;
+};
+
+void report_sink_init(struct report_sink *s, bool json);
+void report_sink_free(struct report_sink *s);
+
 #endif

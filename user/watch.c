@@ -32,20 +32,12 @@ struct watch_state {
 	struct watch_opts *opts;
 	const struct watch_hooks *hooks;
 	struct observer *obs;
-	struct reporter rep;
 	struct replay *replay;
 	uint64_t printed;
-	struct sink out; /* stdout: the reporter above */
+	struct report_sink out; /* stdout */
 	struct sink *sinks[WATCH_MAX_SINKS];
 	int n_sinks;
 };
-
-static void stdout_containers_dropped(struct sink *s)
-{
-	struct watch_state *w = (struct watch_state *)((char *)s - offsetof(struct watch_state, out));
-
-	reporter_drop_explanations(&w->rep);
-}
 
 static bool keep_cgroup(uint64_t id, void *arg)
 {
@@ -72,12 +64,6 @@ static void prune_caches(struct watch_state *w)
 	}
 }
 
-static void stdout_event(struct sink *s, const struct denial_record *r)
-{
-	struct watch_state *w = (struct watch_state *)((char *)s - offsetof(struct watch_state, out));
-
-	reporter_event(&w->rep, r->e, r->c, r->src, r->scope);
-}
 
 static const char watch_doc[] =
 	"Report every seccomp denial on this host as it happens.\n"
@@ -783,11 +769,9 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		goto out_opts;
 	}
 	install_exit_handlers();
-	reporter_init(&w.rep, o->json);
-	w.out = (struct sink){ .name = "stdout", .event = stdout_event,
-			       .containers_dropped = stdout_containers_dropped };
+	report_sink_init(&w.out, o->json);
 	if (!hooks || !hooks->no_stdout)
-		w.sinks[w.n_sinks++] = &w.out;
+		w.sinks[w.n_sinks++] = &w.out.base;
 	for (int i = 0; hooks && i < hooks->n_sinks && w.n_sinks < WATCH_MAX_SINKS; i++)
 		w.sinks[w.n_sinks++] = hooks->sinks[i];
 	if (!o->no_replay && replay_start(&w.replay))
@@ -803,7 +787,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 	if (err) {
 		json_error(o->json, "cannot load the BPF programs");
 		replay_stop(w.replay);
-		reporter_free(&w.rep);
+		report_sink_free(&w.out);
 		rc = err == -EPERM || err == -EOPNOTSUPP ? EXIT_ENV : EXIT_FAIL;
 		goto out_opts;
 	}
@@ -812,7 +796,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		json_error(o->json, "cannot compile the candidate profile");
 		observer_close(w.obs);
 		replay_stop(w.replay);
-		reporter_free(&w.rep);
+		report_sink_free(&w.out);
 		rc = EXIT_BADINPUT;
 		goto out_opts;
 	}
@@ -829,7 +813,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		rc = err == -EADDRINUSE || err == -EACCES ? EXIT_ENV : EXIT_FAIL;
 		observer_close(w.obs);
 		replay_stop(w.replay);
-		reporter_free(&w.rep);
+		report_sink_free(&w.out);
 		goto out_opts;
 	}
 	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
@@ -935,7 +919,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		rc = EXIT_FAIL;
 	observer_close(w.obs);
 	replay_stop(w.replay);
-	reporter_free(&w.rep);
+	report_sink_free(&w.out);
 out_opts:
 	free_profiles(o);
 	return rc;
