@@ -753,9 +753,12 @@ int profile_load_text(const char *text, size_t len, const char *label, struct pr
 	struct scan_info si = {};
 	const char *end = NULL;
 	int err;
-	size_t skip = strspn(text, " \t\r\n");
+	size_t skip = 0;
 
 	memset(e, 0, sizeof(*e));
+	/* text is len bytes, not a C string: no str* function before the copy */
+	while (skip < len && (text[skip] == ' ' || text[skip] == '\t' || text[skip] == '\r' || text[skip] == '\n'))
+		skip++;
 	/* YAML (a Security Profiles Operator SeccompProfile, or a profile
 	 * written in YAML): read as the JSON it stands for */
 	if (skip < len && text[skip] != '{' && text[skip] != '[' && memchr(text, 0, len) == NULL) {
