@@ -683,6 +683,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 {
 	struct watch_state w = { .opts = o, .hooks = hooks };
 	struct timespec start, now, last_tick = {};
+	time_t last_prune = 0;
 	int err, rc = EXIT_OK;
 
 
@@ -853,8 +854,12 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 					w.sinks[i]->tick(w.sinks[i], now_ns, false);
 			if (hooks && hooks->tick)
 				hooks->tick(hooks->arg, w.obs, now_ns);
-			if (hooks && now.tv_sec % 10 == 0)
+			/* by elapsed time, not on a multiple of ten: a busy
+			 * second must not skip it */
+			if (hooks && now.tv_sec - last_prune >= 10) {
+				last_prune = now.tv_sec;
 				prune_caches(&w);
+			}
 			if (hooks)
 				hooks_unlock(hooks);
 		}
