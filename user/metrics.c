@@ -30,7 +30,7 @@ struct metrics {
 	pthread_mutex_t *lock;
 	struct MHD_Daemon *httpd;
 	struct gone *gone;
-	size_t n_gone, cap_gone;
+	size_t n_gone;
 	uint64_t *counted; /* cgroup ids with counts in the kernel map, sorted */
 	size_t n_counted;
 	uint64_t last_check_ns;
@@ -468,11 +468,6 @@ bool metrics_keeps(struct metrics *m, uint64_t cgroup_id)
 {
 	/* its series are served: keep its labels */
 	return m && m->n_counted && bsearch(&cgroup_id, m->counted, m->n_counted, sizeof(uint64_t), cmp_u64);
-}
-
-size_t metrics_tracked(const struct metrics *m)
-{
-	return m ? m->n_gone : 0;
 }
 
 void metrics_stop(struct metrics *m)

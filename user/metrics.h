@@ -34,8 +34,6 @@ void metrics_refresh(struct metrics *m);
 /* Is this cgroup's series served (so caches keep its labels)? As of the
  * last metrics_refresh(). */
 bool metrics_keeps(struct metrics *m, uint64_t cgroup_id);
-/* cgroups whose series are kept, gone ones waiting out the retention */
-size_t metrics_tracked(const struct metrics *m);
 void metrics_stop(struct metrics *m);
 
 #endif

@@ -171,11 +171,6 @@ int observer_method_parse(const char *s)
 	return -2;
 }
 
-int observer_method(const struct observer *o)
-{
-	return o->method;
-}
-
 void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg)
 {
 	o->filter_fn = fn;

@@ -80,8 +80,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		  observer_event_fn fn, void *arg);
 /* Receives the filter copies (before any event naming them). */
 void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg);
-/* The capture method chosen at open, and its name ("one_hook", "two_hooks") */
-int observer_method(const struct observer *o);
+/* The name of a capture method ("one_hook", "two_hooks") */
 const char *observer_method_name(int method);
 /* "auto" -1, "one-hook", "two-hooks"; -2 for anything else */
 int observer_method_parse(const char *s);

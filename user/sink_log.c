@@ -41,7 +41,6 @@ struct log_sink {
 	struct vol_entry *vol;
 	size_t vol_n;
 	uint64_t interval_start_ns;
-	uint64_t lines, repeated;
 	struct sbuf line;
 };
 
@@ -199,7 +198,6 @@ static int log_write(void *arg, const char *line, size_t len)
 		return err;
 	}
 	l->size += len;
-	l->lines++;
 	return 0;
 }
 
@@ -264,7 +262,6 @@ static void vol_flush(struct log_sink *l, uint64_t now_ns)
 		jw_raw(&w, num);
 		jw_obj_end(&w);
 		emit_line(l);
-		l->repeated += extra;
 	}
 	memset(l->vol, 0, VOL_MAX * 2 * sizeof(*l->vol));
 	l->vol_n = 0;
@@ -389,11 +386,6 @@ void log_sink_lost(struct log_sink *l, uint64_t delta, uint64_t total)
 	jw_kv_u64(&w, "events_lost_total", total);
 	jw_obj_end(&w);
 	emit_line(l);
-}
-
-uint64_t log_sink_lines(const struct log_sink *l)
-{
-	return l->lines;
 }
 
 int log_sink_close(struct log_sink *l)

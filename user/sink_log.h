@@ -26,8 +26,6 @@ struct sink *log_sink_base(struct log_sink *l);
 /* A {"type":"lost"} line: delta events the ring buffer had no room for
  * since the last one, total since start. */
 void log_sink_lost(struct log_sink *l, uint64_t delta, uint64_t total);
-/* Lines written, and the repeat count summed, since start (for tests). */
-uint64_t log_sink_lines(const struct log_sink *l);
 int log_sink_close(struct log_sink *l);
 
 #endif

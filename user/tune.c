@@ -672,7 +672,7 @@ int cmd_profile_diff(int argc, char **argv)
 		}
 	}
 	printf("%d differences\n", differ);
-	rc = differ ? EXIT_FAIL + 0 * differ : EXIT_OK; /* like diff(1): 1 when they differ */
+	rc = differ ? EXIT_FAIL : EXIT_OK; /* like diff(1): 1 when they differ */
 out:
 	for (int i = 0; i < 2; i++) {
 		profile_free(src[i]);

@@ -249,3 +249,19 @@ JSON
 	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getpgid" and .filtered) | .count] | add' "$rec")" -eq 5 ]
 	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getppid" and .filtered) | .count] | add' "$rec")" -ge 42 ]
 }
+
+@test "a rotation a crash interrupted is finished at the next start; SCLENS_NODE_NAME names the node" {
+	log=$BATS_TEST_TMPDIR/d.json
+	# as a kill -9 between renaming the log and compressing it leaves it
+	echo '{"type":"lost","time":"2026-01-01T00:00:00.000000000Z","node":"n","count":1,"events_lost_total":1}' >"$log.1"
+	echo 'older' | gzip >"$log.1.gz"
+	SCLENS_NODE_NAME=node-a start_daemon --log-file "$log" --log-first 0 --log-keep 3
+	[ ! -e "$log.1" ]
+	[ "$(zcat "$log.1.gz" | jq -r .type)" = lost ]
+	[ "$(zcat "$log.2.gz")" = older ]
+	"$SCDENY" errno >/dev/null
+	sleep 0.5
+	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q '^sclens_denials_total{node="node-a",'
+	stop_daemon
+	jq -e 'select(.type == "denial") | .node == "node-a"' "$log" >/dev/null
+}
