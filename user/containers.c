@@ -682,6 +682,43 @@ void container_mark_filter_decided(const struct container *c)
 		(*slot)->filter_decided = true;
 }
 
+static void resolve(struct container *c, const char *path, const char *leaf)
+{
+	container_from_cgroup_path(path ? path : (leaf ? leaf : ""), c);
+	/* runc's default cgroup is /<id>, and an explicit cgroupsPath can be
+	 * anything: ask runc's state unless the path already names a unit */
+	if (!c->unit && (!c->runtime || !strcmp(c->runtime, "cri")))
+		resolve_runc(c, c->cgroup_id, leaf);
+	if (c->runtime && c->id) {
+		if (!strcmp(c->runtime, "docker"))
+			resolve_docker(c);
+		else if (!strcmp(c->runtime, "containerd") || !strcmp(c->runtime, "cri"))
+			resolve_containerd(c);
+		if (!strcmp(c->runtime, "cri-o") || !strcmp(c->runtime, "cri"))
+			resolve_storage(c, roots.crio, "cri-o");
+		if (!strcmp(c->runtime, "podman"))
+			resolve_storage(c, roots.podman, "podman");
+	}
+}
+
+const struct container *container_refresh(uint64_t cgroup_id, const char *path, const char *leaf)
+{
+	struct container **slot = cap_cache ? cache_slot(cgroup_id) : NULL;
+	struct container c = { .cgroup_id = cgroup_id };
+
+	if (!slot || !*slot || (*slot)->runtime || (*slot)->unit)
+		return container_lookup(cgroup_id, path, leaf);
+	resolve(&c, path, leaf);
+	if (!c.runtime && !c.unit) {
+		container_free(&c);
+		return *slot;
+	}
+	/* in place: pointers to the entry stay valid */
+	container_free(*slot);
+	**slot = c;
+	return *slot;
+}
+
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf)
 {
 	static struct container unknown;
@@ -689,21 +726,7 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 
 	if (cap_cache && *(slot = cache_slot(cgroup_id)))
 		return *slot;
-	container_from_cgroup_path(path ? path : (leaf ? leaf : ""), &c);
-	/* runc's default cgroup is /<id>, and an explicit cgroupsPath can be
-	 * anything: ask runc's state unless the path already names a unit */
-	if (!c.unit && (!c.runtime || !strcmp(c.runtime, "cri")))
-		resolve_runc(&c, cgroup_id, leaf);
-	if (c.runtime && c.id) {
-		if (!strcmp(c.runtime, "docker"))
-			resolve_docker(&c);
-		else if (!strcmp(c.runtime, "containerd") || !strcmp(c.runtime, "cri"))
-			resolve_containerd(&c);
-		if (!strcmp(c.runtime, "cri-o") || !strcmp(c.runtime, "cri"))
-			resolve_storage(&c, roots.crio, "cri-o");
-		if (!strcmp(c.runtime, "podman"))
-			resolve_storage(&c, roots.podman, "podman");
-	}
+	resolve(&c, path, leaf);
 	if ((n_cache + 1) * 2 > cap_cache && cache_grow()) {
 		container_free(&c);
 		return &unknown;

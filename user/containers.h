@@ -53,6 +53,10 @@ bool container_from_cgroup_path(const char *path, struct container *c);
  * the cgroup is gone; leaf is the last component captured in the kernel.
  * Never NULL; for host processes runtime is NULL. */
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf);
+/* As container_lookup, but a cached entry that named nothing (no
+ * runtime, no unit) is resolved again, in place: a runtime writes its
+ * state only after the container's first process runs in its cgroup. */
+const struct container *container_refresh(uint64_t cgroup_id, const char *path, const char *leaf);
 /* Which known default c's effective profile is (computed once, from what
  * was read when the container was first seen: a container that is gone
  * since is still recognised). NULL without an effective profile. */

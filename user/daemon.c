@@ -163,7 +163,7 @@ static void daemon_reload(void *arg, struct observer *obs)
 	struct daemon *d = arg;
 
 	if (d->recorder)
-		recorder_write(d->recorder, obs);
+		recorder_write(d->recorder, obs, false);
 }
 
 /* Before the observer closes: no scrape may read it afterwards */
@@ -175,7 +175,7 @@ static void daemon_stopping(void *arg, struct observer *obs)
 	metrics_stop(d->metrics);
 	d->metrics = NULL;
 	if (d->recorder)
-		recorder_write(d->recorder, obs);
+		recorder_write(d->recorder, obs, true);
 }
 
 static void daemon_before_prune(void *arg)

@@ -44,6 +44,16 @@ struct denial_kind {
 	cJSON *first; /* the event as `watch --json` prints it, with its explanation */
 };
 
+/* A new cgroup that names no container yet: runc writes its state only
+ * after the container's first process runs, so it is asked again on the
+ * next ticks, for UNNAMED_WAIT_NS, before it is taken for the host's.
+ * The kernel keeps recording it meanwhile. */
+#define UNNAMED_WAIT_NS (5 * 1000000000ULL)
+
+struct unnamed_cgroup {
+	uint64_t id, first_ns;
+};
+
 struct recorder {
 	struct sink base;
 	struct watch_opts *w;
@@ -51,6 +61,9 @@ struct recorder {
 	struct observer *obs;
 	struct seen_cgroup *seen;
 	size_t n_seen, cap_seen;
+	struct unnamed_cgroup *unnamed;
+	size_t n_unnamed, cap_unnamed;
+	bool no_wait; /* at start and at the end: every cgroup is decided at once */
 	struct denial_kind *denials;
 	size_t n_denials, cap_denials;
 	struct reporter rep; /* renders the first denial of each kind */
@@ -117,16 +130,71 @@ static struct seen_cgroup *seen_add(struct recorder *r, uint64_t id, bool record
 	return &r->seen[r->n_seen++];
 }
 
-/* Decides a cgroup the kernel has been recording (undecided): kept if it
- * is one the user selected, else its calls are dropped. */
-static void decide(struct recorder *r, uint64_t id, bool from_start)
+static uint64_t monotonic_ns(void)
 {
-	const struct container *ct = container_lookup(id, cgroup_path_of_id(id), NULL);
-	bool want = watch_container_wanted(r->w, ct);
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Whether to ask again later who a cgroup is: it names nothing yet, still
+ * exists, and was first seen less than UNNAMED_WAIT_NS ago. */
+static bool wait_for_name(struct recorder *r, uint64_t id, const struct container *ct, const char *path)
+{
+	uint64_t now = monotonic_ns();
+	size_t i;
+
+	for (i = 0; i < r->n_unnamed && r->unnamed[i].id != id; i++)
+		;
+	if (ct->runtime || ct->unit || !path || r->no_wait ||
+	    (i < r->n_unnamed && now - r->unnamed[i].first_ns >= UNNAMED_WAIT_NS)) {
+		if (i < r->n_unnamed)
+			r->unnamed[i] = r->unnamed[--r->n_unnamed];
+		return false;
+	}
+	if (i < r->n_unnamed)
+		return true;
+	if (r->n_unnamed == r->cap_unnamed) {
+		size_t ncap = r->cap_unnamed ? r->cap_unnamed * 2 : 16;
+		struct unnamed_cgroup *n = realloc(r->unnamed, ncap * sizeof(*n));
+		if (!n)
+			return false; /* decided now, as before */
+		r->unnamed = n;
+		r->cap_unnamed = ncap;
+	}
+	r->unnamed[r->n_unnamed++] = (struct unnamed_cgroup){ .id = id, .first_ns = now };
+	return true;
+}
+
+static void forget_denials(struct recorder *r, uint64_t id)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < r->n_denials; i++) {
+		if (r->denials[i].cgroup_id == id)
+			cJSON_Delete(r->denials[i].first);
+		else
+			r->denials[j++] = r->denials[i];
+	}
+	r->n_denials = j;
+}
+
+/* Decides a cgroup the kernel has been recording (undecided): kept if it
+ * is one the user selected, else its calls are dropped. Returns NULL while
+ * the cgroup waits for its runtime to name it. */
+static struct seen_cgroup *decide(struct recorder *r, uint64_t id, bool from_start)
+{
+	const char *path = cgroup_path_of_id(id);
+	const struct container *ct = container_refresh(id, path, NULL);
+
+	if (wait_for_name(r, id, ct, path))
+		return NULL;
+
+	bool want = watch_container_wanted(r->w, ct);
 	struct seen_cgroup *sc = seen_add(r, id, want, from_start);
 	if (!sc)
-		return;
+		return NULL;
 	if (want) {
 		/* named now: the container may be gone, and its files with it,
 		 * by the time the recording is written */
@@ -142,8 +210,11 @@ static void decide(struct recorder *r, uint64_t id, bool from_start)
 		sb_free(&b);
 	}
 	observer_record_decide(r->obs, id, want);
-	if (!want)
+	if (!want) {
 		observer_record_forget(r->obs, id);
+		forget_denials(r, id);
+	}
+	return sc;
 }
 
 static struct recorder *scan_recorder;
@@ -165,7 +236,10 @@ int recorder_started(struct recorder *r, struct observer *obs)
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	if (cgroup2_root()) {
 		scan_recorder = r;
+		/* running already: not from their start, whatever names them */
+		r->no_wait = true;
 		nftw(cgroup2_root(), scan_one, 32, FTW_PHYS | FTW_MOUNT);
+		r->no_wait = false;
 	}
 	return 0;
 }
@@ -203,11 +277,10 @@ static void record_event(struct sink *s, const struct denial_record *d)
 	if (e->type != SCLENS_EV_DENIAL)
 		return;
 	sc = seen_find(r, e->cgroup_id);
-	if (!sc) {
-		decide(r, e->cgroup_id, true);
-		sc = seen_find(r, e->cgroup_id);
-	}
-	if (!sc || !sc->recorded)
+	if (!sc)
+		sc = decide(r, e->cgroup_id, true);
+	/* kept while its cgroup waits for a name, dropped if then unwanted */
+	if (sc && !sc->recorded)
 		return;
 	for (size_t i = 0; i < r->n_denials; i++) {
 		struct denial_kind *k = &r->denials[i];
@@ -294,7 +367,7 @@ static void str_array(struct jw *w, const char *key, const struct str_list *l)
 }
 
 /* The recording, written before the observer closes (its maps hold it) */
-void recorder_write(struct recorder *r, struct observer *obs)
+void recorder_write(struct recorder *r, struct observer *obs, bool final)
 {
 	struct observer_counts oc = {};
 	struct timespec ended;
@@ -303,6 +376,7 @@ void recorder_write(struct recorder *r, struct observer *obs)
 	struct jw w;
 
 	/* cgroups that started at the very end */
+	r->no_wait = final;
 	observer_record_counts(obs, decide_new, r);
 	observer_counts(obs, &oc);
 	clock_gettime(CLOCK_REALTIME, &ended);
@@ -448,6 +522,7 @@ void recorder_free(struct recorder *r)
 	for (size_t i = 0; i < r->n_seen; i++)
 		free(r->seen[i].who);
 	free(r->seen);
+	free(r->unnamed);
 	free(r->captured);
 	reporter_free(&r->rep);
 	free(r);
@@ -480,7 +555,7 @@ static void hook_tick(void *arg, struct observer *obs, uint64_t now_ns)
 
 static void hook_stopping(void *arg, struct observer *obs)
 {
-	recorder_write(arg, obs);
+	recorder_write(arg, obs, true);
 }
 
 static bool hook_keep(void *arg, uint64_t id)

@@ -20,7 +20,8 @@ struct sink *recorder_sink(struct recorder *r);
 /* The watch loop's moments: attached, about once a second, stopping */
 int recorder_started(struct recorder *r, struct observer *obs);
 void recorder_tick(struct recorder *r, struct observer *obs);
-void recorder_write(struct recorder *r, struct observer *obs);
+/* final: the last write, when every cgroup is decided */
+void recorder_write(struct recorder *r, struct observer *obs, bool final);
 /* Is this cgroup recorded (its cache entries are needed for the file)? */
 bool recorder_keeps(struct recorder *r, uint64_t cgroup_id);
 int recorder_error(const struct recorder *r);

@@ -250,6 +250,31 @@ JSON
 	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getppid" and .filtered) | .count] | add' "$rec")" -ge 42 ]
 }
 
+@test "record: a cgroup its runtime names only seconds after its first calls is recorded from its start" {
+	# as runc does: the container's first process runs in its cgroup before
+	# state.json names it; a fake runc root plays that slowly
+	roots=$BATS_TEST_TMPDIR/runc
+	id=sclens-late-$$
+	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/$id
+	mkdir -p "$roots"
+	"$SCLENS" record --runc-root "$roots" --container "$id" -d 7 -o "$BATS_TEST_TMPDIR/late.json" 2>"$BATS_TEST_TMPDIR/late.err" &
+	rec=$!
+	for _ in $(seq 100); do grep -q watching "$BATS_TEST_TMPDIR/late.err" && break; sleep 0.1; done
+	mkdir "$cg"
+	sh -c 'echo $$ >"$1/cgroup.procs"; "$2" 7 0; sleep 3; "$2" 5 0' sh "$cg" "$ROOT/build/tests/calls" &
+	worker=$!
+	sleep 2.5 # two ticks of the recorder with the cgroup unnamed
+	mkdir "$roots/$id"
+	printf '{"id": "%s", "cgroup_paths": {"": "%s"}}\n' "$id" "$cg" >"$roots/$id/state.json"
+	wait "$worker"
+	wait "$rec"
+	rmdir "$cg"
+	jq -c '.recorded[] | [.container, .from_start]' "$BATS_TEST_TMPDIR/late.json"
+	jq -e --arg id "$id" '.recorded | length == 1 and .[0].container.id == $id and .[0].container.runtime == "runc" and .[0].from_start' "$BATS_TEST_TMPDIR/late.json"
+	# both bursts: the calls made while it was unnamed are kept
+	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getppid") | .count] | add' "$BATS_TEST_TMPDIR/late.json")" -ge 12 ]
+}
+
 @test "a rotation a crash interrupted is finished at the next start; SCLENS_NODE_NAME names the node" {
 	log=$BATS_TEST_TMPDIR/d.json
 	# as a kill -9 between renaming the log and compressing it leaves it
