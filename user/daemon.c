@@ -180,7 +180,11 @@ static void daemon_stopping(void *arg, struct observer *obs)
 
 static void daemon_before_prune(void *arg)
 {
-	metrics_refresh(((struct daemon *)arg)->metrics);
+	struct daemon *d = arg;
+
+	metrics_refresh(d->metrics);
+	if (d->recorder)
+		recorder_prune(d->recorder);
 }
 
 static bool daemon_keep_cgroup(void *arg, uint64_t id)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
@@ -305,6 +306,19 @@ int observer_poll(struct observer *o, int timeout_ms)
 	return ring_buffer__poll(o->rb, timeout_ms);
 }
 
+int observer_wait(struct observer *o, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(ring_buffer__epoll_fd(o->rb), &ev, 1, timeout_ms);
+
+	return n < 0 ? -errno : n;
+}
+
+int observer_consume(struct observer *o)
+{
+	return ring_buffer__consume(o->rb);
+}
+
 int observer_counts(struct observer *o, struct observer_counts *c)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -367,6 +381,13 @@ int observer_record_decide(struct observer *o, uint64_t cgid, bool record)
 	int err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.record_cgroups), &cgid, &v, BPF_ANY);
 
 	return err < 0 ? err : err ? -EIO : 0;
+}
+
+int observer_record_undecide(struct observer *o, uint64_t cgid)
+{
+	int err = bpf_map_delete_elem(bpf_map__fd(o->skel->maps.record_cgroups), &cgid);
+
+	return err && errno != ENOENT ? -errno : 0;
 }
 
 /* Walks a hash map of u64 values: fn(key, value, arg) for each, until fn

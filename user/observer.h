@@ -54,6 +54,8 @@ int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg);
 /* Recording: decides whether a cgroup is recorded (an undecided one is);
  * walks the recorded calls and argument values; forgets a cgroup's. */
 int observer_record_decide(struct observer *o, uint64_t cgid, bool record);
+/* Drops the decision for a cgroup that is gone (the map is bounded) */
+int observer_record_undecide(struct observer *o, uint64_t cgid);
 typedef int (*observer_rec_fn)(const struct sclens_rec_key *k, uint64_t n, void *arg);
 typedef int (*observer_rec_arg_fn)(const struct sclens_rec_arg_key *k, uint64_t n, void *arg);
 int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg);
@@ -92,6 +94,11 @@ int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report);
 /* Polls once (timeout_ms); returns events handled or a negative errno;
  * -EINTR is a clean exit. A callback's non-zero return stops the poll. */
 int observer_poll(struct observer *o, int timeout_ms);
+/* The same in two steps, so that a lock is held only while events are
+ * handled: waits until events are ready (1), timeout_ms passed (0) or a
+ * signal came (-EINTR); then handles every ready event. */
+int observer_wait(struct observer *o, int timeout_ms);
+int observer_consume(struct observer *o);
 int observer_counts(struct observer *o, struct observer_counts *c);
 /* Opaque per-run id of a kernel filter address: never print the address. */
 uint32_t observer_filter_id(struct observer *o, uint64_t filter_key);

@@ -475,6 +475,22 @@ void recorder_write(struct recorder *r, struct observer *obs, bool final)
 		fprintf(stderr, "sclens: recording written%s%s\n", r->output ? " to " : "", r->output ? r->output : "");
 }
 
+void recorder_prune(struct recorder *r)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < r->n_seen; i++) {
+		if (r->seen[i].recorded || cgroup_alive(r->seen[i].id)) {
+			r->seen[j++] = r->seen[i];
+			continue;
+		}
+		free(r->seen[i].who);
+		if (r->obs)
+			observer_record_undecide(r->obs, r->seen[i].id);
+	}
+	r->n_seen = j;
+}
+
 bool recorder_keeps(struct recorder *r, uint64_t id)
 {
 	struct seen_cgroup *sc = r ? seen_find(r, id) : NULL;
@@ -558,6 +574,11 @@ static void hook_stopping(void *arg, struct observer *obs)
 	recorder_write(arg, obs, true);
 }
 
+static void hook_before_prune(void *arg)
+{
+	recorder_prune(arg);
+}
+
 static bool hook_keep(void *arg, uint64_t id)
 {
 	return recorder_keeps(arg, id);
@@ -588,7 +609,8 @@ int cmd_record(int argc, char **argv)
 	sinks[0] = recorder_sink(r);
 	struct watch_hooks hooks = {
 		.sinks = sinks, .n_sinks = 1, .no_stdout = true, .started = hook_started, .tick = hook_tick,
-		.stopping = hook_stopping, .keep_cgroup = hook_keep, .no_summary = true, .arg = r,
+		.stopping = hook_stopping, .keep_cgroup = hook_keep, .before_prune = hook_before_prune,
+		.no_summary = true, .arg = r,
 	};
 	rc = watch_run(&o.w, &hooks);
 	recorder_free(r);

@@ -22,6 +22,9 @@ int recorder_started(struct recorder *r, struct observer *obs);
 void recorder_tick(struct recorder *r, struct observer *obs);
 /* final: the last write, when every cgroup is decided */
 void recorder_write(struct recorder *r, struct observer *obs, bool final);
+/* Forgets the cgroups that were not recorded and are gone (a daemon
+ * sees thousands come and go) */
+void recorder_prune(struct recorder *r);
 /* Is this cgroup recorded (its cache entries are needed for the file)? */
 bool recorder_keeps(struct recorder *r, uint64_t cgroup_id);
 int recorder_error(const struct recorder *r);

@@ -821,11 +821,18 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	int out_err = 0;
 	while (!sclens_exiting) {
-		if (hooks)
-			hooks_lock(hooks);
-		err = observer_poll(w.obs, 100);
-		if (hooks)
-			hooks_unlock(hooks);
+		if (hooks) {
+			/* the lock only while events are handled: a scrape
+			 * does not wait out the poll's timeout */
+			err = observer_wait(w.obs, 100);
+			if (err > 0) {
+				hooks_lock(hooks);
+				err = observer_consume(w.obs);
+				hooks_unlock(hooks);
+			}
+		} else {
+			err = observer_poll(w.obs, 100);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (sclens_reload && hooks) {
 			sclens_reload = 0;

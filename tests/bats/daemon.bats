@@ -13,6 +13,14 @@ teardown() {
 	[ -n "${DAEMON_PID:-}" ] && kill -TERM "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null || true
 	[ -n "${PROM_PID:-}" ] && kill -TERM "$PROM_PID" 2>/dev/null && wait "$PROM_PID" 2>/dev/null || true
 	teardown_containers
+	# cgroups the record tests made by hand, and their sleepers
+	[ -n "${pids:-}" ] && kill "${pids[@]}" 2>/dev/null || true
+	local cg2 d
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	for d in "$cg2"/sclens-churn-$$-* "$cg2/sclens-late-$$"; do
+		[ -d "$d" ] && { sleep 0.2; rmdir "$d" 2>/dev/null || true; }
+	done
+	true
 }
 
 # start_daemon ARGS...: sclens daemon in the background on $DPORT, waits
@@ -273,6 +281,37 @@ JSON
 	jq -e --arg id "$id" '.recorded | length == 1 and .[0].container.id == $id and .[0].container.runtime == "runc" and .[0].from_start' "$BATS_TEST_TMPDIR/late.json"
 	# both bursts: the calls made while it was unnamed are kept
 	[ "$(jq '[.recorded[0].calls[] | select(.syscall == "getppid") | .count] | add' "$BATS_TEST_TMPDIR/late.json")" -ge 12 ]
+}
+
+@test "daemon --record: cgroups it did not record are forgotten, in the kernel too, once they are gone" {
+	command -v bpftool >/dev/null || skip "bpftool is not installed"
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	start_daemon --container sclens-nothing-$$ --record "$BATS_TEST_TMPDIR/none.rec.json"
+	ids=() pids=()
+	for i in $(seq 20); do
+		cg=$cg2/sclens-churn-$$-$i
+		mkdir "$cg"
+		ids+=("$(stat -c %i "$cg")")
+		sh -c 'echo $$ >"$1/cgroup.procs"; exec sleep 30' sh "$cg" &
+		pids+=($!)
+	done
+	decided() { # how many of the churned cgroups the kernel map still holds
+		bpftool -j map dump name record_cgroups | jq --argjson ids "[$(IFS=,; echo "${ids[*]}")]" \
+			'[.[] | .formatted.key as $k | select($ids | index($k))] | length'
+	}
+	sleep 7 # past the 5 s the unnamed wait: each is decided (not recorded)
+	before=$(decided) # alive: kept through any pruning
+	kill "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
+	for i in $(seq 20); do rmdir "$cg2/sclens-churn-$$-$i"; done
+	sleep 11 # a pruning, every 10 s
+	after=$(decided)
+	echo "decisions for the 20 cgroups: $before, then $after" >&3
+	[ "$before" -eq 20 ]
+	[ "$after" -eq 0 ]
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+	jq -e '.recorded == []' "$BATS_TEST_TMPDIR/none.rec.json"
 }
 
 @test "a rotation a crash interrupted is finished at the next start; SCLENS_NODE_NAME names the node" {
