@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Words for bash completion (completions/sclens.bash), from sclens's own
- * tables, so that they cannot drift from what sclens accepts. */
+ * tables, so that they cannot drift from what sclens accepts (the command
+ * names come from main.c's table). */
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -14,9 +15,7 @@ int cmd_complete(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 
-	if (!strcmp(what, "commands")) {
-		puts("watch\nexplain\nprofile\nrun\nfilter\nposture");
-	} else if (!strcmp(what, "syscalls")) {
+	if (!strcmp(what, "syscalls")) {
 		for (int nr = 0; nr < 1024; nr++) {
 			const char *n = syscall_name(SCLENS_ARCH_X86_64, nr);
 			if (n)

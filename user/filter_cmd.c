@@ -19,14 +19,16 @@ struct filter_opts {
 	long pid;
 	const char *syscall, *arch;
 	uint64_t args[6];
-	bool json, eval, insns;
+	bool json, eval, insns, ptrace;
 };
 
-enum { OPT_ARG = 1000 };
+enum { OPT_ARG = 1000, OPT_PTRACE };
 
 static const struct argp_option dump_options[] = {
 	{ "json", 'j', NULL, 0, "JSON output (with the instructions)", 0 },
 	{ "insns", 'i', NULL, 0, "Also print every instruction", 0 },
+	{ "ptrace", OPT_PTRACE, NULL, 0,
+	  "Read with ptrace, as where the kernel keeps no copy (stops the task; gives up after 3 s)", 0 },
 	{},
 };
 
@@ -35,6 +37,8 @@ static const struct argp_option eval_options[] = {
 	{ "arch", 'a', "ARCH", 0, "Its arch: x86_64 (default), i386, x32", 0 },
 	{ "arg", OPT_ARG, "N=VALUE", 0, "Value of argument N (0-5)", 0 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
+	{ "ptrace", OPT_PTRACE, NULL, 0,
+	  "Read with ptrace, as where the kernel keeps no copy (stops the task; gives up after 3 s)", 0 },
 	{},
 };
 
@@ -70,6 +74,7 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case 'a': o->arch = arg; break;
 	case 'j': o->json = true; break;
 	case 'i': o->insns = true; break;
+	case OPT_PTRACE: o->ptrace = true; break;
 	case OPT_ARG:
 		if (parse_syscall_arg(arg, o->args))
 			argp_error(state, "--arg wants N=VALUE with N from 0 to 5 and an unsigned VALUE, not '%s'", arg);
@@ -96,7 +101,7 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 {
 	/* the kernel's own copies first: no stop, no ptrace; ptrace where
 	 * this kernel cannot (no BTF, no orig_prog, no BPF privileges) */
-	int err = observer_read_task_filters(o->pid, s);
+	int err = o->ptrace ? -EOPNOTSUPP : observer_read_task_filters(o->pid, s);
 	const char *msg = NULL;
 
 	/* a zombie keeps its place in the task list, not its filters */
@@ -108,8 +113,11 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 	}
 	switch (err) {
 	case 0: return 0;
-	case -ETIMEDOUT: msg = "the task did not stop within 3 s to be read (frozen, or in an uninterruptible "
-				"wait); this kernel keeps no copy of its filters that sclens can read"; break;
+	case -ETIMEDOUT: msg = o->ptrace ? "the task did not stop within 3 s to be read (frozen, or in an "
+					   "uninterruptible wait); without --ptrace the kernel's copy is read"
+					 : "the task did not stop within 3 s to be read (frozen, or in an uninterruptible "
+					   "wait); this kernel keeps no copy of its filters that sclens can read";
+		break;
 	case -ESRCH: msg = "no such process, or it exited while being read"; break;
 	case -EINVAL: msg = "the process has no seccomp filter"; break;
 	case -EPERM:

@@ -14,7 +14,7 @@ static const struct command {
 	{ "record", cmd_record, "record what containers really call, to make a profile from it" },
 	{ "daemon", cmd_daemon, "run as a service: Prometheus metrics and a rotated JSON log" },
 	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
-	{ "profile", cmd_profile, "convert a Docker profile into what the runtime loads" },
+	{ "profile", cmd_profile, "make, tighten, merge, compare and convert profiles; the engines' defaults" },
 	{ "run", cmd_run, "run a command under a profile and explain its denials" },
 	{ "filter", cmd_filter, "dump and evaluate the filters a live process really runs" },
 	{ "posture", cmd_posture, "every container's seccomp posture, and the host's checklist items" },
@@ -41,6 +41,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "__complete") && argc > 2 && !strcmp(argv[2], "commands")) {
+		/* from the table that runs them: completion cannot miss one */
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			puts(commands[i].name);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "__complete"))

@@ -13,6 +13,11 @@ teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
 	[ -n "${PARKED:-}" ] && kill -KILL "$PARKED" 2>/dev/null || true
 	[ -n "${STRACE_PID:-}" ] && kill -KILL "$STRACE_PID" 2>/dev/null || true
+	if [ -n "${FROZEN_CG:-}" ] && [ -d "$FROZEN_CG" ]; then
+		echo THAWED >"$FROZEN_CG/freezer.state" 2>/dev/null || true
+		sleep 0.2
+		rmdir "$FROZEN_CG" 2>/dev/null || true
+	fi
 }
 
 # pids of 20 runs of the helper in MODE (the pid of its CALL line)
@@ -160,4 +165,38 @@ park_deep() { # N
 	run timeout 20 "$SCLENS" filter eval "$PARKED" -s getuid
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"EACCES"* ]] # three filters: only the oldest denies getuid
+}
+
+@test "a frozen process: the kernel copy reads it; --ptrace gives up after 3 s and leaves it untraced" {
+	# the v1 freezer parks a task where no ptrace stop reaches it (the v2
+	# freezer's tasks do stop for a tracer)
+	awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/freezer"' /proc/mounts | grep -q . || skip "no cgroup v1 freezer at /sys/fs/cgroup/freezer"
+	FROZEN_CG=/sys/fs/cgroup/freezer/sclens-frozen-$$
+	mkdir "$FROZEN_CG"
+	park_deep 3
+	echo "$PARKED" >"$FROZEN_CG/tasks"
+	echo FROZEN >"$FROZEN_CG/freezer.state"
+	for _ in $(seq 50); do grep -q '^FROZEN' "$FROZEN_CG/freezer.state" && break; sleep 0.1; done
+	grep -q '^FROZEN' "$FROZEN_CG/freezer.state"
+	run timeout 20 "$SCLENS" filter dump "$PARKED"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"filter 3 of 3"* ]]
+	start=$(date +%s%N)
+	run timeout 20 "$SCLENS" filter dump --ptrace "$PARKED"
+	took_ms=$((($(date +%s%N) - start) / 1000000))
+	echo "--ptrace on a frozen task: exit $status after $took_ms ms" >&3
+	[ "$status" -eq 1 ] # not timeout's 124: it gave up by itself
+	[[ "$output" == *"cannot read the filters of $PARKED: the task did not stop within 3 s"* ]]
+	run timeout 20 "$SCLENS" filter eval --ptrace --json "$PARKED" -s getuid
+	[ "$status" -eq 1 ]
+	echo "$output" | grep '^{' | jq -e '.error == "cannot read the filters"'
+	# thawed, it runs on: nobody traces it, nothing stopped it
+	echo THAWED >"$FROZEN_CG/freezer.state"
+	sleep 0.3
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$PARKED/status"
+	! grep -q '^State:.*[tT] (' "/proc/$PARKED/status"
+	# and ptrace reads it again once it can stop
+	run timeout 20 "$SCLENS" filter dump --ptrace "$PARKED"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"filter 3 of 3"* ]]
 }

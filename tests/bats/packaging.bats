@@ -42,6 +42,10 @@ complete_words() { # complete_words WORD...: what TAB offers for the last word
 @test "bash completion: commands, options, syscall names, profiles" {
 	[ "$(complete_words sclens wa)" = watch ]
 	[ "$(complete_words sclens po)" = posture ]
+	[ "$(complete_words sclens da)" = daemon ]
+	[ "$(complete_words sclens rec)" = record ]
+	# every command sclens --help lists
+	[ "$("$SCLENS" __complete commands | sort | tr '\n' ' ')" = "$("$SCLENS" --help | awk '/^Commands:/ { c = 1; next } c && /^  [a-z]/ { print $1 } /^$/ && c { c = 0 }' | sort | tr '\n' ' ')" ]
 	complete_words sclens watch --cont | grep -qx -- --container
 	complete_words sclens posture --fail | grep -qx -- --fail-on
 	complete_words sclens watch -s clock_se | grep -qx clock_settime
