@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "names.h"
 #include "text.h"
+#include "array.h"
 
 /* A cgroup with counts whose directory is gone: since when */
 struct gone {
@@ -139,15 +140,9 @@ static int add_count(const struct sclens_count_key *k, uint64_t n, void *arg)
 		sb_free(&b);
 		return -ENOMEM;
 	}
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct series *v = realloc(c->v, ncap * sizeof(*v));
-		if (!v) {
-			sb_free(&b);
-			return -ENOMEM;
-		}
-		c->v = v;
-		c->cap = ncap;
+	if (ARRAY_GROW(c->v, c->cap, c->n, 64)) {
+		sb_free(&b);
+		return -ENOMEM;
 	}
 	c->v[c->n].labels = b.s;
 	c->v[c->n++].n = n;
@@ -390,14 +385,8 @@ static int add_id(const struct sclens_count_key *k, uint64_t n, void *arg)
 	(void)n;
 	if (ids->n && ids->v[ids->n - 1] == k->cgroup_id)
 		return 0;
-	if (ids->n == ids->cap) {
-		size_t ncap = ids->cap ? ids->cap * 2 : 64;
-		uint64_t *v = realloc(ids->v, ncap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		ids->v = v;
-		ids->cap = ncap;
-	}
+	if (ARRAY_GROW(ids->v, ids->cap, ids->n, 64))
+		return -ENOMEM;
 	ids->v[ids->n++] = k->cgroup_id;
 	return 0;
 }

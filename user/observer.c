@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "seed.h"
 #include "sclens.skel.h"
+#include "array.h"
 
 struct filter_slot {
 	uint64_t key;
@@ -475,14 +476,8 @@ uint32_t observer_filter_id(struct observer *o, uint64_t key)
 	/* ids only grow, so a daemon's table is bounded by starting afresh */
 	if (o->filters_len == 65536)
 		o->filters_len = 0;
-	if (o->filters_len == o->filters_cap) {
-		size_t ncap = o->filters_cap ? o->filters_cap * 2 : 64;
-		struct filter_slot *n = realloc(o->filters, ncap * sizeof(*n));
-		if (!n)
-			return 0;
-		o->filters = n;
-		o->filters_cap = ncap;
-	}
+	if (ARRAY_GROW(o->filters, o->filters_cap, o->filters_len, 64))
+		return 0;
 	o->filters[o->filters_len].key = key;
 	o->filters[o->filters_len].id = o->next_filter_id++;
 	return o->filters[o->filters_len++].id;

@@ -25,6 +25,7 @@
 #include "names.h"
 #include "posture.h"
 #include "sclens.h"
+#include "array.h"
 
 #define KISA "KISA 2024 container checklist"
 #define SCLENS "sclens"
@@ -49,14 +50,8 @@ int findings_add(struct findings *f, enum posture_level level, const char *check
 {
 	va_list ap;
 
-	if (f->n == f->cap) {
-		int ncap = f->cap ? f->cap * 2 : 32;
-		struct finding *v = realloc(f->v, ncap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = ncap;
-	}
+	if (ARRAY_GROW(f->v, f->cap, f->n, 32))
+		return -ENOMEM;
 	struct finding *x = &f->v[f->n++];
 	memset(x, 0, sizeof(*x));
 	x->level = level;

@@ -22,6 +22,7 @@
 #include "text.h"
 #include "watch.h"
 #include "record.h"
+#include "array.h"
 
 struct record_opts {
 	struct watch_opts w;
@@ -118,14 +119,8 @@ static struct seen_cgroup *seen_find(struct recorder *r, uint64_t id)
 
 static struct seen_cgroup *seen_add(struct recorder *r, uint64_t id, bool recorded, bool from_start)
 {
-	if (r->n_seen == r->cap_seen) {
-		size_t ncap = r->cap_seen ? r->cap_seen * 2 : 256;
-		struct seen_cgroup *n = realloc(r->seen, ncap * sizeof(*n));
-		if (!n)
-			return NULL;
-		r->seen = n;
-		r->cap_seen = ncap;
-	}
+	if (ARRAY_GROW(r->seen, r->cap_seen, r->n_seen, 256))
+		return NULL;
 	r->seen[r->n_seen] = (struct seen_cgroup){ .id = id, .recorded = recorded, .from_start = from_start };
 	return &r->seen[r->n_seen++];
 }
@@ -155,14 +150,8 @@ static bool wait_for_name(struct recorder *r, uint64_t id, const struct containe
 	}
 	if (i < r->n_unnamed)
 		return true;
-	if (r->n_unnamed == r->cap_unnamed) {
-		size_t ncap = r->cap_unnamed ? r->cap_unnamed * 2 : 16;
-		struct unnamed_cgroup *n = realloc(r->unnamed, ncap * sizeof(*n));
-		if (!n)
-			return false; /* decided now, as before */
-		r->unnamed = n;
-		r->cap_unnamed = ncap;
-	}
+	if (ARRAY_GROW(r->unnamed, r->cap_unnamed, r->n_unnamed, 16))
+		return false; /* decided now */
 	r->unnamed[r->n_unnamed++] = (struct unnamed_cgroup){ .id = id, .first_ns = now };
 	return true;
 }
@@ -290,14 +279,8 @@ static void record_event(struct sink *s, const struct denial_record *d)
 			return;
 		}
 	}
-	if (r->n_denials == r->cap_denials) {
-		size_t ncap = r->cap_denials ? r->cap_denials * 2 : 32;
-		struct denial_kind *n = realloc(r->denials, ncap * sizeof(*n));
-		if (!n)
-			return;
-		r->denials = n;
-		r->cap_denials = ncap;
-	}
+	if (ARRAY_GROW(r->denials, r->cap_denials, r->n_denials, 32))
+		return;
 	reporter_event(&r->rep, e, d->c, d->src, d->scope);
 	r->denials[r->n_denials++] = (struct denial_kind){
 		.cgroup_id = e->cgroup_id, .arch = e->arch, .action = d->c->action, .nr = e->nr, .err = e->err,

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "sink.h"
 #include "sclens.h"
+#include "array.h"
 
 struct fix_seen {
 	char *key;
@@ -49,14 +50,8 @@ static uint64_t seen_bump(struct reporter *r, const char *key)
 			free(r->seen[i].key);
 		r->n_seen = 0;
 	}
-	if (r->n_seen == r->cap_seen) {
-		int ncap = r->cap_seen ? r->cap_seen * 2 : 32;
-		struct fix_seen *n = realloc(r->seen, ncap * sizeof(*n));
-		if (!n)
-			return 1;
-		r->seen = n;
-		r->cap_seen = ncap;
-	}
+	if (ARRAY_GROW(r->seen, r->cap_seen, r->n_seen, 32))
+		return 1;
 	r->seen[r->n_seen].key = strdup(key);
 	r->seen[r->n_seen].count = 1;
 	if (!r->seen[r->n_seen].key)

@@ -18,6 +18,7 @@
 #include "syscall_facts.h"
 #include "text.h"
 #include "tune.h"
+#include "array.h"
 
 /* Distinct values of a conditioned argument kept as conditions; past
  * this, the call is allowed whatever the argument */
@@ -78,14 +79,8 @@ static struct rcall *rset_get(struct rset *s, const char *name)
 	for (int i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i].name, name))
 			return &s->v[i];
-	if (s->n == s->cap) {
-		int ncap = s->cap ? s->cap * 2 : 128;
-		struct rcall *n = realloc(s->v, ncap * sizeof(*n));
-		if (!n)
-			return NULL;
-		s->v = n;
-		s->cap = ncap;
-	}
+	if (ARRAY_GROW(s->v, s->cap, s->n, 128))
+		return NULL;
 	s->v[s->n] = (struct rcall){ .name = strdup(name), .arg = -1 };
 	if (!s->v[s->n].name)
 		return NULL;
