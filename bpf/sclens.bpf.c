@@ -869,7 +869,7 @@ int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SCLENS_SHADOW_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sclens_shadow_prog);
 } shadow_prog SEC(".maps");
@@ -888,12 +888,13 @@ int BPF_PROG(handle_shadow_enter, struct pt_regs *regs, long id)
 	__u8 *on = bpf_map_lookup_elem(&shadow_cgroups, &cgid);
 	struct task_struct *task;
 	struct sclens_event *e;
-	__u32 zero = 0, ret;
+	__u32 slot, ret;
 
 	if (!on || !*on)
 		return 0;
+	slot = *on - 1; /* the candidate compiled for this container's capabilities */
 	task = bpf_get_current_task_btf();
-	if (!eval_program(task, regs, bpf_map_lookup_elem(&shadow_prog, &zero), &ret))
+	if (!eval_program(task, regs, bpf_map_lookup_elem(&shadow_prog, &slot), &ret))
 		return 0;
 	switch (ret & SECCOMP_RET_ACTION_FULL_) {
 	case SECCOMP_RET_ALLOW_:

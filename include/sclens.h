@@ -165,7 +165,10 @@ struct sclens_rec_arg_key {
 #define SCLENS_RECORD_NO 0
 #define SCLENS_RECORD_YES 1
 
-/* Shadow mode: the candidate profile's program, compiled by libseccomp */
+/* Shadow mode: the candidate profile's program, compiled by libseccomp,
+ * one slot per capability set of the containers shadowed (Docker's
+ * entries depend on it); shadow_cgroups holds slot + 1, 0 for off */
+#define SCLENS_SHADOW_SLOTS 8
 struct sclens_shadow_prog {
 	__u32 len;
 	__u32 pad;

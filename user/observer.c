@@ -353,24 +353,26 @@ int observer_counts(struct observer *o, struct observer_counts *c)
 	return 0;
 }
 
-int observer_shadow_program(struct observer *o, const struct sock_filter *insns, size_t len)
+int observer_shadow_program(struct observer *o, int slot, const struct sock_filter *insns, size_t len)
 {
 	static struct sclens_shadow_prog p; /* 32 KiB */
-	__u32 zero = 0;
+	__u32 key = slot;
 	int err;
 
+	if (slot < 0 || slot >= SCLENS_SHADOW_SLOTS)
+		return -EINVAL;
 	if (!len || len > SCLENS_FILTER_MAX_INSNS)
 		return -E2BIG;
 	memset(&p, 0, sizeof(p));
 	p.len = len;
 	memcpy(p.insns, insns, len * sizeof(p.insns[0]));
-	err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.shadow_prog), &zero, &p, BPF_ANY);
+	err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.shadow_prog), &key, &p, BPF_ANY);
 	return err < 0 ? err : err ? -EIO : 0;
 }
 
-int observer_shadow_cgroup(struct observer *o, uint64_t cgid, bool on)
+int observer_shadow_cgroup(struct observer *o, uint64_t cgid, int slot)
 {
-	__u8 v = on;
+	__u8 v = slot < 0 ? 0 : slot + 1;
 	int err = bpf_map_update_elem(bpf_map__fd(o->skel->maps.shadow_cgroups), &cgid, &v, BPF_ANY);
 
 	return err < 0 ? err : err ? -EIO : 0;

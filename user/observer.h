@@ -61,11 +61,12 @@ typedef int (*observer_rec_arg_fn)(const struct sclens_rec_arg_key *k, uint64_t 
 int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg);
 int observer_record_args(struct observer *o, observer_rec_arg_fn fn, void *arg);
 int observer_record_forget(struct observer *o, uint64_t cgid);
-/* Shadow mode: the candidate's program (as libseccomp compiled it), and
- * whether a cgroup's calls are run through it */
+/* Shadow mode: the candidate's program (as libseccomp compiled it for
+ * one capability set) in slot 0..SCLENS_SHADOW_SLOTS-1, and which slot a
+ * cgroup's calls are run through (-1: none) */
 struct sock_filter;
-int observer_shadow_program(struct observer *o, const struct sock_filter *insns, size_t len);
-int observer_shadow_cgroup(struct observer *o, uint64_t cgid, bool on);
+int observer_shadow_program(struct observer *o, int slot, const struct sock_filter *insns, size_t len);
+int observer_shadow_cgroup(struct observer *o, uint64_t cgid, int slot);
 /* Deletes every count of a cgroup (gone past the metrics' retention). */
 int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id);
 

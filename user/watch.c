@@ -37,6 +37,10 @@ struct watch_state {
 	struct report_sink out; /* stdout */
 	struct sink *sinks[WATCH_MAX_SINKS];
 	int n_sinks;
+	/* shadow mode: the capability set each slot's candidate is compiled for */
+	uint64_t shadow_caps[SCLENS_SHADOW_SLOTS];
+	int n_shadow;
+	bool shadow_full_said;
 };
 
 static bool keep_cgroup(uint64_t id, void *arg)
@@ -344,23 +348,12 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 	return src->profile != NULL;
 }
 
-/* The kernel's filter for a cgroup, and whether shadow mode runs on it;
- * marked decided unless the map refused (tried again on the next event) */
-static bool decide_cgroup(struct observer *obs, const struct watch_opts *o, uint64_t cgid, const struct container *ct)
+/* The candidate as the engine would hand it to the kernel for a container
+ * with these capabilities (Docker's entries depend on them), compiled by
+ * libseccomp into a slot of the kernel's shadow programs */
+static int shadow_compile(struct watch_state *w, int slot, uint64_t caps)
 {
-	bool wanted = watch_container_wanted(o, ct);
-
-	if (o->shadow && observer_shadow_cgroup(obs, cgid, wanted))
-		return wanted;
-	if (!observer_cgroup_filter_set(obs, cgid, wanted))
-		container_mark_filter_decided(ct);
-	return wanted;
-}
-
-/* The candidate as the kernel would run it: the effective profile for
- * Docker's default capabilities on this host, compiled by libseccomp */
-static int shadow_load(struct observer *obs, const struct profile *candidate)
-{
+	const struct profile *candidate = w->opts->shadow;
 	struct profile *eff = NULL;
 	struct sock_filter *prog = NULL;
 	struct sc_target t;
@@ -369,19 +362,55 @@ static int shadow_load(struct observer *obs, const struct profile *candidate)
 	int err;
 
 	sc_target_host(&t);
+	t.caps = caps;
 	if ((err = profile_effective(candidate, &t, &eff, &e))) {
 		profile_error_print(candidate->label, &e);
 		return err;
 	}
 	err = profile_export_bpf(eff, &prog, &len);
 	if (!err)
-		err = observer_shadow_program(obs, prog, len);
+		err = observer_shadow_program(w->obs, slot, prog, len);
 	if (err)
 		fprintf(stderr, "sclens: cannot compile the candidate %s with libseccomp: %s\n", candidate->label,
 			strerror(-err));
 	free(prog);
 	profile_free(eff);
 	return err;
+}
+
+/* The slot of the candidate compiled for ct's capabilities (Docker's
+ * default set where the bundle does not say), compiled on first need */
+static int shadow_slot(struct watch_state *w, const struct container *ct)
+{
+	uint64_t caps = ct->has_caps ? ct->caps : docker_default_caps();
+
+	for (int i = 0; i < w->n_shadow; i++)
+		if (w->shadow_caps[i] == caps)
+			return i;
+	if (w->n_shadow == SCLENS_SHADOW_SLOTS) {
+		if (!w->shadow_full_said)
+			fprintf(stderr, "sclens: warning: more than %d capability sets among the shadowed containers; "
+					"the others are shadowed as with Docker's default set\n", SCLENS_SHADOW_SLOTS);
+		w->shadow_full_said = true;
+		return 0;
+	}
+	if (shadow_compile(w, w->n_shadow, caps))
+		return -1;
+	w->shadow_caps[w->n_shadow] = caps;
+	return w->n_shadow++;
+}
+
+/* The kernel's filter for a cgroup, and whether shadow mode runs on it;
+ * marked decided unless the map refused (tried again on the next event) */
+static bool decide_cgroup(struct watch_state *w, uint64_t cgid, const struct container *ct)
+{
+	bool wanted = watch_container_wanted(w->opts, ct);
+
+	if (w->opts->shadow && observer_shadow_cgroup(w->obs, cgid, wanted ? shadow_slot(w, ct) : -1))
+		return wanted;
+	if (!observer_cgroup_filter_set(w->obs, cgid, wanted))
+		container_mark_filter_decided(ct);
+	return wanted;
 }
 
 static int on_event(const struct sclens_event *e, void *arg)
@@ -396,7 +425,7 @@ static int on_event(const struct sclens_event *e, void *arg)
 	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
 	/* first sight of a cgroup: tell the kernel what to do with it from now on */
 	if (container_filtering(w->opts) && !ct->filter_decided)
-		decide_cgroup(w->obs, w->opts, e->cgroup_id, ct);
+		decide_cgroup(w, e->cgroup_id, ct);
 	if (e->type == SCLENS_EV_FILTER_INSTALL) {
 		/* a new filter (maybe at a reused address): read it while the
 		 * process lives, if it is one we report */
@@ -472,7 +501,7 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 	if (type != FTW_D)
 		return 0;
 	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
-	bool wanted = decide_cgroup(scan_state->obs, scan_state->opts, st->st_ino, ct);
+	bool wanted = decide_cgroup(scan_state, st->st_ino, ct);
 	if (wanted && ct->runtime)
 		scan_matches++;
 	return 0;
@@ -793,7 +822,13 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		goto out_opts;
 	}
 	observer_on_filter(w.obs, on_filter_copy, &w);
-	if (o->shadow && (err = shadow_load(w.obs, o->shadow))) {
+	/* compiled at once for Docker's default set: a candidate libseccomp
+	 * refuses is an error before anything runs */
+	if (o->shadow && !(err = shadow_compile(&w, 0, docker_default_caps()))) {
+		w.shadow_caps[0] = docker_default_caps();
+		w.n_shadow = 1;
+	}
+	if (o->shadow && err) {
 		json_error(o->json, "cannot compile the candidate profile");
 		observer_close(w.obs);
 		replay_stop(w.replay);

@@ -151,3 +151,29 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	denials "select(.container.id == \"$b\")" | jq -e '.explanation.profile | endswith("docker-default.json")'
 	denials "select(.container.id == \"$b\")" | jq -e '.explanation.fix[0].docker == "--cap-add SYS_TIME"'
 }
+
+@test "watch --shadow: the candidate is compiled for each container's capabilities, as the engine hands it over" {
+	# the runtime lets everything through; the candidate (Docker's default)
+	# allows clock_settime only with CAP_SYS_TIME
+	cat >"$BATS_TEST_TMPDIR/allow.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [ { "names": ["kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
+JSON
+	with=sclens-shw-$$ without=sclens-shn-$$
+	CONTAINERS+=("$with" "$without")
+	make_bundle "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR/allow.json" "${DOCKER_DEFAULT_CAPS%]},\"CAP_SYS_TIME\"]" \
+		sh -c 'sleep 1; settime-now'
+	make_bundle "$BATS_TEST_TMPDIR/n" "$BATS_TEST_TMPDIR/allow.json" "$DOCKER_DEFAULT_CAPS" sh -c 'sleep 1; settime-now'
+	start_watch --json --container "$with" --container "$without" --shadow docker-20.10
+	run_container "$BATS_TEST_TMPDIR/w" "$with" || true
+	run_container "$BATS_TEST_TMPDIR/n" "$without" || true
+	stop_watch
+	jq -c 'select(.type == "would_deny") | [.container.id, .syscall, .explanation.fixes[0].kind // null]' "$WATCH_OUT"
+	wd() { jq -s --arg id "$1" '[.[] | select(.type == "would_deny" and .container.id == $id and .syscall == "clock_settime")] | length' "$WATCH_OUT"; }
+	# with CAP_SYS_TIME the candidate allows it: nothing to say
+	[ "$(wd "$with")" -eq 0 ]
+	# without it, the candidate would deny it, and the fix is the capability
+	[ "$(wd "$without")" -eq 1 ]
+	jq -se --arg id "$without" 'map(select(.type == "would_deny" and .container.id == $id)) | .[0] | tostring | test("SYS_TIME")' "$WATCH_OUT"
+	[ "$(count_denials 'true')" -eq 0 ]
+}
