@@ -741,8 +741,9 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 	if (task->seccomp.mode != SECCOMP_MODE_FILTER)
 		return 0;
 	/* direct loads through the task's own pointers: the raw_tp argument
-	 * regs is a plain number, readable only by a helper call */
-	nr = BPF_CORE_READ(regs, orig_ax);
+	 * regs is a plain number, readable only by bpf_probe_read_kernel;
+	 * bpf_task_pt_regs gives the same registers as a typed pointer */
+	nr = ((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
 	compat = task->thread_info.status & SCLENS_TS_COMPAT;
 	if (may_install(nr) && ret >= 0) {
 		__u32 arch = compat ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
