@@ -8,11 +8,15 @@ CC ?= cc
 CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
 	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
 PKGS := libbpf libseccomp libcjson libmicrohttpd yaml-0.1
-INCLUDES := -Iinclude -I$(BUILD) -Iuser
+# user/ is grouped by the data path (commands, pipeline, sinks, profiles,
+# runtimes, common); headers are included by name from every folder
+USER_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard user/*/*.c user/*/*.h))))
+USER_HDRS := $(wildcard user/*/*.h)
+INCLUDES := -Iinclude -I$(BUILD) $(addprefix -I,$(USER_DIRS))
 LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lmicrohttpd -lyaml -lpthread
 
-USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS)) $(BUILD)/obj/builtin_profiles.o
+USER_SRCS := $(wildcard user/*/*.c)
+USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(USER_SRCS))) $(BUILD)/obj/builtin_profiles.o
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -37,14 +41,16 @@ $(BUILD)/sclens.bpf.o: bpf/sclens.bpf.c $(wildcard bpf/*.bpf.h) include/sclens.h
 $(BUILD)/sclens.skel.h: $(BUILD)/sclens.bpf.o
 	$(BPFTOOL) gen skeleton $< name sclens_bpf > $@
 
-$(BUILD)/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h | $(BUILD)/obj
+vpath %.c $(USER_DIRS)
+
+$(BUILD)/obj/%.o: %.c $(USER_HDRS) include/sclens.h $(BUILD)/sclens.skel.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
 # Docker's defaults are compiled in: dockerd keeps its own in its binary
 $(BUILD)/builtin_profiles.c: profiles/index.txt $(wildcard profiles/*/*.json) scripts/embed-profiles.sh | $(BUILD)
 	scripts/embed-profiles.sh $@
 
-$(BUILD)/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c user/builtin.h | $(BUILD)/obj
+$(BUILD)/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c user/profiles/builtin.h | $(BUILD)/obj
 	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
 $(BUILD)/sclens: $(USER_OBJS)
@@ -136,7 +142,7 @@ $(BUILD)/fuzz/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) -c $< -o $@
 
-$(BUILD)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) include/sclens.h $(BUILD)/sclens.skel.h
+$(BUILD)/fuzz/obj/%.o: %.c $(USER_HDRS) include/sclens.h $(BUILD)/sclens.skel.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(INCLUDES) -c $< -o $@
 
