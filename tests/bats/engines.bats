@@ -90,6 +90,32 @@ profile_file() { # profile_file NAME JSON
 	denials 'select(.container.name == "sclens-bl-long")' | jq -se '.[0] | .syscall == "clock_settime" and .errno == 13 and .explanation.rule.index == 1 and (.explanation.profile | startswith("the profile given to docker run"))'
 }
 
+@test "--image: containers selected by their image, with or without tag or registry, in Docker and Podman" {
+	"$DOCKER" tag "$ENGINE_IMAGE" sclens-other:7
+	start_watch --json --image sclens-other
+	"$DOCKER" run --rm --name sclens-img-a sclens-other:7 settime-now || true
+	"$DOCKER" run --rm --name sclens-img-b "$ENGINE_IMAGE" settime-now || true
+	stop_watch
+	[ "$(denials '.container.name' | sort -u | tr '\n' ' ')" = '"sclens-img-a" ' ]
+	denials 'select(.container.name == "sclens-img-a")' | jq -se '.[0] | .container.image == "sclens-other:7" and .syscall == "clock_settime"'
+	# another tag than the one it runs: nothing
+	start_watch --json --image sclens-other:8
+	"$DOCKER" run --rm --name sclens-img-a sclens-other:7 settime-now || true
+	stop_watch
+	[ "$(denials | wc -l)" -eq 0 ]
+	"$DOCKER" rmi sclens-other:7 >/dev/null
+	podman_ready || skip "podman cannot run here (Docker's part passed)"
+	# Podman keeps localhost/NAME:latest: the name as typed selects it,
+	# and Docker's container of the same name with it
+	start_watch --json --image "$ENGINE_IMAGE:latest"
+	"${PODMAN[@]}" "${PODMAN_RUN[@]}" --rm --name sclens-img-p "$ENGINE_IMAGE" settime-now || true
+	"$DOCKER" run --rm --name sclens-img-b "$ENGINE_IMAGE" settime-now || true
+	stop_watch
+	denials '[.container.runtime, .container.image]' | sort -u
+	[ "$(denials '.container.name' | sort -u | tr '\n' ' ')" = '"sclens-img-b" "sclens-img-p" ' ]
+	denials 'select(.container.name == "sclens-img-p")' | jq -se '.[0].container.image | startswith("localhost/")'
+}
+
 @test "Podman: the reference case, explained with Podman's own default and command line" {
 	podman_ready || skip "podman cannot run here"
 	start_watch --json

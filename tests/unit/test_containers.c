@@ -72,9 +72,58 @@ static void matching(void)
 	container_free(&c);
 }
 
+/* image references as the engines keep them, against what users type */
+static const struct {
+	const char *image, *query;
+	bool match;
+} image_rows[] = {
+	/* Docker keeps what was typed; Podman and CRI keep the full name */
+	{ "busybox", "busybox", true },
+	{ "busybox", "busybox:latest", true },
+	{ "busybox", "docker.io/library/busybox", true },
+	{ "docker.io/library/busybox:latest", "busybox", true },
+	{ "docker.io/library/busybox:1.36", "busybox", true },
+	{ "docker.io/library/busybox:1.36", "busybox:1.36", true },
+	{ "docker.io/library/busybox:1.36", "busybox:1.35", false },
+	{ "docker.io/library/busybox:1.36", "busybox:latest", false },
+	{ "busybox:1.36", "index.docker.io/library/busybox:1.36", true },
+	/* a registry in the query must be the image's */
+	{ "localhost/sclens-busybox:latest", "sclens-busybox", true },
+	{ "localhost/sclens-busybox:latest", "localhost/sclens-busybox", true },
+	{ "localhost/sclens-busybox:latest", "docker.io/sclens-busybox", false },
+	{ "registry.example.com:5000/team/app:2", "team/app", true },
+	{ "registry.example.com:5000/team/app:2", "registry.example.com:5000/team/app:2", true },
+	{ "registry.example.com:5000/team/app:2", "quay.io/team/app:2", false },
+	{ "registry.example.com:5000/team/app:2", "app", false },
+	/* a port is not a tag */
+	{ "registry.example.com:5000/app", "registry.example.com:5000/app:latest", true },
+	/* digests */
+	{ "nginx@sha256:0123abcd", "nginx@sha256:0123abcd", true },
+	{ "nginx@sha256:0123abcd", "nginx@sha256:ffff", false },
+	{ "nginx:1.25@sha256:0123abcd", "nginx:1.25", true },
+	{ "nginx@sha256:0123abcd", "nginx", true },
+	{ "nginx@sha256:0123abcd", "nginx:1.25", false },
+	/* other names, prefixes and empty input never match */
+	{ "nginx", "ngin", false },
+	{ "docker.io/library/nginx", "library", false },
+	{ "", "nginx", false },
+	{ "nginx", "", false },
+	{ NULL, "nginx", false },
+};
+
+static void images(void)
+{
+	for (size_t i = 0; i < sizeof(image_rows) / sizeof(image_rows[0]); i++) {
+		CHECK(image_matches(image_rows[i].image, image_rows[i].query) == image_rows[i].match,
+		      "image %s, query %s: should %s", image_rows[i].image ? image_rows[i].image : "(none)",
+		      image_rows[i].query, image_rows[i].match ? "match" : "not match");
+	}
+}
+
 int main(void)
 {
 	RUN(layouts);
 	RUN(matching);
+	RUN(images);
 	return UNIT_DONE();
 }

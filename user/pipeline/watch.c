@@ -86,7 +86,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW, OPT_IMAGE,
 };
 
 static const struct argp_option watch_options[] = {
@@ -104,6 +104,8 @@ static const struct argp_option watch_options[] = {
 	{ "container", OPT_CONTAINER, "ID|NAME", 0, "Only these containers (id prefix or exact name); repeatable, or a,b", 0 },
 	{ "pod", OPT_POD, "NAME", 0, "Only these Kubernetes pods; repeatable", 0 },
 	{ "namespace", OPT_NAMESPACE, "NS", 0, "Only these Kubernetes namespaces; repeatable", 0 },
+	{ "image", OPT_IMAGE, "IMAGE[:TAG]", 0,
+	  "Only containers of this image (any tag without one, any registry without one); repeatable", 0 },
 	{ "host", OPT_HOST, NULL, 0, "Only processes outside containers", 0 },
 	{ "all", OPT_ALL, NULL, 0, "Everything (the default)", 0 },
 	{ "profile", 'f', "[CONTAINER=]FILE|ID", 0,
@@ -116,7 +118,7 @@ static const struct argp_option watch_options[] = {
 	  "Do not replay denials through their filters (no rule and instruction in the report)", 0 },
 	{ "shadow", OPT_SHADOW, "FILE|ID", 0,
 	  "Try a candidate profile on the selected containers' real calls, enforcing nothing: report each call "
-	  "it would deny (\"would_deny\"), with its rule and fix (needs --container, --pod or --namespace)", 0 },
+	  "it would deny (\"would_deny\"), with its rule and fix (needs --container, --pod, --namespace or --image)", 0 },
 	{ "method", OPT_METHOD, "METHOD", 0,
 	  "How the kernel side sees denials: auto (default; also $SCLENS_METHOD), one-hook (sys_exit "
 	  "and the kernel's verdict cache, Linux 5.11+), two-hooks (sys_enter and sys_exit)", 0 },
@@ -213,6 +215,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CONTAINER: str_list_add(&o->containers, arg); break;
 	case OPT_POD: str_list_add(&o->pods, arg); break;
 	case OPT_NAMESPACE: str_list_add(&o->namespaces, arg); break;
+	case OPT_IMAGE: str_list_add(&o->images, arg); break;
 	case OPT_HOST: o->host_only = true; break;
 	case OPT_NO_REPLAY: o->no_replay = true; break;
 	case OPT_SHADOW: o->shadow_path = arg; break;
@@ -230,6 +233,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 		str_list_free(&o->containers);
 		str_list_free(&o->pods);
 		str_list_free(&o->namespaces);
+		str_list_free(&o->images);
 		break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
@@ -268,7 +272,7 @@ static bool event_selected(const struct watch_opts *o, const struct sclens_event
 
 static bool container_filtering(const struct watch_opts *o)
 {
-	return o->containers.n || o->pods.n || o->namespaces.n;
+	return o->containers.n || o->pods.n || o->namespaces.n || o->images.n;
 }
 
 /* The container filters the user gave (all must hold). */
@@ -287,6 +291,13 @@ bool watch_container_wanted(const struct watch_opts *o, const struct container *
 		return false;
 	if (o->namespaces.n && !str_list_has(&o->namespaces, c->namespace))
 		return false;
+	if (o->images.n) {
+		bool any = false;
+		for (int i = 0; i < o->images.n && !any; i++)
+			any = image_matches(c->image, o->images.v[i]);
+		if (!any)
+			return false;
+	}
 	return true;
 }
 
@@ -539,6 +550,7 @@ static void free_profiles(struct watch_opts *o)
 	str_list_free(&o->containers);
 	str_list_free(&o->pods);
 	str_list_free(&o->namespaces);
+	str_list_free(&o->images);
 	str_list_free(&o->syscall_args);
 	str_list_free(&o->pids);
 	str_list_free(&o->comms);
@@ -752,7 +764,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		}
 	}
 	if (o->host_only && container_filtering(o)) {
-		fprintf(stderr, "sclens: --host cannot go with --container, --pod or --namespace\n");
+		fprintf(stderr, "sclens: --host cannot go with --container, --pod, --namespace or --image\n");
 		rc = EXIT_USAGE;
 		goto out_opts;
 	}
@@ -778,7 +790,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 	if (o->shadow_path) {
 		struct sc_error se;
 		if (!container_filtering(o)) {
-			fprintf(stderr, "sclens: --shadow needs --container, --pod or --namespace: the containers to "
+			fprintf(stderr, "sclens: --shadow needs --container, --pod, --namespace or --image: the containers to "
 					"try the candidate on\n");
 			json_error(o->json, "--shadow needs a container selection");
 			rc = EXIT_USAGE;
@@ -842,7 +854,7 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 			fprintf(stderr, "sclens: warning: cannot walk %s (%s): containers are decided as their "
 					"first event arrives\n", cgroup2_root(), strerror(errno));
 		else if (!scan_matches)
-			fprintf(stderr, "sclens: warning: no running container matches --container/--pod/--namespace "
+			fprintf(stderr, "sclens: warning: no running container matches --container/--pod/--namespace/--image "
 					"yet; waiting for one to start\n");
 	}
 	if (hooks && hooks->started && (err = hooks->started(hooks->arg, w.obs))) {

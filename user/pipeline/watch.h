@@ -32,7 +32,7 @@ struct watch_opts {
 	 * converted, so capability fixes can be named */
 	const char *sources[MAX_PROFILES];
 	int n_sources;
-	struct str_list containers, pods, namespaces;
+	struct str_list containers, pods, namespaces, images;
 	bool host_only;
 	struct str_list syscall_args; /* resolved after parsing, when --json is known */
 	struct syscall_set syscalls;
@@ -89,7 +89,7 @@ static inline void hooks_unlock(const struct watch_hooks *h)
 }
 
 extern const struct argp watch_argp;
-/* Does the container match the --container/--pod/--namespace/--host given? */
+/* Does the container match the --container/--pod/--namespace/--image/--host given? */
 bool watch_container_wanted(const struct watch_opts *o, const struct container *c);
 void watch_opts_init(struct watch_opts *o);
 /* Runs the pipeline until SIGINT/SIGTERM, --duration or --count; hooks may

@@ -753,6 +753,71 @@ bool container_matches(const struct container *c, const char *q)
 	return (c->name && !strcmp(c->name, q)) || (c->container_name && !strcmp(c->container_name, q));
 }
 
+/* An image reference cut into registry, path, tag and digest (pointers
+ * into a copy), normalised as the engines do: no tag is "latest" */
+struct image_ref {
+	char buf[512];
+	const char *registry, *path, *tag, *digest;
+	bool has_registry, has_tag;
+};
+
+static bool image_ref_parse(const char *s, struct image_ref *r)
+{
+	char *p, *slash, *colon;
+
+	if (strlen(s) >= sizeof(r->buf) || !*s)
+		return false;
+	strcpy(r->buf, s);
+	p = r->buf;
+	r->digest = NULL;
+	if ((colon = strchr(p, '@'))) {
+		*colon = 0;
+		r->digest = colon + 1;
+	}
+	/* the first component is a registry if it looks like a host */
+	slash = strchr(p, '/');
+	r->has_registry = slash && (memchr(p, '.', slash - p) || memchr(p, ':', slash - p) ||
+				    (slash - p == 9 && !strncmp(p, "localhost", 9)));
+	if (r->has_registry) {
+		*slash = 0;
+		r->registry = p;
+		p = slash + 1;
+	} else {
+		r->registry = "docker.io";
+	}
+	/* the tag: after the last ':' of the last component */
+	slash = strrchr(p, '/');
+	colon = strrchr(slash ? slash : p, ':');
+	r->has_tag = colon != NULL;
+	if (colon)
+		*colon = 0;
+	r->tag = colon ? colon + 1 : "latest";
+	if (!strcmp(r->registry, "index.docker.io"))
+		r->registry = "docker.io";
+	/* Docker Hub's official images live under library/ */
+	if (!strcmp(r->registry, "docker.io") && !strncmp(p, "library/", 8))
+		p += 8;
+	r->path = p;
+	return *p != 0;
+}
+
+bool image_matches(const char *image, const char *query)
+{
+	struct image_ref i, q;
+
+	if (!image || !query || !image_ref_parse(image, &i) || !image_ref_parse(query, &q))
+		return false;
+	if (strcmp(i.path, q.path))
+		return false;
+	if (q.has_registry && strcmp(i.registry, q.registry))
+		return false;
+	if (q.digest)
+		return i.digest && !strcmp(i.digest, q.digest);
+	/* a query without a tag matches every tag; one with a tag, that tag
+	 * (an image kept by digest alone has no tag to compare) */
+	return !q.has_tag || (!i.digest || i.has_tag ? !strcmp(i.tag, q.tag) : false);
+}
+
 void container_json(struct jw *w, const struct container *c)
 {
 	if (!c->runtime) {

@@ -85,6 +85,12 @@ void meta_storage_list(struct container *c, const char *text, size_t len);
 void container_mark_filter_decided(const struct container *c);
 /* Does c match a --container ID|NAME (id prefix or exact name)? */
 bool container_matches(const struct container *c, const char *query);
+/* Does the image reference a container runs (as its engine keeps it:
+ * "busybox", "docker.io/library/busybox:latest", "localhost/app:1") match
+ * what the user asked for? A query without a tag matches every tag; one
+ * without a registry matches on any registry (Docker Hub's "library/"
+ * aside); a digest must be equal. */
+bool image_matches(const char *image, const char *query);
 /* The member "container" (or "host" with its unit), or nothing */
 void container_json(struct jw *w, const struct container *c);
 /* short label for the human line (raw: the printer escapes it): name,

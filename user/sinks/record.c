@@ -378,6 +378,7 @@ void recorder_write(struct recorder *r, struct observer *obs, bool final)
 	jw_obj_begin(&w);
 	str_array(&w, "containers", &r->w->containers);
 	str_array(&w, "pods", &r->w->pods);
+	str_array(&w, "images", &r->w->images);
 	str_array(&w, "namespaces", &r->w->namespaces);
 	jw_kv_bool(&w, "host_only", r->w->host_only);
 	jw_kv_bool(&w, "ioctl", r->w->filters.record_ioctl);
