@@ -9,6 +9,29 @@ setup() {
 
 teardown() {
 	[ -n "${BG_PID:-}" ] && kill -USR2 "$BG_PID" 2>/dev/null || true
+	[ -n "${WATCH_PID:-}" ] && kill -KILL "$WATCH_PID" 2>/dev/null || true
+	if [ -n "${FROZEN_CG:-}" ] && [ -d "$FROZEN_CG" ]; then
+		echo THAWED >"$FROZEN_CG/freezer.state" 2>/dev/null || true
+		sleep 0.3
+		rmdir "$FROZEN_CG" 2>/dev/null || true
+	fi
+}
+
+# gone_within SECONDS PID: fails if PID still runs after that long (a hang
+# must fail the test, not stall the suite)
+gone_within() {
+	for _ in $(seq $(($1 * 10))); do kill -0 "$2" 2>/dev/null || return 0; sleep 0.1; done
+	echo "pid $2 still runs after $1 s: $(grep -E '^(State|TracerPid)' /proc/$2/status | tr '\n' ' ')" >&2
+	return 1
+}
+
+# frozen_denial OUT: a helper denied getuid that then freezes itself (v1
+# freezer, where no ptrace stop reaches it); waits until it is frozen
+frozen_denial() {
+	"$SCDENY" freeze_self "$FROZEN_CG" >"$1" &
+	HELPER=$!
+	for _ in $(seq 50); do grep -q '^FROZEN' "$FROZEN_CG/freezer.state" && grep -q call=getuid "$1" && return 0; sleep 0.1; done
+	return 1
 }
 
 # park KIND: starts `scdeny stack KIND`, waits until it is parked
@@ -176,4 +199,36 @@ call_and_wait() {
 		[[ "$output" == *"si_syscall=110"* ]]
 	done
 	stop_watch
+}
+
+@test "replay by ptrace (no kernel copy): a task that cannot stop is let go, and never holds watch up" {
+	awk '$3 == "cgroup" && $2 == "/sys/fs/cgroup/freezer"' /proc/mounts | grep -q . || skip "no cgroup v1 freezer at /sys/fs/cgroup/freezer"
+	FROZEN_CG=/sys/fs/cgroup/freezer/sclens-frozen-$$
+	mkdir "$FROZEN_CG"
+	SCLENS_FILTER_COPIES=off start_watch --json -c scdeny
+	# frozen right after its denial: the replay thread gives up after 3 s;
+	# thawed while watch runs, the task stops for the reader's interrupt
+	# and must be let go, not left stopped and traced
+	frozen_denial "$BATS_TEST_TMPDIR/a.out"
+	sleep 4
+	echo THAWED >"$FROZEN_CG/freezer.state"
+	for _ in $(seq 100); do grep -q call=thawed "$BATS_TEST_TMPDIR/a.out" && break; sleep 0.1; done
+	grep '^State\|^TracerPid' "/proc/$HELPER/status" 2>/dev/null || true
+	grep -q call=thawed "$BATS_TEST_TMPDIR/a.out"
+	gone_within 10 "$HELPER"
+	# frozen again when watch is stopped: watch exits all the same
+	frozen_denial "$BATS_TEST_TMPDIR/b.out"
+	sleep 0.5
+	kill -INT "$WATCH_PID"
+	gone_within 20 "$WATCH_PID" # not held up by the frozen task
+	WATCH_RC=0
+	wait "$WATCH_PID" || WATCH_RC=$?
+	WATCH_PID=
+	[ "$WATCH_RC" -eq 0 ]
+	echo THAWED >"$FROZEN_CG/freezer.state"
+	gone_within 10 "$HELPER"
+	grep -q call=thawed "$BATS_TEST_TMPDIR/b.out"
+	# both denials reported, without a replay of the filter
+	[ "$(count_denials '.syscall == "getuid" and .errno == 13')" -eq 2 ]
+	grep -q '"method"' "$WATCH_OUT"
 }

@@ -564,6 +564,32 @@ static int mode_deep(long n, bool park)
 	return 0;
 }
 
+/* Joins the v1 freezer cgroup dir, is denied getuid, and freezes itself
+ * at once: a task no ptrace stop reaches, from right after its denial
+ * (before any reader of its filters could stop it) until the test thaws
+ * it. Then says so and exits. */
+static int mode_freeze_self(const char *dir)
+{
+	char path[512], pid[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if ((fd = open(path, O_WRONLY)) < 0 || write(fd, pid, strlen(pid)) < 0)
+		return 3;
+	close(fd);
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	if ((fd = open(path, O_WRONLY)) < 0)
+		return 3;
+	install_raw(SYS_getuid, SECCOMP_RET_ERRNO | EACCES);
+	CALL("getuid", syscall(SYS_getuid));
+	if (write(fd, "FROZEN", 6) < 0)
+		return 3;
+	close(fd);
+	report("thawed", 0, 0);
+	return 0;
+}
+
 /* n times: a child installs a filter, and its parent then attaches to it
  * with PTRACE_ATTACH (as debuggers and sandboxes do). Prints how many
  * attaches failed. With "kill": the parent SIGKILLs the child right after
@@ -630,7 +656,7 @@ static void usage(void)
 			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
 			"       stack errno_errno|errno_kill|kill_errno\n"
 			"       kill_thread_last trace_exit notif_gone deep N deep_park N\n"
-			"       attach_child N kill_child N\n");
+			"       attach_child N kill_child N freeze_self FREEZER_DIR\n");
 	exit(2);
 }
 
@@ -668,6 +694,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "notif_gone")) return mode_notif_gone();
 	if (!strcmp(m, "deep")) return mode_deep(n, false);
 	if (!strcmp(m, "deep_park")) return mode_deep(n, true);
+	if (!strcmp(m, "freeze_self") && argc > 2) return mode_freeze_self(argv[2]);
 	if (!strcmp(m, "attach_child")) return mode_attach_child(n, false);
 	if (!strcmp(m, "kill_child")) return mode_attach_child(n, true);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }

@@ -108,8 +108,7 @@ static int read_stack(const struct filter_opts *o, struct filter_stack *s)
 	if (err == -EMEDIUMTYPE && filter_task_exited(o->pid))
 		err = -ESRCH;
 	if (err && err != -ESRCH && err != -EMEDIUMTYPE) {
-		filter_read_timeout_ms = 3000;
-		err = filter_stack_read(o->pid, s);
+		err = filter_stack_read(o->pid, s); /* gives up after 3 s */
 	}
 	switch (err) {
 	case 0: return 0;

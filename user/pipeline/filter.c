@@ -100,7 +100,45 @@ static int read_one(int tid, int index, struct seccomp_prog *p)
 	return 0;
 }
 
-int filter_read_timeout_ms;
+int filter_read_timeout_ms = 3000;
+
+/* Tasks seized and given up on: released as soon as they stop. Used by
+ * one thread at a time (the replay thread, or filter dump/eval). */
+#define SEIZED_MAX 64
+static int seized[SEIZED_MAX];
+static int n_seized;
+
+/* The signal a stop holds for the task (a signal-delivery-stop), which a
+ * detach must hand back, or 0 (our interrupt's group stop) */
+static long stop_signal(int status)
+{
+	return (status >> 16) != PTRACE_EVENT_STOP ? WSTOPSIG(status) : 0;
+}
+
+bool filter_release_seized(void)
+{
+	for (int i = 0; i < n_seized;) {
+		int status;
+		pid_t w = waitpid(seized[i], &status, __WALL | WNOHANG);
+		if (w == 0) {
+			i++; /* not stopped yet */
+			continue;
+		}
+		if (w > 0 && WIFSTOPPED(status))
+			ptrace(PTRACE_DETACH, seized[i], NULL, (void *)stop_signal(status));
+		/* detached, exited, or no longer ours (ECHILD): done with it */
+		seized[i] = seized[--n_seized];
+	}
+	return n_seized > 0;
+}
+
+static bool still_seized(int tid)
+{
+	for (int i = 0; i < n_seized; i++)
+		if (seized[i] == tid)
+			return true;
+	return false;
+}
 
 int filter_stack_read(int tid, struct filter_stack *s)
 {
@@ -108,6 +146,8 @@ int filter_stack_read(int tid, struct filter_stack *s)
 	long inject = 0; /* a signal we caught on its way to the task */
 
 	memset(s, 0, sizeof(*s));
+	if (filter_release_seized() && still_seized(tid))
+		return -EBUSY;
 	/* no filter: say so without attaching (and without a misleading EPERM) */
 	char status_path[64];
 	snprintf(status_path, sizeof(status_path), "/proc/%d/status", tid);
@@ -129,8 +169,12 @@ int filter_stack_read(int tid, struct filter_stack *s)
 	for (int waited_ms = 0;;) {
 		pid_t w = waitpid(tid, &status, __WALL | (filter_read_timeout_ms ? WNOHANG : 0));
 		if (w == 0) {
-			if (waited_ms >= filter_read_timeout_ms)
-				return -ETIMEDOUT; /* still seized: our exit lets it go */
+			if (waited_ms >= filter_read_timeout_ms) {
+				/* still seized: let go once it stops, or at our exit */
+				if (n_seized < SEIZED_MAX)
+					seized[n_seized++] = tid;
+				return -ETIMEDOUT;
+			}
 			usleep(10000);
 			waited_ms += 10;
 			continue;
@@ -147,8 +191,7 @@ int filter_stack_read(int tid, struct filter_stack *s)
 			/* a signal-delivery-stop (a TRAP's SIGSYS, say) comes before
 			 * our interrupt: the signal must be handed back on detach,
 			 * or the task never gets it */
-			if ((status >> 16) != PTRACE_EVENT_STOP)
-				inject = WSTOPSIG(status);
+			inject = stop_signal(status);
 			break;
 		}
 	}

@@ -33,12 +33,18 @@ int filter_stack_reserve(struct filter_stack *s, int n);
 
 /* Attaches to tid (PTRACE_SEIZE + INTERRUPT), reads every filter, detaches.
  * Errors: -ESRCH (no such task, or it exited while read), -EINVAL (no
- * filter), -EPERM (needs CAP_SYS_ADMIN, or the task is traced already). */
+ * filter), -EPERM (needs CAP_SYS_ADMIN, or the task is traced already),
+ * -ETIMEDOUT (it did not stop in time: frozen, or in an uninterruptible
+ * wait), -EBUSY (still seized after such a timeout). */
 int filter_stack_read(int tid, struct filter_stack *s);
-/* 0: wait for the task to stop as long as it takes (the replay thread,
- * which must not leave a task it seized stopped behind); else give up
- * after this long with -ETIMEDOUT (filter dump and eval, which exit). */
+/* How long a task may take to stop before filter_stack_read gives up (3 s;
+ * 0: as long as it takes). A task given up on stays seized (a running
+ * tracee cannot be detached) until filter_release_seized() sees it stop and
+ * lets it go, or this process exits (the kernel detaches then). */
 extern int filter_read_timeout_ms;
+/* Detaches the tasks given up on that have stopped since; true while some
+ * are still seized (call again later). */
+bool filter_release_seized(void);
 void filter_stack_free(struct filter_stack *s);
 /* The process (tgid) a thread id belongs to now, or -ESRCH */
 int task_tgid(int tid);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "event_fmt.h"
 #include "names.h"
 #include "replay.h"
@@ -98,6 +99,7 @@ struct replay {
 	bool stopping;
 	replay_reader_fn reader;
 	replay_same_task_fn same_task;
+	bool (*release)(void); /* lets go of tasks the reader gave up on */
 	struct entry *buckets[HASH_BUCKETS];
 	struct lru lru;
 	int n;
@@ -165,10 +167,26 @@ static void *worker(void *arg)
 {
 	struct replay *r = arg;
 
+	bool seized = false; /* tasks given up on, to let go once they stop */
+
 	pthread_mutex_lock(&r->lock);
 	while (!r->stopping) {
 		if (!r->q_len) {
-			pthread_cond_wait(&r->wake, &r->lock);
+			if (!seized) {
+				pthread_cond_wait(&r->wake, &r->lock);
+				continue;
+			}
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 200 * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&r->wake, &r->lock, &until);
+			pthread_mutex_unlock(&r->lock);
+			seized = r->release ? r->release() : false;
+			pthread_mutex_lock(&r->lock);
 			continue;
 		}
 		struct request q = r->queue[r->q_head];
@@ -178,6 +196,8 @@ static void *worker(void *arg)
 
 		struct filter_stack s;
 		int err = r->reader(q.tid, &s);
+		if (err == -ETIMEDOUT)
+			seized = true; /* a task that cannot stop: let go later */
 		/* the stack read must be the one the event saw: same process,
 		 * same depth (a newer filter stacked since would add one) */
 		bool same = !err && s.n == q.filters && r->same_task(q.tid, q.tgid);
@@ -225,7 +245,14 @@ int replay_start_with(struct replay **out, replay_reader_fn reader, replay_same_
 
 int replay_start(struct replay **out)
 {
-	return replay_start_with(out, filter_stack_read, tid_in_tgid);
+	int err = replay_start_with(out, filter_stack_read, tid_in_tgid);
+
+	if (!err) {
+		pthread_mutex_lock(&(*out)->lock);
+		(*out)->release = filter_release_seized;
+		pthread_mutex_unlock(&(*out)->lock);
+	}
+	return err;
 }
 
 void replay_stop(struct replay *r)
