@@ -17,6 +17,7 @@ JSON
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
 	teardown_containers
+	[ -n "${LATE_CG:-}" ] && [ -d "$LATE_CG" ] && { sleep 0.2; rmdir "$LATE_CG" 2>/dev/null; } || true
 }
 
 # date -s to the current time: the clock must never move, even if allowed
@@ -176,4 +177,24 @@ JSON
 	[ "$(wd "$without")" -eq 1 ]
 	jq -se --arg id "$without" 'map(select(.type == "would_deny" and .container.id == $id)) | .[0] | tostring | test("SYS_TIME")' "$WATCH_OUT"
 	[ "$(count_denials 'true')" -eq 0 ]
+}
+
+@test "--container: a cgroup its runtime names only after its first denials is still selected once named" {
+	# as runc does: the container's first process runs in its cgroup before
+	# state.json names it; a fake runc root plays that slowly
+	roots=$BATS_TEST_TMPDIR/runc
+	id=sclens-wlate-$$
+	LATE_CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/$id
+	mkdir -p "$roots" "$LATE_CG"
+	start_watch --json --runc-root "$roots" --container "$id"
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec "$2" errno' sh "$LATE_CG" "$SCDENY" >/dev/null
+	sleep 1.5 # a tick with the cgroup unnamed and the first denials in
+	mkdir "$roots/$id"
+	printf '{"id": "%s", "cgroup_paths": {"": "%s"}}\n' "$id" "$LATE_CG" >"$roots/$id/state.json"
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec "$2" errno' sh "$LATE_CG" "$SCDENY" >"$BATS_TEST_TMPDIR/second.out"
+	stop_watch
+	rmdir "$LATE_CG"
+	pid=$(sed -n 's/^call=getuid pid=\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/second.out" | head -1)
+	denials '[.pid, .container.id, .syscall]'
+	[ "$(count_denials ".pid == $pid and .container.id == \"$id\" and .container.runtime == \"runc\"")" -ge 1 ]
 }

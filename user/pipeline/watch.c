@@ -433,9 +433,11 @@ static int on_event(const struct sclens_event *e, void *arg)
 	const char *path;
 
 	path = cgroup_path_of_id(e->cgroup_id);
-	ct = container_lookup(e->cgroup_id, path, e->cgroup_leaf);
-	/* first sight of a cgroup: tell the kernel what to do with it from now on */
-	if (container_filtering(w->opts) && !ct->filter_decided)
+	bool naming;
+	ct = container_resolve(e->cgroup_id, path, e->cgroup_leaf, &naming);
+	/* first sight of a cgroup: tell the kernel what to do with it from
+	 * now on, once its runtime has named it (until then, it passes) */
+	if (container_filtering(w->opts) && !ct->filter_decided && !naming)
 		decide_cgroup(w, e->cgroup_id, ct);
 	if (e->type == SCLENS_EV_FILTER_INSTALL) {
 		/* a new filter (maybe at a reused address): read it while the
@@ -511,7 +513,10 @@ static int scan_cgroup(const char *path, const struct stat *st, int type, struct
 
 	if (type != FTW_D)
 		return 0;
-	const struct container *ct = container_lookup(st->st_ino, *rel ? rel : "/", leaf);
+	bool naming;
+	const struct container *ct = container_resolve(st->st_ino, *rel ? rel : "/", leaf, &naming);
+	if (naming)
+		return 0; /* maybe a container being created: decided on its first event */
 	bool wanted = decide_cgroup(scan_state, st->st_ino, ct);
 	if (wanted && ct->runtime)
 		scan_matches++;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
@@ -701,22 +702,41 @@ static void resolve(struct container *c, const char *path, const char *leaf)
 	}
 }
 
-const struct container *container_refresh(uint64_t cgroup_id, const char *path, const char *leaf)
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming)
 {
 	struct container **slot = cap_cache ? cache_slot(cgroup_id) : NULL;
 	struct container c = { .cgroup_id = cgroup_id };
+	struct container *old;
 
-	if (!slot || !*slot || (*slot)->runtime || (*slot)->unit)
-		return container_lookup(cgroup_id, path, leaf);
+	*naming = false;
+	if (!slot || !*slot) {
+		old = (struct container *)container_lookup(cgroup_id, path, leaf); /* just resolved */
+		*naming = !old->runtime && !old->unit && path && old->first_seen_ns;
+		return old;
+	}
+	old = *slot;
+	if (old->runtime || old->unit || !path || !old->first_seen_ns ||
+	    monotonic_ns() - old->first_seen_ns >= CONTAINER_NAMING_NS)
+		return old;
 	resolve(&c, path, leaf);
 	if (!c.runtime && !c.unit) {
 		container_free(&c);
-		return *slot;
+		*naming = true;
+		return old;
 	}
-	/* in place: pointers to the entry stay valid */
-	container_free(*slot);
-	**slot = c;
-	return *slot;
+	/* named now; in place: pointers to the entry stay valid */
+	c.first_seen_ns = old->first_seen_ns;
+	container_free(old);
+	*old = c;
+	return old;
 }
 
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf)
@@ -736,6 +756,7 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 		container_free(&c);
 		return &unknown;
 	}
+	c.first_seen_ns = monotonic_ns();
 	*heap = c;
 	*cache_slot(cgroup_id) = heap;
 	n_cache++;

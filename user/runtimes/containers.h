@@ -43,6 +43,7 @@ struct container {
 	struct recognition *recognition; /* which default it runs; computed on first use */
 	bool recognised;
 	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
+	uint64_t first_seen_ns; /* CLOCK_MONOTONIC, when first looked up */
 };
 
 void containers_init(const struct container_roots *roots);
@@ -53,10 +54,14 @@ bool container_from_cgroup_path(const char *path, struct container *c);
  * the cgroup is gone; leaf is the last component captured in the kernel.
  * Never NULL; for host processes runtime is NULL. */
 const struct container *container_lookup(uint64_t cgroup_id, const char *path, const char *leaf);
-/* As container_lookup, but a cached entry that named nothing (no
- * runtime, no unit) is resolved again, in place: a runtime writes its
- * state only after the container's first process runs in its cgroup. */
-const struct container *container_refresh(uint64_t cgroup_id, const char *path, const char *leaf);
+/* As container_lookup, for a cgroup that may be new. A runtime names its
+ * container only after the container's first process runs in its cgroup
+ * (runc writes state.json at the end of `runc create`): a cgroup that
+ * names nothing (no runtime, no unit) and still exists is resolved again,
+ * in place, for CONTAINER_NAMING_NS after it was first seen, and *naming
+ * says so; a decision about it should wait until it is false. */
+#define CONTAINER_NAMING_NS (5 * 1000000000ULL)
+const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming);
 /* Which known default c's effective profile is (computed once, from what
  * was read when the container was first seen: a container that is gone
  * since is still recognised). NULL without an effective profile. */

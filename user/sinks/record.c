@@ -45,16 +45,6 @@ struct denial_kind {
 	cJSON *first; /* the event as `watch --json` prints it, with its explanation */
 };
 
-/* A new cgroup that names no container yet: runc writes its state only
- * after the container's first process runs, so it is asked again on the
- * next ticks, for UNNAMED_WAIT_NS, before it is taken for the host's.
- * The kernel keeps recording it meanwhile. */
-#define UNNAMED_WAIT_NS (5 * 1000000000ULL)
-
-struct unnamed_cgroup {
-	uint64_t id, first_ns;
-};
-
 struct recorder {
 	struct sink base;
 	struct watch_opts *w;
@@ -62,8 +52,6 @@ struct recorder {
 	struct observer *obs;
 	struct seen_cgroup *seen;
 	size_t n_seen, cap_seen;
-	struct unnamed_cgroup *unnamed;
-	size_t n_unnamed, cap_unnamed;
 	bool no_wait; /* at start and at the end: every cgroup is decided at once */
 	struct denial_kind *denials;
 	size_t n_denials, cap_denials;
@@ -125,37 +113,6 @@ static struct seen_cgroup *seen_add(struct recorder *r, uint64_t id, bool record
 	return &r->seen[r->n_seen++];
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Whether to ask again later who a cgroup is: it names nothing yet, still
- * exists, and was first seen less than UNNAMED_WAIT_NS ago. */
-static bool wait_for_name(struct recorder *r, uint64_t id, const struct container *ct, const char *path)
-{
-	uint64_t now = monotonic_ns();
-	size_t i;
-
-	for (i = 0; i < r->n_unnamed && r->unnamed[i].id != id; i++)
-		;
-	if (ct->runtime || ct->unit || !path || r->no_wait ||
-	    (i < r->n_unnamed && now - r->unnamed[i].first_ns >= UNNAMED_WAIT_NS)) {
-		if (i < r->n_unnamed)
-			r->unnamed[i] = r->unnamed[--r->n_unnamed];
-		return false;
-	}
-	if (i < r->n_unnamed)
-		return true;
-	if (ARRAY_GROW(r->unnamed, r->cap_unnamed, r->n_unnamed, 16))
-		return false; /* decided now */
-	r->unnamed[r->n_unnamed++] = (struct unnamed_cgroup){ .id = id, .first_ns = now };
-	return true;
-}
-
 static void forget_denials(struct recorder *r, uint64_t id)
 {
 	size_t j = 0;
@@ -175,9 +132,12 @@ static void forget_denials(struct recorder *r, uint64_t id)
 static struct seen_cgroup *decide(struct recorder *r, uint64_t id, bool from_start)
 {
 	const char *path = cgroup_path_of_id(id);
-	const struct container *ct = container_refresh(id, path, NULL);
+	bool naming;
+	const struct container *ct = container_resolve(id, path, NULL, &naming);
 
-	if (wait_for_name(r, id, ct, path))
+	/* a new cgroup its runtime has not named yet: the kernel keeps
+	 * recording it, and it is decided on a later tick */
+	if (naming && !r->no_wait)
 		return NULL;
 
 	bool want = watch_container_wanted(r->w, ct);
@@ -522,7 +482,6 @@ void recorder_free(struct recorder *r)
 	for (size_t i = 0; i < r->n_seen; i++)
 		free(r->seen[i].who);
 	free(r->seen);
-	free(r->unnamed);
 	free(r->captured);
 	reporter_free(&r->rep);
 	free(r);
