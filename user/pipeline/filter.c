@@ -120,8 +120,8 @@ bool filter_release_seized(void)
 	for (int i = 0; i < n_seized;) {
 		int status;
 		pid_t w = waitpid(seized[i], &status, __WALL | WNOHANG);
-		if (w == 0) {
-			i++; /* not stopped yet */
+		if (w == 0 || (w < 0 && errno == EINTR)) {
+			i++; /* not stopped yet (or ask again next time) */
 			continue;
 		}
 		if (w > 0 && WIFSTOPPED(status))

@@ -81,6 +81,7 @@ static const char watch_doc[] =
 	"  sclens watch --profile docker-default.json      # explain against a profile\n"
 	"  sclens watch --container web --profile web=web-seccomp.json\n"
 	"  sclens watch --namespace prod --json\n"
+	"  sclens watch --image nginx:1.25     # containers of that image, any registry\n"
 	"\nOPTIONS:";
 
 enum {
