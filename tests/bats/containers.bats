@@ -131,7 +131,11 @@ DATE_NOW='date -s "$(date "+%Y-%m-%d %H:%M:%S")"'
 	start_watch --json
 	run run_container "$BATS_TEST_TMPDIR/b" "$id"
 	stop_watch
-	rmdir "$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)/sclens-test-custom" 2>/dev/null || true
+	# runc made the parent in every hierarchy (v1 ones too on a hybrid host)
+	for m in $(awk '$3 == "cgroup2" || $3 == "cgroup" { print $2 }' /proc/self/mounts); do
+		runc delete -f "$id" >/dev/null 2>&1 || true
+		rmdir "$m/sclens-test-custom/c-$$" "$m/sclens-test-custom" 2>/dev/null || true
+	done
 	denials 'select(.comm == "date")' | jq -e --arg id "$id" '.cgroup_leaf == "c-'$$'" and .container.id == $id and .container.runtime == "runc"'
 }
 
