@@ -94,6 +94,14 @@ const char *node_name(void)
 	return name;
 }
 
+uint64_t event_clock_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n)
 {
 	static int64_t offset_ns; /* realtime - monotonic, measured once */

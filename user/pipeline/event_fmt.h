@@ -30,6 +30,8 @@ struct event_ctx {
 const char *action_name(uint32_t action);
 /* RFC 3339, UTC, nanoseconds, of a CLOCK_MONOTONIC time */
 void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n);
+/* Now, on that clock (the one of events' ts_ns) */
+uint64_t event_clock_now_ns(void);
 /* this host's name, for "node" */
 const char *node_name(void);
 /* -1 if unknown */

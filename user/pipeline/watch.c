@@ -406,8 +406,11 @@ static int shadow_slot(struct watch_state *w, const struct container *ct)
 		w->shadow_full_said = true;
 		return 0;
 	}
-	if (shadow_compile(w, w->n_shadow, caps))
+	if (shadow_compile(w, w->n_shadow, caps)) {
+		fprintf(stderr, "sclens: warning: container %s is not shadowed: the candidate does not compile for "
+				"its capabilities (see above)\n", ct->id ? ct->id : "?");
 		return -1;
+	}
 	w->shadow_caps[w->n_shadow] = caps;
 	return w->n_shadow++;
 }

@@ -57,7 +57,7 @@ struct recorder {
 	size_t n_denials, cap_denials;
 	struct reporter rep; /* renders the first denial of each kind */
 	char *captured;
-	struct timespec started;
+	uint64_t started_ns; /* CLOCK_MONOTONIC, as events' ts_ns */
 	int err;
 };
 
@@ -182,7 +182,7 @@ static int scan_one(const char *path, const struct stat *st, int type, struct FT
 int recorder_started(struct recorder *r, struct observer *obs)
 {
 	r->obs = obs;
-	clock_gettime(CLOCK_REALTIME, &r->started);
+	r->started_ns = event_clock_now_ns();
 	if (cgroup2_root()) {
 		scan_recorder = r;
 		/* running already: not from their start, whatever names them */
@@ -291,14 +291,6 @@ static int write_arg(const struct sclens_rec_arg_key *k, uint64_t n, void *arg)
 	return 0;
 }
 
-static void rfc3339(const struct timespec *ts, char *out, size_t n)
-{
-	struct tm tm;
-
-	gmtime_r(&ts->tv_sec, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec);
-}
 
 static void str_array(struct jw *w, const char *key, const struct str_list *l)
 {
@@ -313,7 +305,6 @@ static void str_array(struct jw *w, const char *key, const struct str_list *l)
 void recorder_write(struct recorder *r, struct observer *obs, bool final)
 {
 	struct observer_counts oc = {};
-	struct timespec ended;
 	char when[64];
 	struct sbuf b;
 	struct jw w;
@@ -322,16 +313,15 @@ void recorder_write(struct recorder *r, struct observer *obs, bool final)
 	r->no_wait = final;
 	observer_record_counts(obs, decide_new, r);
 	observer_counts(obs, &oc);
-	clock_gettime(CLOCK_REALTIME, &ended);
 	sb_init(&b);
 	jw_init(&w, &b);
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "kind", "sclens-recording");
 	jw_kv_i64(&w, "version", 1);
 	jw_kv_str(&w, "node", node_name());
-	rfc3339(&r->started, when, sizeof(when));
+	event_time_rfc3339(r->started_ns, when, sizeof(when));
 	jw_kv_str(&w, "started", when);
-	rfc3339(&ended, when, sizeof(when));
+	event_time_rfc3339(event_clock_now_ns(), when, sizeof(when));
 	jw_kv_str(&w, "ended", when);
 	jw_kv_str(&w, "method", oc.method);
 	jw_key(&w, "selection");

@@ -203,11 +203,9 @@ static int log_write(void *arg, const char *line, size_t len)
 
 static void put_now(struct jw *w)
 {
-	struct timespec mono;
 	char when[48];
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	event_time_rfc3339((uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec, when, sizeof(when));
+	event_time_rfc3339(event_clock_now_ns(), when, sizeof(when));
 	jw_kv_str(w, "time", when);
 	jw_kv_str(w, "node", node_name());
 }
