@@ -1,0 +1,86 @@
+#!/bin/bash
+# test-kernels.sh [ARCH...]: boots each kernel of tests/kernels/matrix.txt
+# (Debian's own packages, the newest of each line, cached in
+# $SCLENS_KERNEL_CACHE) under QEMU with the build in an initramfs, runs the
+# capture tests there (tests/kernels/in-vm.sh) and prints their TAP lines,
+# each named with its kernel and method, for the suite's totals. KVM where
+# /dev/kvm exists, TCG otherwise. A kernel that cannot be had or booted is
+# a failed test, never a silent pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+cache=${SCLENS_KERNEL_CACHE:-/var/cache/sclens-test/kernels}
+arches=${*:-x86}
+results=build/kernels
+mkdir -p "$cache" "$results"
+status=0
+
+# newest PACKAGE matching the pattern of a matrix line, as apt knows it
+newest_package() { # REGEX ARCH
+	local deb_arch=$2
+	apt-cache search --names-only "$1" 2>/dev/null | awk '{print $1}' | sort -V | tail -n 1
+}
+
+# fetch PACKAGE DEBARCH: the kernel image's path in the cache
+fetch_kernel() {
+	local pkg=$1 deb_arch=$2 dir=$cache/$1
+	if ! compgen -G "$dir/boot/vmlinuz-*" >/dev/null; then
+		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+		(cd "$dir.tmp" && apt-get download -q "$pkg:$deb_arch" >/dev/null 2>&1) || return 1
+		dpkg-deb -x "$dir.tmp"/*.deb "$dir.tmp/x" || return 1
+		mkdir -p "$dir/boot"
+		mv "$dir.tmp"/x/boot/vmlinuz-* "$dir/boot/"
+		rm -rf "$dir.tmp"
+	fi
+	ls "$dir"/boot/vmlinuz-* | head -n 1
+}
+
+# boot ARCH VMLINUZ INITRD SERIAL_OUT: runs the VM to its poweroff
+boot() {
+	local arch=$1 kernel=$2 initrd=$3 out=$4 accel=tcg cpu
+	[ -w /dev/kvm ] && [ "$arch" = "$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')" ] && accel=kvm
+	case $arch in
+	x86)
+		cpu=max; [ "$accel" = kvm ] && cpu=host
+		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu \
+			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyS0 rdinit=/init quiet panic=-1" \
+			-serial mon:stdio -serial "file:$out" </dev/null >"$out.console" 2>&1 ;;
+	arm64)
+		cpu=max; [ "$accel" = kvm ] && cpu=host
+		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-aarch64 -machine virt,accel=$accel -cpu $cpu \
+			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyAMA0 rdinit=/init quiet panic=-1" \
+			-device virtio-serial-device -chardev "file,id=res,path=$out" \
+			-device virtconsole,chardev=res </dev/null >"$out.console" 2>&1 ;;
+	esac
+}
+
+for arch in $arches; do
+	case $arch in x86) deb_arch=amd64 ;; arm64) deb_arch=arm64 ;; *) echo "not ok - unknown arch $arch"; status=1; continue ;; esac
+	initrd=$results/initramfs-$arch.cpio
+	if ! tests/kernels/initramfs.sh "$arch" "$initrd" >"$results/initramfs-$arch.log" 2>&1; then
+		echo "not ok - [$arch] building the test initramfs failed:"
+		sed 's/^/# /' "$results/initramfs-$arch.log"
+		status=1
+		continue
+	fi
+	grep -v '^#' tests/kernels/matrix.txt | while read -r march regex; do
+		[ "$march" = "$arch" ] || continue
+		pkg=$(newest_package "$regex" "$deb_arch")
+		if [ -z "$pkg" ] || ! kernel=$(fetch_kernel "$pkg" "$deb_arch"); then
+			echo "not ok - [$arch] no kernel package matching $regex could be fetched (apt-get update? network?)"
+			continue
+		fi
+		out=$results/$pkg.tap
+		start=$(date +%s)
+		boot "$arch" "$kernel" "$initrd" "$out"
+		took=$(( $(date +%s) - start ))
+		grep -E '^(not )?ok |^# ' "$out" | tr -d '\r'
+		if ! grep -q '^# done' "$out"; then
+			echo "not ok - [$pkg] the VM did not finish its tests in time ($took s); its console:"
+			tail -n 30 "$out.console" | sed 's/^/# /'
+		fi
+		echo "# $pkg: $took s"
+	done
+done
+exit $status
