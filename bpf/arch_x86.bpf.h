@@ -18,6 +18,20 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return status & SCLENS_TS_COMPAT;
 }
 
+#define SCLENS_ARCH_NATIVE SCLENS_ARCH_X86_64
+#define SCLENS_ARCH_COMPAT SCLENS_ARCH_I386
+
+/* The call's number and its return value in the saved registers */
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline long syscall_return_value(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, ax);
+}
+
 /* Fills nr, arch, args and ip from the registers saved at syscall entry. */
 static __always_inline void read_syscall_regs(struct task_struct *task, struct pt_regs *regs,
 					      struct sclens_event *e)

@@ -771,6 +771,84 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 }
 
 /*
+ * The fexit method: programs on the seccomp decision itself. Only tasks in
+ * filter mode call __seccomp_filter() (SYSCALL_WORK_SECCOMP), and no
+ * syscall tracepoint is attached, so no other task is put on the slow
+ * syscall path or runs a program. It returns 0 when the call runs and -1
+ * when seccomp skipped it, with the call's return value already in the
+ * registers (ERRNO, TRACE with no tracer, a USER_NOTIF answer). TRAP and
+ * KILL end in SIGSYS or do_exit and are reported there, as in the other
+ * methods (judge_exit leaves them alone). The recursive call made after a
+ * tracer's stop decides its own verdict and is judged by itself.
+ * The signature differs between kernels (5.10 has a seccomp_data argument):
+ * bpf_get_func_ret reads the return value wherever it is.
+ */
+SEC("fexit/__seccomp_filter")
+int handle_seccomp_fexit(__u64 *ctx)
+{
+	struct task_struct *task;
+	struct pt_regs *regs;
+	__u64 verdict = 0;
+	long ret;
+
+	if (bpf_get_func_ret(ctx, &verdict) || (int)verdict == 0)
+		return 0; /* the call runs */
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	ret = syscall_return_value(regs);
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
+	emit_denial(task, regs, ret);
+	return 0;
+}
+
+/* Filter installs in the fexit method: the syscalls' own entry points
+ * (seccomp(2) and prctl(2), native and compat), which only those calls
+ * reach. User space names the arch's functions before load
+ * (__x64_sys_seccomp, __arm64_sys_prctl, ...) and loads those the kernel
+ * has. The argument is the task's saved registers. */
+static __always_inline int fexit_install(long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs;
+	__u32 arch;
+	long nr;
+
+	if (ret < 0 || task->seccomp.mode != SECCOMP_MODE_FILTER)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	nr = syscall_nr(regs);
+	arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
+	if (installs_filter(regs, arch, nr))
+		emit_install(task, regs, ret);
+	return 0;
+}
+
+SEC("fexit")
+int BPF_PROG(handle_install_seccomp, const struct pt_regs *r, long ret)
+{
+	return fexit_install(ret);
+}
+
+SEC("fexit")
+int BPF_PROG(handle_install_prctl, const struct pt_regs *r, long ret)
+{
+	return fexit_install(ret);
+}
+
+SEC("fexit")
+int BPF_PROG(handle_install_seccomp_compat, const struct pt_regs *r, long ret)
+{
+	return fexit_install(ret);
+}
+
+SEC("fexit")
+int BPF_PROG(handle_install_prctl_compat, const struct pt_regs *r, long ret)
+{
+	return fexit_install(ret);
+}
+
+/*
  * Recording (`sclens record`): loaded only then. Every call of a recorded
  * cgroup is counted at entry, with the argument values profiles condition
  * on. A cgroup user space has not decided on yet is recorded (so a
@@ -1032,6 +1110,13 @@ int read_task_filters(struct bpf_raw_tracepoint_args *ctx)
  * the bare early return every syscall pays (a copy of it). */
 SEC("raw_tp/sys_exit")
 int bench_floor(void *ctx)
+{
+	return 0;
+}
+
+/* the floor of the fexit method: an empty program on the same function */
+SEC("fexit/__seccomp_filter")
+int bench_fexit_floor(void *ctx)
 {
 	return 0;
 }

@@ -175,10 +175,11 @@ struct sclens_shadow_prog {
 	struct sclens_insn insns[SCLENS_FILTER_MAX_INSNS];
 };
 
-/* Capture methods, chosen once at start-up (rodata "method") */
+/* Capture methods, chosen once at start-up by the programs user space loads */
 enum sclens_method {
 	SCLENS_METHOD_TWO_HOOKS = 0, /* sys_enter + sys_exit: a skipped call never entered */
 	SCLENS_METHOD_ONE_HOOK = 1,  /* sys_exit only: the kernel's verdict cache, then the filter */
+	SCLENS_METHOD_FEXIT = 2,     /* fexit on __seccomp_filter: only filtered tasks pay */
 };
 
 /* Values of the "seed_tids" map, written by user space at start-up for

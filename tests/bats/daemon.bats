@@ -108,7 +108,7 @@ YAML
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -q '^sclens_build_info{version="[0-9.]*",kernel="[^"]*",method="one_hook"} 1$' "$BATS_TEST_TMPDIR/page" ||
-		grep -q '^sclens_build_info{.*method="two_hooks"} 1$' "$BATS_TEST_TMPDIR/page"
+		grep -qE '^sclens_build_info{.*method="(two_hooks|fexit)"} 1$' "$BATS_TEST_TMPDIR/page"
 	grep -q '^process_resident_memory_bytes [0-9]' "$BATS_TEST_TMPDIR/page"
 	stop_daemon
 	[ "$D_RC" -eq 0 ]

@@ -133,6 +133,7 @@ call_and_wait() {
 	[ -n "$z" ] && [ "$(awk '{print $3}' /proc/$z/stat)" = Z ]
 	run "$SCLENS" filter dump "$z"
 	kill "$parent"
+	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no such process, or it exited"* ]]
 	run "$SCLENS" filter

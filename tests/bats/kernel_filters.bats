@@ -2,7 +2,8 @@
 # The kernel side reads filters itself (prog->orig_prog), runs them on the
 # call, and never stops or traces a process: what the kernel leaves
 # ambiguous is settled the same way on every run. The suite runs this file
-# under both methods (SCLENS_METHOD=one-hook and two-hooks).
+# under every method (SCLENS_METHOD=fexit where the kernel allows it,
+# one-hook and two-hooks).
 load helpers
 
 setup() {
@@ -106,21 +107,35 @@ matching_runs() { # TYPE CONDITION
 	[ "$us" -lt 1000000 ]
 }
 
-@test "the method: one hook where the kernel allows it, two on request; a bad value is refused" {
-	start_watch --json
+@test "the method: fexit where the kernel allows it, else one hook saying why; the others on request; a bad value is refused" {
+	SCLENS_METHOD= start_watch --json
 	"$SCDENY" errno >/dev/null
 	stop_watch
-	want=one_hook
-	[ "${SCLENS_METHOD:-}" != two-hooks ] || want=two_hooks
-	[ "$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")" = "$want" ]
-	start_watch --json --method two-hooks
-	"$SCDENY" errno >/dev/null
-	stop_watch
-	[ "$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")" = two_hooks ]
+	auto=$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")
+	# the kernel matrix says what each of its kernels must choose
+	[ -z "${SCLENS_EXPECT_AUTO:-}" ] || [ "$auto" = "$SCLENS_EXPECT_AUTO" ]
 	[ "$(count_denials '.action == "errno"')" -eq 3 ]
+	run "$SCLENS" watch -d 1 --method fexit
+	if [ "$auto" = fexit ]; then
+		[ "$status" -eq 0 ]
+		grep -q "watching for seccomp denials (method fexit)" "$WATCH_ERR"
+	else
+		# auto fell back, and said why; fexit on request is refused plainly
+		[ "$auto" = one_hook ]
+		grep -qE "watching for seccomp denials \(method one_hook: fexit (refused by this kernel|unavailable)" "$WATCH_ERR"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"fexit"* ]]
+	fi
+	for m in one-hook two-hooks; do
+		start_watch --json --method $m
+		"$SCDENY" errno >/dev/null
+		stop_watch
+		[ "$(jq -r 'select(.type == "summary") | .method' "$WATCH_OUT")" = "${m/-/_}" ]
+		[ "$(count_denials '.action == "errno"')" -eq 3 ]
+	done
 	run "$SCLENS" watch --method three-hooks
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"--method takes auto, one-hook or two-hooks"* ]]
+	[[ "$output" == *"--method takes auto, fexit, one-hook or two-hooks"* ]]
 	SCLENS_METHOD=sideways run "$SCLENS" watch -d 1
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"SCLENS_METHOD takes auto"* ]]
@@ -199,4 +214,36 @@ park_deep() { # N
 	run timeout 20 "$SCLENS" filter dump --ptrace "$PARKED"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"filter 3 of 3"* ]]
+}
+
+@test "a kernel without bpf_loop (Linux 5.17) is refused plainly, before any load, by watch and record" {
+	for cmd in "watch -d 1" "record -d 1"; do
+		SCLENS_TEST_MISSING_HELPERS=bpf_loop run $SCLENS $cmd
+		echo "$cmd: $output"
+		[ "$status" -eq 3 ]
+		[[ "$output" == *"lacks the BPF helper bpf_loop (Linux 5.17): sclens needs Linux 5.17 or later"* ]]
+		[[ "$output" != *"verifier"* ]]
+	done
+	SCLENS_TEST_MISSING_HELPERS=bpf_loop run "$SCLENS" watch --json -d 1
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'{"error":"missing privilege or kernel support"'* ]]
+}
+
+@test "programs run only where they must: under fexit, 200,000 calls of an unfiltered process add under 1,000 runs" {
+	cd "$ROOT"
+	run "$ROOT/build/tests/bench" runs 200000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	m=$(echo "$output" | sed -n 's/^method=\([a-z_]*\) .*/\1/p')
+	u=$(echo "$output" | sed -n 's/.*unfiltered_runs=\([0-9]*\).*/\1/p')
+	f=$(echo "$output" | sed -n 's/.*filtered_runs=\([0-9]*\)$/\1/p')
+	[ -n "$m" ] && [ -n "$u" ] && [ -n "$f" ]
+	# every method judges every call of a filtered task
+	[ "$f" -ge 200000 ]
+	case $m in
+	fexit) [ "$u" -lt 1000 ] ;;
+	one_hook) [ "$u" -ge 200000 ] ;; # the sys_exit tracepoint runs for every task
+	two_hooks) [ "$u" -ge 400000 ] ;;
+	*) false ;;
+	esac
 }

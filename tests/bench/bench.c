@@ -119,8 +119,50 @@ static double median_ns(long long *v, int n, long calls)
 	return (double)v[n / 2] / calls;
 }
 
+/*
+ * bench runs N: how many runs of sclens's programs N getppid calls of an
+ * unfiltered and of a filtered process add, with the method `auto` (or
+ * $SCLENS_METHOD) chooses. Prints "method=M unfiltered_runs=R
+ * filtered_runs=R"; the tests check that under fexit an unfiltered
+ * process runs nothing of sclens's.
+ */
+static int count_runs(long n)
+{
+	struct observer_filters f = { .nr = -1, .method = -1 };
+	struct observer_prog_stats a[16], b[16];
+	struct observer_counts c;
+	uint64_t runs[2] = {};
+	struct observer *o;
+	int stats_fd, na, nb;
+
+	if (observer_preflight())
+		return 3;
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0) {
+		fprintf(stderr, "bench: bpf_enable_stats failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (observer_open(&o, &f, false, count_event, NULL))
+		return 1;
+	for (int k = 0; k < 2; k++) {
+		na = observer_prog_stats(o, a, 16);
+		run_helper(k ? "loop_allowed" : "loop_unfiltered", n);
+		nb = observer_prog_stats(o, b, 16);
+		for (int i = 0; i < na && i < nb; i++)
+			runs[k] += b[i].run_cnt - a[i].run_cnt;
+	}
+	observer_counts(o, &c);
+	printf("method=%s unfiltered_runs=%llu filtered_runs=%llu\n", c.method, (unsigned long long)runs[0],
+	       (unsigned long long)runs[1]);
+	observer_close(o);
+	close(stats_fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "runs"))
+		return count_runs(atol(argv[2]));
 	long loop_n = argc > 1 ? atol(argv[1]) : 2000000;
 	long storm_n = argc > 2 ? atol(argv[2]) : 1000000;
 	int rounds = 11;

@@ -13,7 +13,7 @@ echo "# auto-method ${auto:-none}"
 files=(tests/bats/watch_actions.bats tests/bats/kernel_filters.bats tests/bats/filter.bats)
 for method in ${SCLENS_VM_METHODS:-one-hook two-hooks}; do
 	SCLENS_METHOD=$method SCLENS_BIN=$SCLENS timeout -k 10 "${SCLENS_VM_TIMEOUT:-900}" \
-		bats --tap "${files[@]}" 2>&1 |
+		bats --tap ${SCLENS_VM_TIMING:+-T} "${files[@]}" 2>&1 |
 		sed "s/^\(\(not \)\?ok [0-9]*\)/\1 [$kernel $arch $method]/"
 done
 echo "# done"

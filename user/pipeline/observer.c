@@ -35,13 +35,15 @@ struct observer {
 	struct filter_slot *filters;
 	size_t filters_cap, filters_len;
 	uint32_t next_filter_id;
+	char method_note[160]; /* why auto did not choose fexit, if it did not */
 };
 
 static bool verbose_libbpf;
+static bool quiet_libbpf; /* while trying a method that may be refused */
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !verbose_libbpf)
+	if (quiet_libbpf || (level == LIBBPF_DEBUG && !verbose_libbpf))
 		return 0;
 	if (!verbose_libbpf && level != LIBBPF_WARN)
 		return 0;
@@ -63,6 +65,21 @@ bool observer_has_cap(int cap)
 	return has_cap(cap);
 }
 
+/* Does the kernel offer this helper to raw tracepoint programs? The
+ * environment can say no for a helper ($SCLENS_TEST_MISSING_HELPERS, a
+ * comma list of names), so that the tests reach the refusal an old
+ * kernel gets. */
+static bool helper_available(enum bpf_func_id id, const char *name)
+{
+	const char *fake = getenv("SCLENS_TEST_MISSING_HELPERS");
+	size_t len = strlen(name);
+
+	for (const char *p = fake; p && (p = strstr(p, name)); p += len)
+		if ((p == fake || p[-1] == ',') && (p[len] == ',' || p[len] == 0))
+			return false;
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL) == 1;
+}
+
 int observer_preflight(void)
 {
 	if (!has_cap(CAP_SYS_ADMIN) && !(has_cap(39 /* CAP_BPF */) && has_cap(CAP_PERFMON))) {
@@ -74,11 +91,24 @@ int observer_preflight(void)
 				"(CONFIG_DEBUG_INFO_BTF=y), which sclens needs for CO-RE\n");
 		return -ENOENT;
 	}
-	/* the newest kernel feature the programs use (5.15): said plainly
-	 * rather than as a verifier error */
-	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 0) {
-		fprintf(stderr, "sclens: this kernel lacks the BPF helper bpf_task_pt_regs: sclens needs "
-				"Linux 5.15 or later\n");
+	/* every helper the programs that always load call, probed before
+	 * load so that an old kernel gets a plain message, not a verifier
+	 * log: the newest, bpf_loop, is Linux 5.17 */
+	static const struct {
+		enum bpf_func_id id;
+		const char *name, *kernel;
+	} helpers[] = {
+		{ BPF_FUNC_task_pt_regs, "bpf_task_pt_regs", "5.15" },
+		{ BPF_FUNC_task_storage_get, "bpf_task_storage_get", "5.11" },
+		{ BPF_FUNC_ringbuf_reserve, "bpf_ringbuf_reserve", "5.8" },
+		{ BPF_FUNC_get_current_task_btf, "bpf_get_current_task_btf", "5.11" },
+		{ BPF_FUNC_loop, "bpf_loop", "5.17" },
+	};
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		if (helper_available(helpers[i].id, helpers[i].name))
+			continue;
+		fprintf(stderr, "sclens: this kernel lacks the BPF helper %s (Linux %s): sclens needs "
+				"Linux 5.17 or later with BTF\n", helpers[i].name, helpers[i].kernel);
 		return -EOPNOTSUPP;
 	}
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
@@ -157,15 +187,54 @@ bool observer_one_hook_supported(void)
 	return ok;
 }
 
+/* The entry points of seccomp(2) and prctl(2), native then compat, in the
+ * order of the fexit install programs; NULL where the arch has none of its
+ * own (arm64's compat table calls the native ones). */
+#if defined(__x86_64__)
+static const char *const install_functions[4] = { "__x64_sys_seccomp", "__x64_sys_prctl", "__ia32_sys_seccomp",
+						  "__ia32_sys_prctl" };
+#elif defined(__aarch64__)
+static const char *const install_functions[4] = { "__arm64_sys_seccomp", "__arm64_sys_prctl", NULL, NULL };
+#else
+static const char *const install_functions[4] = { NULL, NULL, NULL, NULL };
+#endif
+
+static bool btf_has_func(const struct btf *btf, const char *name)
+{
+	return name && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+bool observer_fexit_supported(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool ok;
+
+	if (!btf)
+		return false;
+	/* the decision itself, and the entry points that install filters;
+	 * whether the kernel lets tracing programs attach is only known by
+	 * trying (observer_open) */
+	ok = btf_has_func(btf, "__seccomp_filter") && btf_has_func(btf, install_functions[0]) &&
+	     btf_has_func(btf, install_functions[1]) && observer_one_hook_supported();
+	btf__free(btf);
+	return ok;
+}
+
 const char *observer_method_name(int method)
 {
-	return method == SCLENS_METHOD_ONE_HOOK ? "one_hook" : "two_hooks";
+	switch (method) {
+	case SCLENS_METHOD_FEXIT: return "fexit";
+	case SCLENS_METHOD_ONE_HOOK: return "one_hook";
+	}
+	return "two_hooks";
 }
 
 int observer_method_parse(const char *s)
 {
 	if (!strcmp(s, "auto"))
 		return -1;
+	if (!strcmp(s, "fexit"))
+		return SCLENS_METHOD_FEXIT;
 	if (!strcmp(s, "one-hook"))
 		return SCLENS_METHOD_ONE_HOOK;
 	if (!strcmp(s, "two-hooks"))
@@ -179,26 +248,40 @@ void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg)
 	o->filter_arg = arg;
 }
 
-int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
-		  observer_event_fn fn, void *arg)
+/* Which programs a method loads: the fexit ones, sys_exit alone, or
+ * sys_enter and sys_exit; the SIGSYS and exit hooks in every method. */
+static void choose_programs(struct sclens_bpf *skel, int method)
 {
-	struct observer *o;
-	int err;
+	bool fexit = method == SCLENS_METHOD_FEXIT, one = method == SCLENS_METHOD_ONE_HOOK;
+	struct bpf_program *installs[4] = { skel->progs.handle_install_seccomp, skel->progs.handle_install_prctl,
+					     skel->progs.handle_install_seccomp_compat,
+					     skel->progs.handle_install_prctl_compat };
+	struct btf *btf = fexit ? btf__load_vmlinux_btf() : NULL;
 
-	verbose_libbpf = verbose;
-	libbpf_set_print(libbpf_print);
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	o->fn = fn;
-	o->arg = arg;
-	o->next_filter_id = 1;
+	bpf_program__set_autoload(skel->progs.handle_seccomp_fexit, fexit);
+	for (int i = 0; i < 4; i++) {
+		bool load = fexit && btf_has_func(btf, install_functions[i]);
+
+		bpf_program__set_autoload(installs[i], load);
+		if (load)
+			bpf_program__set_attach_target(installs[i], 0, install_functions[i]);
+	}
+	btf__free(btf);
+	bpf_program__set_autoload(skel->progs.handle_sys_exit_cached, one);
+	bpf_program__set_autoload(skel->progs.handle_sys_enter, !one && !fexit);
+	bpf_program__set_autoload(skel->progs.handle_sys_exit, !one && !fexit);
+}
+
+/* Opens, sizes, loads and attaches the programs of o->method. */
+static int observer_load(struct observer *o, const struct observer_filters *f, bool quiet)
+{
+	int err;
 
 	o->skel = sclens_bpf__open();
 	if (!o->skel) {
 		err = -errno;
 		fprintf(stderr, "sclens: cannot open the BPF object: %s\n", strerror(-err));
-		goto fail;
+		return err;
 	}
 	o->skel->rodata->targ_tgid = f->tgid;
 	o->skel->rodata->targ_nr = f->nr;
@@ -209,27 +292,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	}
 	o->skel->rodata->filter_cgroup = f->cgroup_filter || f->n_cgroups > 0;
 	o->skel->rodata->undecided_cgroups_pass = f->undecided_cgroups_pass;
-	o->method = f->method;
-	/* the environment chooses when the command line did not (tests run
-	 * every case under both methods this way) */
-	const char *env = getenv("SCLENS_METHOD");
-	if (o->method == -1 && env && *env && (o->method = observer_method_parse(env)) == -2) {
-		fprintf(stderr, "sclens: SCLENS_METHOD takes auto, one-hook or two-hooks, not '%s'\n", env);
-		err = -EINVAL;
-		goto fail;
-	}
-	if (o->method < 0)
-		o->method = observer_one_hook_supported() ? SCLENS_METHOD_ONE_HOOK : SCLENS_METHOD_TWO_HOOKS;
-	else if (o->method == SCLENS_METHOD_ONE_HOOK && !observer_one_hook_supported()) {
-		fprintf(stderr, "sclens: this kernel has no seccomp verdict cache readable from BPF: "
-				"the one-hook method needs Linux 5.11 or later on x86_64, arm64, s390 or riscv\n");
-		err = -EOPNOTSUPP;
-		goto fail;
-	}
-	bool one = o->method == SCLENS_METHOD_ONE_HOOK;
-	bpf_program__set_autoload(o->skel->progs.handle_sys_exit_cached, one);
-	bpf_program__set_autoload(o->skel->progs.handle_sys_enter, !one);
-	bpf_program__set_autoload(o->skel->progs.handle_sys_exit, !one);
+	choose_programs(o->skel, o->method);
 	o->skel->rodata->read_filters = !f->no_kernel_filters;
 	bpf_program__set_autoload(o->skel->progs.read_task_filters, false); /* filter dump's */
 	bpf_program__set_autoload(o->skel->progs.handle_record_enter, f->record);
@@ -237,6 +300,7 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 	o->skel->rodata->record_ioctl = f->record_ioctl;
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor || f->bench_floor_only);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
+	bpf_program__set_autoload(o->skel->progs.bench_fexit_floor, f->bench_fexit_floor);
 	if (f->bench_floor_only) {
 		struct bpf_program *prog;
 		bpf_object__for_each_program(prog, o->skel->obj)
@@ -249,28 +313,101 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		err = bpf_map__set_max_entries(o->skel->maps.events, (f->buffer_mb ? f->buffer_mb : 16) << 20);
 	if (err) {
 		fprintf(stderr, "sclens: cannot size the BPF maps: %s\n", strerror(-err));
-		goto fail;
+		return err;
 	}
 
 	err = sclens_bpf__load(o->skel);
+	if (err && quiet)
+		return err;
 	if (err) {
-		fprintf(stderr, "sclens: the kernel refused the BPF programs (%s); run with -v for "
-				"the verifier's log\n", strerror(-err));
-		goto fail;
+		if (o->method == SCLENS_METHOD_FEXIT)
+			fprintf(stderr, "sclens: the kernel refused the fexit programs (%s): it does not let "
+					"tracing programs load here; run with -v for the verifier's log\n",
+				strerror(-err));
+		else
+			fprintf(stderr, "sclens: the kernel refused the BPF programs (%s); run with -v for "
+					"the verifier's log\n", strerror(-err));
+		return err;
 	}
 	for (int i = 0; i < f->n_cgroups; i++) {
 		err = observer_cgroup_filter_set(o, f->cgroups[i], true);
 		if (err)
-			goto fail;
+			return err;
 	}
 	err = sclens_bpf__attach(o->skel);
-	if (err) {
-		fprintf(stderr, "sclens: cannot attach to the raw tracepoints (%s)\n", strerror(-err));
+	if (err && !quiet) {
+		fprintf(stderr, "sclens: cannot attach the %s programs (%s)\n", observer_method_name(o->method),
+			strerror(-err));
+	}
+	return err;
+}
+
+int observer_open(struct observer **out, const struct observer_filters *f, bool verbose,
+		  observer_event_fn fn, void *arg)
+{
+	struct observer *o;
+	bool auto_method;
+	int err;
+
+	verbose_libbpf = verbose;
+	libbpf_set_print(libbpf_print);
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->fn = fn;
+	o->arg = arg;
+	o->next_filter_id = 1;
+
+	o->method = f->method;
+	/* the environment chooses when the command line did not (tests run
+	 * every case under every method this way) */
+	const char *env = getenv("SCLENS_METHOD");
+	if (o->method == -1 && env && *env && (o->method = observer_method_parse(env)) == -2) {
+		fprintf(stderr, "sclens: SCLENS_METHOD takes auto, fexit, one-hook or two-hooks, not '%s'\n", env);
+		err = -EINVAL;
 		goto fail;
 	}
+	auto_method = o->method < 0;
+	if (o->method == SCLENS_METHOD_FEXIT && !observer_fexit_supported()) {
+		fprintf(stderr, "sclens: the fexit method needs __seccomp_filter and the seccomp and prctl "
+				"entry points in the kernel's BTF, and the verdict cache (Linux 5.11+); "
+				"this kernel lacks one of them\n");
+		err = -EOPNOTSUPP;
+		goto fail;
+	}
+	if (o->method == SCLENS_METHOD_ONE_HOOK && !observer_one_hook_supported()) {
+		fprintf(stderr, "sclens: this kernel has no seccomp verdict cache readable from BPF: "
+				"the one-hook method needs Linux 5.11 or later on x86_64, arm64, s390 or riscv\n");
+		err = -EOPNOTSUPP;
+		goto fail;
+	}
+	if (auto_method && observer_fexit_supported()) {
+		/* the kernel alone knows whether it lets tracing programs
+		 * attach (lockdown, a kernel built without direct calls): try,
+		 * quietly, and fall back to a tracepoint saying why */
+		o->method = SCLENS_METHOD_FEXIT;
+		quiet_libbpf = !verbose;
+		err = observer_load(o, f, !verbose);
+		quiet_libbpf = false;
+		if (!err)
+			goto loaded;
+		snprintf(o->method_note, sizeof(o->method_note), "fexit refused by this kernel (%s)",
+			 strerror(-err));
+		sclens_bpf__destroy(o->skel);
+		o->skel = NULL;
+	} else if (auto_method) {
+		snprintf(o->method_note, sizeof(o->method_note), "fexit unavailable: no __seccomp_filter or "
+			 "syscall entry points in the kernel's BTF");
+	}
+	if (auto_method)
+		o->method = observer_one_hook_supported() ? SCLENS_METHOD_ONE_HOOK : SCLENS_METHOD_TWO_HOOKS;
+	err = observer_load(o, f, false);
+	if (err)
+		goto fail;
+loaded:
 	/* after attaching, so that no thread falls between the two; the
-	 * one-hook method needs no history */
-	err = o->method == SCLENS_METHOD_ONE_HOOK ? 0 : seed_filtered_threads(bpf_map__fd(o->skel->maps.seed_tids));
+	 * other methods need no history */
+	err = o->method == SCLENS_METHOD_TWO_HOOKS ? seed_filtered_threads(bpf_map__fd(o->skel->maps.seed_tids)) : 0;
 	if (err < 0)
 		fprintf(stderr, "sclens: warning: cannot scan /proc for filtered threads (%s); "
 				"threads blocked since before start may be missed\n", strerror(-err));
@@ -285,6 +422,16 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 fail:
 	observer_close(o);
 	return err ? err : -EINVAL;
+}
+
+const char *observer_method(const struct observer *o)
+{
+	return observer_method_name(o->method);
+}
+
+const char *observer_method_note(const struct observer *o)
+{
+	return o->method_note[0] ? o->method_note : NULL;
 }
 
 int observer_cgroup_filter_set(struct observer *o, uint64_t cgid, bool report)

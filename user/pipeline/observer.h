@@ -20,6 +20,7 @@ struct observer_filters {
 	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
 	bool bench_floor_only;	  /* load nothing but it: the floor of one hook */
+	bool bench_fexit_floor;	  /* also load an empty fexit on __seccomp_filter */
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 	int method;		  /* SCLENS_METHOD_*, or -1: the best this kernel allows */
 	bool no_kernel_filters;	  /* do not copy filters in the kernel (tests the ptrace fallback) */
@@ -83,9 +84,16 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		  observer_event_fn fn, void *arg);
 /* Receives the filter copies (before any event naming them). */
 void observer_on_filter(struct observer *o, observer_filter_fn fn, void *arg);
-/* The name of a capture method ("one_hook", "two_hooks") */
+/* Can this kernel's BTF name what the fexit method attaches to? (Whether
+ * it lets tracing programs load is only known by loading them.) */
+bool observer_fexit_supported(void);
+/* The name of the method in use */
+const char *observer_method(const struct observer *o);
+/* Why `auto` did not choose fexit, or NULL when it did or was not asked */
+const char *observer_method_note(const struct observer *o);
+/* The name of a capture method ("fexit", "one_hook", "two_hooks") */
 const char *observer_method_name(int method);
-/* "auto" -1, "one-hook", "two-hooks"; -2 for anything else */
+/* "auto" -1, "fexit", "one-hook", "two-hooks"; -2 for anything else */
 int observer_method_parse(const char *s);
 /* Can this kernel run the one-hook method (the verdict cache and the
  * filters' programs are readable)? Decided from the kernel's BTF. */

@@ -121,8 +121,9 @@ static const struct argp_option watch_options[] = {
 	  "Try a candidate profile on the selected containers' real calls, enforcing nothing: report each call "
 	  "it would deny (\"would_deny\"), with its rule and fix (needs --container, --pod, --namespace or --image)", 0 },
 	{ "method", OPT_METHOD, "METHOD", 0,
-	  "How the kernel side sees denials: auto (default; also $SCLENS_METHOD), one-hook (sys_exit "
-	  "and the kernel's verdict cache, Linux 5.11+), two-hooks (sys_enter and sys_exit)", 0 },
+	  "How the kernel side sees denials: auto (default; also $SCLENS_METHOD: the first this kernel "
+	  "allows), fexit (on seccomp's decision: only filtered tasks pay), one-hook (sys_exit and the "
+	  "kernel's verdict cache, Linux 5.11+), two-hooks (sys_enter and sys_exit)", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
@@ -222,7 +223,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_SHADOW: o->shadow_path = arg; break;
 	case OPT_METHOD:
 		if ((o->filters.method = observer_method_parse(arg)) == -2)
-			argp_error(state, "--method takes auto, one-hook or two-hooks, not '%s'", arg);
+			argp_error(state, "--method takes auto, fexit, one-hook or two-hooks, not '%s'", arg);
 		break;
 	case OPT_BUFFER:
 		if (parse_int(arg, 1, 1024, &v) || (v & (v - 1)))
@@ -878,7 +879,9 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		report_sink_free(&w.out);
 		goto out_opts;
 	}
-	fprintf(stderr, "sclens: watching for seccomp denials; Ctrl-C to stop\n");
+	const char *why = observer_method_note(w.obs);
+	fprintf(stderr, "sclens: watching for seccomp denials (method %s%s%s); Ctrl-C to stop\n",
+		observer_method(w.obs), why ? ": " : "", why ? why : "");
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	int out_err = 0;
 	while (!sclens_exiting) {
