@@ -23,7 +23,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
+.PHONY: all deps demo test test-kernels unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
 all: $(BUILD)/sclens
 
 deps:
@@ -62,7 +62,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h | $(BUILD)/tests
 $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Iinclude $< -lseccomp -lpthread -o $@
 
-helpers: $(HELPER_BINS) $(BUILD)/sclens
+helpers: $(HELPER_BINS) $(BUILD)/sclens $(BUILD)/tests/bench
 	scripts/build-test-assets.sh $(BUILD)/tests
 
 vmlinux:
@@ -88,6 +88,12 @@ san:
 test: deps
 	$(MAKE) all helpers $(UNIT_BINS) san fuzzers
 	scripts/run-tests.sh
+
+# Debian's kernels (tests/kernels/matrix.txt) booted under QEMU with this
+# build; part of `make test`
+test-kernels: deps
+	$(MAKE) all helpers
+	scripts/test-kernels.sh
 
 demo: deps
 	$(MAKE) all helpers

@@ -6,7 +6,7 @@ pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
 libseccomp-dev pkg-config bats jq runc busybox-static gcc-multilib libclang-rt-14-dev
 docker.io podman containerd strace python3-jsonschema
 libmicrohttpd-dev libyaml-dev prometheus python3-yaml systemd
-debhelper dpkg-dev man-db"
+debhelper dpkg-dev man-db qemu-system-x86"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs the unit tests and the bats tests (all TAP), then the same again
-# built with AddressSanitizer and UBSan (build-san/), and the fuzzers for a
+# built with AddressSanitizer and UBSan (build-san/), the capture tests on
+# other kernels under QEMU (scripts/test-kernels.sh), and the fuzzers for a
 # bounded time. Ends with the line "N passed, N failed, N skipped"; exits
 # non-zero if anything failed or a sanitizer reported anything.
 set -u
@@ -58,6 +59,16 @@ if compgen -G "$san_logs/*" >/dev/null; then
 	status=1
 else
 	echo "ok - no sanitizer report in the sanitized run" | tee -a "$log"
+fi
+
+# the kernels users run, booted under QEMU (tests/kernels/matrix.txt);
+# SCLENS_SKIP_KERNELS=1 leaves them out of a quick local run, and says so
+if [ -n "${SCLENS_SKIP_KERNELS:-}" ]; then
+	echo "ok - the kernel matrix under QEMU # skip SCLENS_SKIP_KERNELS is set" | tee -a "$log"
+else
+	echo "# kernels: tests/kernels/matrix.txt under QEMU"
+	scripts/test-kernels.sh | tee -a "$log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 
 echo "# fuzz: each target for ${FUZZ_SECONDS:-10} s"

@@ -15,8 +15,7 @@ mkdir -p "$cache" "$results"
 status=0
 
 # newest PACKAGE matching the pattern of a matrix line, as apt knows it
-newest_package() { # REGEX ARCH
-	local deb_arch=$2
+newest_package() { # REGEX
 	apt-cache search --names-only "$1" 2>/dev/null | awk '{print $1}' | sort -V | tail -n 1
 }
 
@@ -34,22 +33,28 @@ fetch_kernel() {
 	ls "$dir"/boot/vmlinuz-* | head -n 1
 }
 
-# boot ARCH VMLINUZ INITRD SERIAL_OUT: runs the VM to its poweroff
+# boot ARCH VMLINUZ INITRD SERIAL_OUT ENV...: runs the VM to its poweroff;
+# ENV (KEY=VALUE) reaches /init's environment through the command line.
+# TCG runs one thread for all vCPUs: with one per vCPU, the kernel's
+# live code patching (static keys flipped when programs attach) races
+# with the translation cache and oopses on an int3.
 boot() {
-	local arch=$1 kernel=$2 initrd=$3 out=$4 accel=tcg cpu
+	local arch=$1 kernel=$2 initrd=$3 out=$4 accel=tcg,thread=single cpu
+	shift 4
+	local append="rdinit=/init quiet panic=-1 $*"
 	[ -w /dev/kvm ] && [ "$arch" = "$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')" ] && accel=kvm
 	case $arch in
 	x86)
 		cpu=max; [ "$accel" = kvm ] && cpu=host
-		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu \
+		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-x86_64 -machine q35 -accel $accel -cpu $cpu \
 			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 rdinit=/init quiet panic=-1" \
+			-append "console=ttyS0 $append" \
 			-serial mon:stdio -serial "file:$out" </dev/null >"$out.console" 2>&1 ;;
 	arm64)
 		cpu=max; [ "$accel" = kvm ] && cpu=host
-		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-aarch64 -machine virt,accel=$accel -cpu $cpu \
+		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-aarch64 -machine virt -accel $accel -cpu $cpu \
 			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyAMA0 rdinit=/init quiet panic=-1" \
+			-append "console=ttyAMA0 $append" \
 			-device virtio-serial-device -chardev "file,id=res,path=$out" \
 			-device virtconsole,chardev=res </dev/null >"$out.console" 2>&1 ;;
 	esac
@@ -64,23 +69,46 @@ for arch in $arches; do
 		status=1
 		continue
 	fi
-	grep -v '^#' tests/kernels/matrix.txt | while read -r march regex; do
+	# every kernel of the arch at once: TCG runs each VM on one host thread
+	pids=()
+	while read -r march expect regex; do
 		[ "$march" = "$arch" ] || continue
-		pkg=$(newest_package "$regex" "$deb_arch")
+		pkg=$(newest_package "$regex")
 		if [ -z "$pkg" ] || ! kernel=$(fetch_kernel "$pkg" "$deb_arch"); then
 			echo "not ok - [$arch] no kernel package matching $regex could be fetched (apt-get update? network?)"
+			status=1
 			continue
 		fi
-		out=$results/$pkg.tap
-		start=$(date +%s)
-		boot "$arch" "$kernel" "$initrd" "$out"
-		took=$(( $(date +%s) - start ))
-		grep -E '^(not )?ok |^# ' "$out" | tr -d '\r'
-		if ! grep -q '^# done' "$out"; then
-			echo "not ok - [$pkg] the VM did not finish its tests in time ($took s); its console:"
-			tail -n 30 "$out.console" | sed 's/^/# /'
-		fi
-		echo "# $pkg: $took s"
-	done
+		(
+			start=$(date +%s)
+			boot "$arch" "$kernel" "$initrd" "$results/$pkg.tap" "SCLENS_EXPECT_AUTO=$expect" \
+				${SCLENS_VM_TIMING:+SCLENS_VM_TIMING=1}
+			echo "$(( $(date +%s) - start ))" >"$results/$pkg.seconds"
+		) &
+		pids+=($!)
+		echo "$pkg" >>"$results/run.list"
+	done < <(grep -v '^#' tests/kernels/matrix.txt)
+	wait "${pids[@]}" 2>/dev/null
 done
+
+# the results, each VM's in turn, and the table the README quotes
+table=$results/tested-kernels.md
+printf '| kernel | arch | method chosen | tests passed |\n|---|---|---|---|\n' >"$table"
+for pkg in $(cat "$results/run.list" 2>/dev/null); do
+	out=$results/$pkg.tap
+	tr -d '\r' <"$out" | grep -E '^(not )?ok |^# '
+	if ! grep -q '^# done' "$out"; then
+		echo "not ok - [$pkg] the VM did not finish its tests ($(cat "$results/$pkg.seconds") s); its console:"
+		tail -n 30 "$out.console" | sed 's/^/# /'
+		status=1
+	fi
+	grep -q '^not ok' "$out" && status=1
+	kernel=$(sed -n 's/^# kernel \([^ ]*\) .*/\1/p' "$out")
+	march=$(sed -n 's/^# kernel [^ ]* \(.*\)/\1/p' "$out")
+	printf '| %s | %s | %s | %s of %s |\n' "${kernel:-$pkg}" "${march:-?}" \
+		"$(sed -n 's/^# auto-method //p' "$out")" "$(grep -c '^ok ' "$out")" \
+		"$(grep -cE '^(not )?ok ' "$out")" >>"$table"
+	echo "# $pkg: $(cat "$results/$pkg.seconds") s"
+done
+rm -f "$results/run.list"
 exit $status

@@ -90,9 +90,11 @@ static int cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-enum config { C_NONE, C_FLOOR, C_ONE_HOOK, C_TWO_HOOKS, C_MAX };
+enum config { C_NONE, C_FLOOR, C_ONE_HOOK, C_TWO_HOOKS, C_FEXIT_FLOOR, C_FEXIT, C_MAX };
 static const char *config_name[C_MAX] = { "no observer", "floor (empty sys_exit)", "sclens, one hook",
-					  "sclens, two hooks" };
+					  "sclens, two hooks", "floor (empty fexit)", "sclens, fexit" };
+/* fexit's two configurations run only where the kernel lets them load */
+static bool config_ok[C_MAX] = { true, true, true, true, false, false };
 
 static int open_config(struct observer **o, enum config c, bool floor_too)
 {
@@ -103,7 +105,13 @@ static int open_config(struct observer **o, enum config c, bool floor_too)
 		return 0;
 	if (c == C_FLOOR)
 		f.bench_floor_only = true;
-	else
+	else if (c == C_FEXIT_FLOOR)
+		f.bench_fexit_floor_only = true;
+	else if (c == C_FEXIT) {
+		f.method = SCLENS_METHOD_FEXIT;
+		f.bench_fexit_floor = floor_too;
+		f.bench_floor = false;
+	} else
 		f.method = c == C_ONE_HOOK ? SCLENS_METHOD_ONE_HOOK : SCLENS_METHOD_TWO_HOOKS;
 	return observer_open(o, &f, false, count_event, NULL);
 }
@@ -111,6 +119,18 @@ static int open_config(struct observer **o, enum config c, bool floor_too)
 static int open_observer(struct observer **o, bool floor)
 {
 	return open_config(o, C_ONE_HOOK, floor);
+}
+
+/* Does the kernel let the fexit programs load? (Refused on kernels that
+ * keep tracing programs out.) */
+static bool fexit_loads(void)
+{
+	struct observer *o;
+
+	if (open_config(&o, C_FEXIT_FLOOR, false))
+		return false;
+	observer_close(o);
+	return true;
 }
 
 static double median_ns(long long *v, int n, long calls)
@@ -180,7 +200,12 @@ int main(int argc, char **argv)
 	printf("1. BPF run time per program (kernel accounting, BPF_STATS_RUN_TIME);\n"
 	       "   bench_floor is an empty program on sys_exit: the accounting's own floor;\n"
 	       "   bench_early_return is a copy of the early return every syscall pays\n");
-	for (int m = C_ONE_HOOK; m <= C_TWO_HOOKS; m++) {
+	config_ok[C_FEXIT] = config_ok[C_FEXIT_FLOOR] = observer_fexit_supported() && fexit_loads();
+	if (!config_ok[C_FEXIT])
+		printf("   (fexit: this kernel refuses tracing programs or lacks __seccomp_filter: not measured)\n");
+	for (int m = C_ONE_HOOK; m <= C_FEXIT; m++) {
+		if (!config_ok[m] || m == C_FEXIT_FLOOR)
+			continue;
 		if (open_config(&o, m, true))
 			return 1;
 		printf(" %s:\n", config_name[m]);
@@ -188,14 +213,14 @@ int main(int argc, char **argv)
 		run_helper("loop_allowed", loop_n);
 		stats_snapshot(o, s1, &n);
 		print_stats_delta("filtered process, allowed getppid loop", s0, s1, n, loop_n);
-		double floor_ns = ns_of("bench_floor", n);
+		double floor_ns = ns_of(m == C_FEXIT ? "bench_fexit_floor" : "bench_floor", n);
 		double f_sum = ns_of("handle_sys_enter", n) + ns_of("handle_sys_exit", n) +
-			       ns_of("handle_sys_exit_cached", n);
+			       ns_of("handle_sys_exit_cached", n) + ns_of("handle_seccomp_fexit", n);
 		stats_snapshot(o, s0, &n);
 		run_helper("loop_unfiltered", loop_n);
 		stats_snapshot(o, s1, &n);
 		print_stats_delta("unfiltered process, getppid loop", s0, s1, n, loop_n);
-		int progs = m == C_ONE_HOOK ? 1 : 2;
+		int progs = m == C_TWO_HOOKS ? 2 : 1;
 		printf("  per allowed call of a filtered task, above the floor of %d program%s: %.1f ns\n", progs,
 		       progs > 1 ? "s" : "", f_sum - progs * floor_ns);
 		observer_close(o);
@@ -207,6 +232,8 @@ int main(int argc, char **argv)
 	long long t[C_MAX][2][16];
 	for (int r = 0; r < rounds; r++) {
 		for (int c = 0; c < C_MAX; c++) {
+			if (!config_ok[c])
+				continue;
 			if (open_config(&o, c, false))
 				return 1;
 			t[c][0][r] = run_helper("loop_allowed", loop_n);
@@ -216,16 +243,18 @@ int main(int argc, char **argv)
 	}
 	/* medians, and minimums (the run least disturbed by the rest of a
 	 * virtual machine: the steadier figure here) */
-	double med[C_MAX][2], low[C_MAX][2];
+	double med[C_MAX][2] = {}, low[C_MAX][2] = {};
 	for (int c = 0; c < C_MAX; c++)
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < 2 && config_ok[c]; k++) {
 			med[c][k] = median_ns(t[c][k], rounds, loop_n);
 			low[c][k] = (double)t[c][k][0] / loop_n; /* sorted by median_ns */
 		}
 	printf("  %-24s %18s %18s\n", "", "filtered", "unfiltered");
 	printf("  %-24s %8s %9s %8s %9s\n", "", "median", "minimum", "median", "minimum");
 	for (int c = 0; c < C_MAX; c++)
-		printf("  %-24s %8.1f %9.1f %8.1f %9.1f\n", config_name[c], med[c][0], low[c][0], med[c][1], low[c][1]);
+		if (config_ok[c])
+			printf("  %-24s %8.1f %9.1f %8.1f %9.1f\n", config_name[c], med[c][0], low[c][0], med[c][1],
+			       low[c][1]);
 	for (int k = 0; k < 2; k++) {
 		for (int m = 0; m < 2; m++) {
 			double (*v)[2] = m ? low : med;
@@ -235,6 +264,17 @@ int main(int argc, char **argv)
 			       m ? "minimums" : "medians", floor_cost, v[C_ONE_HOOK][k] - v[C_NONE][k],
 			       (v[C_ONE_HOOK][k] - v[C_NONE][k]) / floor_cost, v[C_TWO_HOOKS][k] - v[C_NONE][k],
 			       (v[C_TWO_HOOKS][k] - v[C_NONE][k]) / floor_cost);
+		}
+	}
+
+	if (config_ok[C_FEXIT]) {
+		for (int m = 0; m < 2; m++) {
+			double (*v)[2] = m ? low : med;
+			double floor_cost = v[C_FEXIT_FLOOR][0] - v[C_NONE][0];
+			printf("  filtered loop (%s): fexit floor %.1f ns, sclens fexit %.1f ns (%.2fx the floor's); "
+			       "unfiltered loop: sclens fexit %+.1f ns over no observer\n", m ? "minimums" : "medians",
+			       floor_cost, v[C_FEXIT][0] - v[C_NONE][0], (v[C_FEXIT][0] - v[C_NONE][0]) / floor_cost,
+			       v[C_FEXIT][1] - v[C_NONE][1]);
 		}
 	}
 

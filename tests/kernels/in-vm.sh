@@ -1,19 +1,37 @@
 #!/bin/bash
 # Runs inside the test VM (tests/kernels/init): the capture tests under
 # each method this kernel offers, as TAP, each test's name prefixed with
-# the kernel and the method. Ends with a line "# done".
+# the kernel and the method. Ends with a line "# done". The kernel's
+# command line passes SCLENS_EXPECT_AUTO (the method `auto` must choose
+# here) as an environment variable.
 cd "$(dirname "$0")/../.."
 kernel=$(uname -r)
 arch=$(uname -m)
 echo "# kernel $kernel $arch"
 SCLENS=$PWD/build/sclens
-# what `auto` chooses here, and why
+export SCLENS_BIN=$SCLENS SCLENS_EXPECT_AUTO
 auto=$("$SCLENS" watch -d 1 --json -p 1 2>/dev/null | jq -r 'select(.type == "summary") | .method')
 echo "# auto-method ${auto:-none}"
-files=(tests/bats/watch_actions.bats tests/bats/kernel_filters.bats tests/bats/filter.bats)
-for method in ${SCLENS_VM_METHODS:-one-hook two-hooks}; do
-	SCLENS_METHOD=$method SCLENS_BIN=$SCLENS timeout -k 10 "${SCLENS_VM_TIMEOUT:-900}" \
-		bats --tap ${SCLENS_VM_TIMING:+-T} "${files[@]}" 2>&1 |
+
+# suite METHOD FILTER FILE...: one bats run, its TAP lines named
+suite() {
+	local method=$1 filter=$2
+	shift 2
+	SCLENS_METHOD=$method timeout -k 10 "${SCLENS_VM_TIMEOUT:-900}" \
+		bats --tap ${SCLENS_VM_TIMING:+-T} ${filter:+-f "$filter"} "$@" 2>&1 |
 		sed "s/^\(\(not \)\?ok [0-9]*\)/\1 [$kernel $arch $method]/"
+}
+
+# everything under the method auto chose: capture, replay, filter dump,
+# storms, a runc container named, record
+suite "$auto" "" tests/bats/watch_actions.bats tests/bats/kernel_filters.bats \
+	tests/bats/filter.bats tests/bats/watch_controls.bats
+suite "$auto" "date -s in a runc container|human output of watch" tests/bats/containers.bats
+suite "$auto" "record: a cgroup its runtime names" tests/bats/daemon.bats
+# the capture tests under each other method
+for method in fexit one-hook two-hooks; do
+	[ "${method/-/_}" = "$auto" ] && continue
+	[ "$method" = fexit ] && [ "$auto" != fexit ] && continue
+	suite "$method" "" tests/bats/watch_actions.bats
 done
 echo "# done"

@@ -68,6 +68,8 @@ for h in "$build"/tests/*; do
 	[ -f "$h" ] && cp -a "$h" "$stage/sclens/build/tests/"
 done
 cp -a "$build/tests/rootfs" "$stage/sclens/build/tests/rootfs"
+# the real profiles some tests read, where they look for them
+[ -d "$root/../shared/profiles" ] && mkdir -p "$stage/shared" && cp -a "$root/../shared/profiles" "$stage/shared/"
 cp "$root/tests/kernels/init" "$stage/init"
 chmod 755 "$stage/init"
 cat >"$stage/etc/passwd" <<PW

@@ -21,6 +21,7 @@ struct observer_filters {
 	bool bench_floor;	  /* also load the empty reference program */
 	bool bench_floor_only;	  /* load nothing but it: the floor of one hook */
 	bool bench_fexit_floor;	  /* also load an empty fexit on __seccomp_filter */
+	bool bench_fexit_floor_only; /* load nothing but it: the floor of fexit */
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
 	int method;		  /* SCLENS_METHOD_*, or -1: the best this kernel allows */
 	bool no_kernel_filters;	  /* do not copy filters in the kernel (tests the ptrace fallback) */
