@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* x86 specifics of a syscall seen from its saved registers. Another arch
- * gets its own header with the same three functions. */
+/* x86 specifics of a syscall seen from its saved registers. Each arch has
+ * its own header with the same functions (arch_arm64.bpf.h). */
 #ifndef SCLENS_ARCH_X86_BPF_H
 #define SCLENS_ARCH_X86_BPF_H
 
-#ifndef __TARGET_ARCH_x86
-#error "only x86 is wired up so far: add bpf/arch_<arch>.bpf.h"
-#endif
 
 /* arch/x86/include/asm/thread_info.h: set while a 32-bit syscall runs */
 #define SCLENS_TS_COMPAT 0x0002
@@ -30,6 +27,13 @@ static __always_inline long syscall_nr(struct pt_regs *regs)
 static __always_inline long syscall_return_value(struct pt_regs *regs)
 {
 	return BPF_CORE_READ(regs, ax);
+}
+
+/* The same number by a direct load through the task's own registers (the
+ * one-hook method's hot path: no helper call) */
+static __always_inline long syscall_nr_direct(struct task_struct *task)
+{
+	return ((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
 }
 
 /* Fills nr, arch, args and ip from the registers saved at syscall entry. */
@@ -148,6 +152,50 @@ static __always_inline bool needs_task_state(long nr)
 {
 	nr &= ~(long)SCLENS_X32_SYSCALL_BIT;
 	return may_install(nr) || nr == 59 || nr == 322 || nr == 11 || nr == 358 || nr == 520 || nr == 545;
+}
+
+/* PTRACE_SYSEMU: a bit of thread_info.syscall_work since 5.11 (generic
+ * entry), TIF_SYSCALL_EMU (6 on x86) of thread_info.flags before it.
+ * Decided by CO-RE at load, not by a version number. */
+#define TIF_SYSCALL_EMU_X86 6
+static __always_inline bool sysemu_set(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->thread_info.syscall_work))
+		return BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU);
+	return BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_SYSCALL_EMU_X86);
+}
+
+/* Which argument of this call profiles condition on: -1 none */
+static __always_inline int recorded_arg(__u32 arch, long nr, bool ioctl)
+{
+	if (arch == SCLENS_ARCH_I386) {
+		if (nr == 120 || nr == 359 || nr == 136) /* clone socket personality */
+			return 0;
+		return ioctl && nr == 54 ? 1 : -1;
+	}
+	if (nr == 56 || nr == 41 || nr == 135) /* clone socket personality */
+		return 0;
+	return ioctl && nr == 16 ? 1 : -1;
+}
+
+/* Which arguments of a native call are paths (bit i: argument i) */
+static __always_inline __u8 path_args_native(__s32 nr)
+{
+	switch (nr) {
+	case 2: case 4: case 6: case 21: case 59: case 80: case 83: case 84: case 85: case 87:
+	case 89: case 90: case 92: case 94: case 161: case 163: case 166: case 167: case 168:
+		return 1; /* open stat lstat access execve chdir mkdir rmdir creat unlink readlink
+			   * chmod chown lchown chroot acct umount2 swapon swapoff */
+	case 82: case 86: case 88: case 155:
+		return 3; /* rename link symlink pivot_root */
+	case 165:
+		return 7; /* mount: source, target, fstype */
+	case 257: case 258: case 259: case 260: case 263: case 267: case 268: case 269:
+	case 322: case 332: case 437: case 439:
+		return 2; /* openat mkdirat mknodat fchownat unlinkat readlinkat fchmodat
+			   * faccessat execveat statx openat2 faccessat2 */
+	}
+	return 0;
 }
 
 #endif /* SCLENS_ARCH_X86_BPF_H */

@@ -17,7 +17,13 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "sclens.h"
+#if defined(__TARGET_ARCH_x86)
 #include "arch_x86.bpf.h"
+#elif defined(__TARGET_ARCH_arm64)
+#include "arch_arm64.bpf.h"
+#else
+#error "no bpf/arch_<arch>.bpf.h for this arch"
+#endif
 
 #define SECCOMP_MODE_FILTER 2
 #define SECCOMP_MODE_DEAD (SECCOMP_MODE_FILTER + 1)
@@ -252,7 +258,7 @@ static __always_inline struct sclens_event *new_call_event(struct task_struct *t
 {
 	struct sclens_event *e;
 	__u64 cgid = bpf_get_current_cgroup_id();
-	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax) & ~SCLENS_X32_SYSCALL_BIT;
+	__s32 nr = (__s32)syscall_nr(regs) & ~SCLENS_X32_SYSCALL_BIT;
 
 	if (type == SCLENS_EV_FILTER_INSTALL) {
 		count(SCLENS_CNT_FILTER_INSTALLS);
@@ -306,26 +312,6 @@ static __always_inline void infer_from_return(struct sclens_event *e, long ret)
 	e->action = SCLENS_ACT_UNKNOWN;
 }
 
-/* Which arguments of an x86_64 call are paths (bit i: argument i) */
-static __always_inline __u8 path_args_x86_64(__s32 nr)
-{
-	switch (nr) {
-	case 2: case 4: case 6: case 21: case 59: case 80: case 83: case 84: case 85: case 87:
-	case 89: case 90: case 92: case 94: case 161: case 163: case 166: case 167: case 168:
-		return 1; /* open stat lstat access execve chdir mkdir rmdir creat unlink readlink
-			   * chmod chown lchown chroot acct umount2 swapon swapoff */
-	case 82: case 86: case 88: case 155:
-		return 3; /* rename link symlink pivot_root */
-	case 165:
-		return 7; /* mount: source, target, fstype */
-	case 257: case 258: case 259: case 260: case 263: case 267: case 268: case 269:
-	case 322: case 332: case 437: case 439:
-		return 2; /* openat mkdirat mknodat fchownat unlinkat readlinkat fchmodat
-			   * faccessat execveat statx openat2 faccessat2 */
-	}
-	return 0;
-}
-
 /* The path arguments of a denied call, as the process passed them: its
  * memory is still there at exit. Only denials pay for it. */
 static __always_inline void read_path_args(struct sclens_event *e)
@@ -333,9 +319,9 @@ static __always_inline void read_path_args(struct sclens_event *e)
 	__u8 mask;
 	int k = 0;
 
-	if (e->arch != SCLENS_ARCH_X86_64 || e->nr < 0)
+	if (e->arch != SCLENS_ARCH_NATIVE || e->nr < 0)
 		return;
-	mask = path_args_x86_64(e->nr);
+	mask = path_args_native(e->nr);
 #pragma unroll
 	for (int i = 0; i < 6; i++) {
 		if (!(mask & (1 << i)) || k >= SCLENS_MAX_STRS)
@@ -455,8 +441,8 @@ static __always_inline void set_verdict(struct sclens_event *e, const struct jud
 static __always_inline void emit_denial(struct task_struct *task, struct pt_regs *regs, long ret)
 {
 	struct sclens_event *e;
-	__u32 arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
-	__s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+	__u32 arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
+	__s32 nr = (__s32)syscall_nr(regs);
 	struct judged j = {};
 	enum judgement how = judge_exit(task, regs, ret, &j);
 	bool settled = how != J_UNSETTLED;
@@ -515,17 +501,6 @@ static __always_inline bool installs_filter(struct pt_regs *regs, __u32 arch, lo
 	return a0 == PR_SET_SECCOMP && a1 == SECCOMP_MODE_FILTER;
 }
 
-/* PTRACE_SYSEMU: a bit of thread_info.syscall_work since 5.11 (generic
- * entry), TIF_SYSCALL_EMU (6 on x86) of thread_info.flags before it.
- * Decided by CO-RE at load, not by a version number. */
-#define TIF_SYSCALL_EMU_X86 6
-static __always_inline bool sysemu_set(struct task_struct *task)
-{
-	if (bpf_core_field_exists(task->thread_info.syscall_work))
-		return BPF_CORE_READ(task, thread_info.syscall_work) & (1UL << SYSCALL_WORK_BIT_SYSCALL_EMU);
-	return BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_SYSCALL_EMU_X86);
-}
-
 SEC("raw_tp/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
@@ -576,7 +551,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		st->flags &= ~ST_IN_SYSCALL;
 		if (ret < 0 || !may_install(st->nr))
 			return 0;
-		arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+		arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 		if (installs_filter(regs, arch, st->nr))
 			emit_install(task, regs, ret);
 		return 0;
@@ -587,7 +562,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 
-	nr = BPF_CORE_READ(regs, orig_ax);
+	nr = syscall_nr(regs);
 	if (nr == -1)
 		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
 	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
@@ -601,7 +576,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	}
 
 	/* First sight of this thread in filter mode: arm it from now on. */
-	arch = task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+	arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 	st = state_get(task, true);
 	if (ret >= 0 && (call_kind(arch, nr) == CALL_SECCOMP || call_kind(arch, nr) == CALL_PRCTL)) {
 		/* entered with mode 0, returns in filter mode: the install */
@@ -709,8 +684,8 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 		if (settled)
 			j.action = ret_action(j.verdict);
 	}
-	count_denial(bpf_get_current_cgroup_id(), task_in_compat_syscall(task) ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64,
-		     (__s32)BPF_CORE_READ(regs, orig_ax), j.action, j.verdict & 0xffff);
+	count_denial(bpf_get_current_cgroup_id(), task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
+		     (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
 	if (!e)
 		return 0;
@@ -743,10 +718,10 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 	/* direct loads through the task's own pointers: the raw_tp argument
 	 * regs is a plain number, readable only by bpf_probe_read_kernel;
 	 * bpf_task_pt_regs gives the same registers as a typed pointer */
-	nr = ((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
-	compat = task->thread_info.status & SCLENS_TS_COMPAT;
+	nr = syscall_nr_direct(task);
+	compat = task_in_compat_syscall(task);
 	if (may_install(nr) && ret >= 0) {
-		__u32 arch = compat ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+		__u32 arch = compat ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 
 		if (installs_filter(regs, arch, nr)) {
 			emit_install(task, regs, ret);
@@ -897,19 +872,6 @@ static __always_inline void bump(void *map, const void *key, __u32 overflow_idx)
 		count(overflow_idx);
 }
 
-/* Which argument of this call profiles condition on: -1 none */
-static __always_inline int recorded_arg(__u32 arch, long nr)
-{
-	if (arch == SCLENS_ARCH_I386) {
-		if (nr == 120 || nr == 359 || nr == 136) /* clone socket personality */
-			return 0;
-		return record_ioctl && nr == 54 ? 1 : -1;
-	}
-	if (nr == 56 || nr == 41 || nr == 135) /* clone socket personality */
-		return 0;
-	return record_ioctl && nr == 16 ? 1 : -1;
-}
-
 SEC("raw_tp/sys_enter")
 int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
 {
@@ -923,12 +885,12 @@ int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
 		return 0;
 	task = bpf_get_current_task_btf();
 	k.cgroup_id = cgid;
-	k.arch = task->thread_info.status & SCLENS_TS_COMPAT ? SCLENS_ARCH_I386 : SCLENS_ARCH_X86_64;
+	k.arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 	k.nr = id;
 	k.filtered = task->seccomp.mode == SECCOMP_MODE_FILTER;
 	k.pad = 0;
 	bump(&record_counts, &k, SCLENS_CNT_RECORD_OVERFLOW);
-	arg = recorded_arg(k.arch, id);
+	arg = recorded_arg(k.arch, id, record_ioctl);
 	if (arg >= 0) {
 		struct sclens_rec_arg_key ak = { .cgroup_id = cgid, .arch = k.arch, .nr = k.nr, .arg = arg,
 						 .filtered = k.filtered };

@@ -16,6 +16,8 @@
 /* AUDIT_ARCH_* values, as seccomp_data.arch carries them */
 #define SCLENS_ARCH_X86_64 0xc000003eU
 #define SCLENS_ARCH_I386 0x40000003U
+#define SCLENS_ARCH_AARCH64 0xc00000b7U
+#define SCLENS_ARCH_ARM 0x40000028U
 /* x32 calls use the x86_64 audit arch with this bit set in the number */
 #define SCLENS_X32_SYSCALL_BIT 0x40000000U
 
