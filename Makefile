@@ -23,7 +23,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test test-kernels unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
+.PHONY: all deps demo test test-kernels cross-arm64 unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
 all: $(BUILD)/sclens
 
 deps:
@@ -90,10 +90,22 @@ test: deps
 	scripts/run-tests.sh
 
 # Debian's kernels (tests/kernels/matrix.txt) booted under QEMU with this
-# build; part of `make test`
-test-kernels: deps
+# build and the arm64 one; part of `make test`
+test-kernels: deps cross-arm64
 	$(MAKE) all helpers
-	scripts/test-kernels.sh
+	scripts/test-kernels.sh x86 arm64
+
+# arm64, cross-built into build-arm64/ with Debian's gcc-aarch64-linux-gnu
+# and the :arm64 libraries through multiarch; its test assets use the
+# arch's own busybox
+cross-arm64:
+	scripts/install-deps.sh --cross arm64
+	$(MAKE) ARCH=arm64 BUILD=build-arm64 CC=aarch64-linux-gnu-gcc build-arm64/sclens \
+		build-arm64/tests/bench $(patsubst $(BUILD)/%,build-arm64/%,$(HELPER_BINS))
+	[ -f build-arm64/busybox ] || (cd build-arm64 && apt-get download -q busybox-static:arm64 && \
+		dpkg-deb --fsys-tarfile busybox-static_*_arm64.deb | tar -xO ./bin/busybox >busybox.tmp && \
+		chmod 755 busybox.tmp && mv busybox.tmp busybox && rm -f busybox-static_*_arm64.deb)
+	CC=aarch64-linux-gnu-gcc BUSYBOX=build-arm64/busybox scripts/build-test-assets.sh build-arm64/tests
 
 demo: deps
 	$(MAKE) all helpers
@@ -104,7 +116,7 @@ bench: deps
 	scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD) build-san build-dev
+	rm -rf $(BUILD) build-san build-dev build-arm64
 
 # sclens(8), generated from sclens's own --help texts
 man: $(BUILD)/sclens.8

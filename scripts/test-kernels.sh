@@ -48,15 +48,16 @@ boot() {
 		cpu=max; [ "$accel" = kvm ] && cpu=host
 		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-x86_64 -machine q35 -accel $accel -cpu $cpu \
 			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 $append" \
+			-append "console=ttyS0 SCLENS_VM_OUT=/dev/ttyS1 $append" \
 			-serial mon:stdio -serial "file:$out" </dev/null >"$out.console" 2>&1 ;;
 	arm64)
+		# one UART on this machine: the kernel (quiet) and the results
+		# share it; the TAP lines are read out of it
 		cpu=max; [ "$accel" = kvm ] && cpu=host
-		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-aarch64 -machine virt -accel $accel -cpu $cpu \
-			-m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyAMA0 $append" \
-			-device virtio-serial-device -chardev "file,id=res,path=$out" \
-			-device virtconsole,chardev=res </dev/null >"$out.console" 2>&1 ;;
+		timeout -k 10 "${SCLENS_VM_WALL:-1500}" qemu-system-aarch64 -machine virt,gic-version=max -accel $accel \
+			-cpu $cpu -m 2048 -smp 2 -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyAMA0 $append" -serial "file:$out" </dev/null >"$out.console" 2>&1
+		cp "$out" "$out.console" ;;
 	esac
 }
 

@@ -9,7 +9,7 @@ setup() {
 	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs (busybox-static missing)"
 	CONTAINERS=()
 	cat >"$BATS_TEST_TMPDIR/deny-clock.json" <<'JSON'
-{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"],
   "syscalls": [ { "names": ["clock_settime", "settimeofday"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
 JSON
 }

@@ -90,8 +90,8 @@ call_and_wait() {
 	[[ "$output" == *"ret errno(EPERM)"* ]]
 	run "$SCLENS" filter dump "$BG_PID" --json
 	echo "$output" | jq -e '.filters | length == 2'
-	echo "$output" | jq -e '.filters[0].summary[] | select(.arch == "x86_64") | .most_calls == "allow" and .others == [{"name": "getppid", "action": "kill_process"}]'
-	echo "$output" | jq -e '.filters[1].summary[] | select(.arch == "x86_64") | .others == [{"name": "getppid", "action": "errno", "errno": 1}]'
+	echo "$output" | jq -e --arg a "$NATIVE_ARCH" '.filters[0].summary[] | select(.arch == $a) | .most_calls == "allow" and .others == [{"name": "getppid", "action": "kill_process"}]'
+	echo "$output" | jq -e --arg a "$NATIVE_ARCH" '.filters[1].summary[] | select(.arch == $a) | .others == [{"name": "getppid", "action": "errno", "errno": 1}]'
 }
 
 @test "a runc container's filter: dump and eval agree with what the container saw" {
@@ -134,8 +134,14 @@ call_and_wait() {
 	run "$SCLENS" filter dump "$z"
 	kill "$parent"
 	echo "$output"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"no such process, or it exited"* ]]
+	# Linux 6.1 keeps a zombie's filters until it is reaped (the dump is
+	# then the filter it died with); later kernels drop them at exit
+	if [ "$status" -eq 0 ]; then
+		[[ "$output" == *"clock_settime"*"errno(EPERM)"* ]]
+	else
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"no such process, or it exited"* ]]
+	fi
 	run "$SCLENS" filter
 	[ "$status" -eq 2 ]
 }
@@ -197,7 +203,7 @@ call_and_wait() {
 	for _ in $(seq 20); do
 		run "$SCDENY" trap
 		[ "$status" -eq 0 ]
-		[[ "$output" == *"si_syscall=110"* ]]
+		[[ "$output" == *"si_syscall=$NR_GETPPID"* ]]
 	done
 	stop_watch
 }

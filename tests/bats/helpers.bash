@@ -4,6 +4,13 @@ SCLENS=${SCLENS_BIN:-$ROOT/build/sclens}
 SCDENY=$ROOT/build/tests/scdeny
 source "$ROOT/tests/lib/bundle.sh"
 
+# the arch sclens names for native calls here, and numbers the tests check
+NATIVE_ARCH=$(uname -m)
+case $NATIVE_ARCH in
+aarch64) NR_CLOCK_SETTIME=112 NR_GETPPID=173 ;;
+*) NR_CLOCK_SETTIME=227 NR_GETPPID=110 ;;
+esac
+
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (loads BPF programs)"
 }

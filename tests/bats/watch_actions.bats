@@ -23,10 +23,10 @@ helper_field() { # OUTPUT CALL FIELD
 	pid=$(helper_field "$output" clock_settime pid)
 	stop_watch
 	[ "$(count_denials ".pid == $pid")" -eq 3 ]
-	[ "$(count_denials ".pid == $pid and .syscall == \"clock_settime\" and .action == \"errno\" and .errno == 1 and .errno_name == \"EPERM\" and .arch == \"x86_64\" and .nr == 227 and .tid == $pid")" -eq 1 ]
+	[ "$(count_denials ".pid == $pid and .syscall == \"clock_settime\" and .action == \"errno\" and .errno == 1 and .errno_name == \"EPERM\" and .arch == \"$NATIVE_ARCH\" and .nr == $NR_CLOCK_SETTIME and .tid == $pid")" -eq 1 ]
 	[ "$(count_denials ".pid == $pid and .syscall == \"getuid\" and .errno == 13 and .errno_name == \"EACCES\"")" -eq 1 ]
 	# ERRNO(0): the call is skipped and returns 0
-	[ "$(count_denials ".pid == $pid and .syscall == \"getpgrp\" and .errno == 0 and .ret == 0")" -eq 1 ]
+	[ "$(count_denials ".pid == $pid and .syscall == \"getpgid\" and .errno == 0 and .ret == 0")" -eq 1 ]
 	# the clock call's first argument is CLOCK_REALTIME (0), all six are there
 	[ "$(denials "select(.pid == $pid and .syscall == \"clock_settime\") | .args | length")" -eq 6 ]
 	[ "$(denials "select(.pid == $pid and .syscall == \"clock_settime\") | .args[0]")" -eq 0 ]
@@ -66,7 +66,7 @@ helper_field() { # OUTPUT CALL FIELD
 @test "TRAP with a SIGSYS handler" {
 	run "$SCDENY" trap
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"si_syscall=110"* ]]
+	[[ "$output" == *"si_syscall=$NR_GETPPID"* ]]
 	pid=$(helper_field "$output" getppid pid)
 	stop_watch
 	[ "$(count_denials ".pid == $pid")" -eq 1 ]

@@ -29,30 +29,50 @@ copy_bin() {
 	done
 }
 
-# merged /usr, as Debian 12 lays it out
-mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,proc,sys,dev,tmp,run,etc,newroot,var/tmp,root}
-for d in bin sbin lib lib64; do ln -s usr/$d "$stage/$d"; done
-# GNU tools where bats or the tests rely on their behaviour; busybox
-# provides the rest
-tools=(bash jq strace runc timeout seq mktemp stat date sleep sort head tail wc
-	cut tr xargs nproc cat grep sed mawk ps pgrep pkill kill env id mkdir rm ls
-	readlink dirname basename touch chmod printf tee uniq)
-for t in "${tools[@]}"; do
-	p=$(command -v "$t" 2>/dev/null || true)
-	case $p in /*)
-		real=$(readlink -f "$p")
-		copy_bin "$real"
-		[ -e "$stage$p" ] || ln -s "$real" "$stage$p" ;;
-	esac
-done
+host_arch=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+if [ "$arch" = "$host_arch" ]; then
+	# merged /usr, as Debian 12 lays it out
+	mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64}
+	for d in bin sbin lib lib64; do ln -s usr/$d "$stage/$d"; done
+	# GNU tools where bats or the tests rely on their behaviour; busybox
+	# provides the rest
+	tools=(bash jq strace runc timeout seq mktemp stat date sleep sort head tail wc
+		cut tr xargs nproc cat grep sed mawk ps pgrep pkill kill env id mkdir rm ls
+		readlink dirname basename touch chmod printf tee uniq)
+	for t in "${tools[@]}"; do
+		p=$(command -v "$t" 2>/dev/null || true)
+		case $p in /*)
+			real=$(readlink -f "$p")
+			copy_bin "$real"
+			[ -e "$stage$p" ] || ln -s "$real" "$stage$p" ;;
+		esac
+	done
+	cp /bin/busybox "$stage/usr/bin/busybox"
+else
+	# another arch: its Debian packages, unpacked (not installed: nothing
+	# of theirs runs here), cached by package list
+	deb_arch=$arch; [ "$arch" = x86 ] && deb_arch=amd64
+	pkgs="bash,jq,strace,runc,coreutils,grep,sed,mawk,procps,busybox-static,findutils,libc6,libbpf1,libelf1,zlib1g,libseccomp2,libcjson1,libmicrohttpd12,libyaml-0-2"
+	cache=${SCLENS_KERNEL_CACHE:-/var/cache/sclens-test/kernels}/rootfs-$deb_arch-$(echo "$pkgs" | md5sum | cut -c1-8).tar
+	if [ ! -s "$cache" ]; then
+		mkdir -p "$(dirname "$cache")"
+		mmdebstrap --quiet --variant=extract --architectures="$deb_arch" --include="$pkgs" \
+			bookworm "${cache%.tar}.tmp.tar" || { echo "initramfs: mmdebstrap of the $deb_arch packages failed" >&2; exit 1; }
+		mv "${cache%.tar}.tmp.tar" "$cache"
+	fi
+	tar -C "$stage" -xf "$cache"
+	rm -rf "$stage/var/cache" "$stage/var/lib/apt" "$stage/usr/share" "$stage"/usr/lib/*-linux-gnu/perl* \
+		"$stage"/usr/lib/*-linux-gnu/gconv "$stage"/usr/lib/*-linux-gnu/libperl*
+	mkdir -p "$stage/usr/bin"
+	[ -e "$stage/usr/bin/awk" ] || ln -s mawk "$stage/usr/bin/awk"
+fi
+mkdir -p "$stage"/{proc,sys,dev,tmp,run,etc,newroot,var/tmp,root}
 # busybox last, where no GNU tool is (a link written first would be
 # written through by cp)
-cp /bin/busybox "$stage/usr/bin/busybox"
 for a in $(/bin/busybox --list); do
-	[ -e "$stage/usr/bin/$a" ] || [ -e "$stage/usr/sbin/$a" ] || ln -s busybox "$stage/usr/bin/$a"
+	for d in bin sbin usr/bin usr/sbin; do [ -e "$stage/$d/$a" ] && continue 2; done
+	ln -s /bin/busybox "$stage/usr/bin/$a"
 done
-ln -sf /usr/bin/mawk "$stage/usr/bin/awk"
-ln -sf /bin/bash "$stage/bin/sh.bash"
 # bats: its scripts as Debian installs them
 mkdir -p "$stage/usr/lib" "$stage/usr/libexec"
 cp -a /usr/bin/bats "$stage/usr/bin/bats"
@@ -61,9 +81,13 @@ cp -a /usr/libexec/bats-core "$stage/usr/libexec/"
 # the project: what the tests use, at the same relative paths
 mkdir -p "$stage/sclens/build/tests" "$stage/sclens/tests"
 cp -a "$root/tests/bats" "$root/tests/lib" "$root/tests/kernels" "$stage/sclens/tests/"
-copy_bin "$build/sclens"
 mkdir -p "$stage/sclens/build"
-mv "$stage$build/sclens" "$stage/sclens/build/sclens"
+if [ "$arch" = "$host_arch" ]; then
+	copy_bin "$build/sclens"
+	mv "$stage$build/sclens" "$stage/sclens/build/sclens"
+else
+	cp "$build/sclens" "$stage/sclens/build/sclens"
+fi
 for h in "$build"/tests/*; do
 	[ -f "$h" ] && cp -a "$h" "$stage/sclens/build/tests/"
 done
