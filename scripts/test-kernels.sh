@@ -5,7 +5,8 @@
 # capture tests there (tests/kernels/in-vm.sh) and prints their TAP lines,
 # each named with its kernel and method, for the suite's totals. KVM where
 # /dev/kvm exists, TCG otherwise. A kernel that cannot be had or booted is
-# a failed test, never a silent pass.
+# a failed test, never a silent pass. SCLENS_VM_MODE=bench runs make
+# bench's program instead (scripts/bench.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cache=${SCLENS_KERNEL_CACHE:-/var/cache/sclens-test/kernels}
@@ -72,7 +73,7 @@ for arch in $arches; do
 	fi
 	# every kernel of the arch at once: TCG runs each VM on one host thread
 	pids=()
-	while read -r march expect regex; do
+	while read -r march expect set regex; do
 		[ "$march" = "$arch" ] || continue
 		pkg=$(newest_package "$regex")
 		if [ -z "$pkg" ] || ! kernel=$(fetch_kernel "$pkg" "$deb_arch"); then
@@ -82,8 +83,9 @@ for arch in $arches; do
 		fi
 		(
 			start=$(date +%s)
-			boot "$arch" "$kernel" "$initrd" "$results/$pkg.tap" "SCLENS_EXPECT_AUTO=$expect" \
-				${SCLENS_VM_TIMING:+SCLENS_VM_TIMING=1}
+			boot "$arch" "$kernel" "$initrd" "$results/$pkg.tap" "SCLENS_EXPECT_AUTO=$expect" "SCLENS_VM_SET=$set" \
+				${SCLENS_VM_TIMING:+SCLENS_VM_TIMING=1} ${SCLENS_VM_MODE:+SCLENS_VM_MODE=$SCLENS_VM_MODE} \
+				${BENCH_LOOP:+BENCH_LOOP=$BENCH_LOOP} ${BENCH_STORM:+BENCH_STORM=$BENCH_STORM}
 			echo "$(( $(date +%s) - start ))" >"$results/$pkg.seconds"
 		) &
 		pids+=($!)

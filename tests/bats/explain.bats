@@ -193,3 +193,21 @@ personality allow"
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"not valid JSON"* ]]
 }
+
+@test "explain --arch: Docker's entries for arm and arm64 apply on an arm64 host, not on x86_64" {
+	for a in aarch64 arm; do
+		run "$SCLENS" explain --profile docker-20.10 --arch $a -s set_tls --json
+		echo "$a: $output"
+		[ "$status" -eq 0 ]
+		echo "$output" | jq -e '.action == "allow" and .decided_by == "entry" and (.rule.names | index("set_tls"))'
+	done
+	run "$SCLENS" explain --profile docker-20.10 --arch x86_64 -s set_tls --json
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.action == "errno" and .decided_by == "default_action"'
+	# the CAP_SYS_TIME rule is the same on arm64
+	run "$SCLENS" explain --profile docker-20.10 --arch aarch64 -s clock_settime
+	[[ "$output" == *"fix:  docker run --cap-add SYS_TIME"* ]]
+	run "$SCLENS" explain --profile docker-20.10 --arch sparc -s set_tls
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unknown arch 'sparc' (x86_64, i386, x32, aarch64, arm)"* ]]
+}

@@ -33,7 +33,7 @@ static const struct argp_option explain_options[] = {
 	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
 	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format, or a bundle's config.json)", 0 },
 	{ "syscall", 's', "NAME", 0, "The syscall to explain", 0 },
-	{ "arch", 'a', "ARCH", 0, "Arch of the call: x86_64 (default), i386, x32", 0 },
+	{ "arch", 'a', "ARCH", 0, "Arch of the call: x86_64, i386, x32, aarch64, arm (default: this host's)", 0 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
 	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
 	{ "arg", OPT_ARG, "N=VALUE", 0, "Value of argument N (0-5) of the call", 0 },

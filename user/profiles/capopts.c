@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 #include <seccomp.h>
 #include "capopts.h"
@@ -27,6 +28,12 @@ int cap_opts_add(struct cap_opts *o, const char *name, bool add)
 	return 0;
 }
 
+/* The calls a host of this Go arch makes natively */
+static uint32_t native_call_arch(const char *go_arch)
+{
+	return !strcmp(go_arch, "arm64") ? SCMP_ARCH_AARCH64 : SCMP_ARCH_X86_64;
+}
+
 int cap_opts_target(const struct cap_opts *o, struct sc_target *t, uint32_t *call_arch)
 {
 	uint64_t all = (SCLENS_CAP_LAST == 63) ? ~0ULL : ((1ULL << (SCLENS_CAP_LAST + 1)) - 1);
@@ -40,11 +47,13 @@ int cap_opts_target(const struct cap_opts *o, struct sc_target *t, uint32_t *cal
 	if (o->add_all)
 		t->caps = all;
 	if (call_arch)
-		*call_arch = SCMP_ARCH_X86_64;
+		*call_arch = native_call_arch(t->go_arch);
 	if (o->arch) {
-		const char *go = go_arch_of(o->arch);
+		/* a 32-bit arm call runs on an arm64 host, under its profile */
+		bool arm32 = !strcasecmp(o->arch, "arm");
+		const char *go = arm32 ? "arm64" : go_arch_of(o->arch);
 		if (!go) {
-			fprintf(stderr, "sclens: unknown arch '%s' (x86_64, i386, x32)\n", o->arch);
+			fprintf(stderr, "sclens: unknown arch '%s' (x86_64, i386, x32, aarch64, arm)\n", o->arch);
 			return -EINVAL;
 		}
 		t->go_arch = go;
@@ -53,10 +62,14 @@ int cap_opts_target(const struct cap_opts *o, struct sc_target *t, uint32_t *cal
 				*call_arch = SCMP_ARCH_X86;
 			else if (!strcasecmp(o->arch, "x32"))
 				*call_arch = SCMP_ARCH_X32;
+			else if (arm32)
+				*call_arch = SCMP_ARCH_ARM;
 			else if (!strcasecmp(o->arch, "x86_64") || !strcasecmp(o->arch, "amd64"))
 				*call_arch = SCMP_ARCH_X86_64;
+			else if (!strcasecmp(o->arch, "aarch64") || !strcasecmp(o->arch, "arm64"))
+				*call_arch = SCMP_ARCH_AARCH64;
 			else {
-				fprintf(stderr, "sclens: calls can be explained for x86_64, i386 and x32\n");
+				fprintf(stderr, "sclens: calls can be explained for x86_64, i386, x32, aarch64 and arm\n");
 				return -EINVAL;
 			}
 		}

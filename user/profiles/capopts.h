@@ -10,7 +10,7 @@
 struct cap_opts {
 	uint64_t add, drop;
 	bool add_all, drop_all;
-	const char *arch;   /* of the call: x86_64, i386, x32 */
+	const char *arch;   /* of the call: x86_64, i386, x32, aarch64, arm */
 	const char *kernel; /* "X.Y" to pretend */
 };
 
