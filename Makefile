@@ -23,7 +23,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRCS))
 
-.PHONY: all deps demo test test-kernels cross-arm64 unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
+.PHONY: all deps demo test test-kernels cross-arm64 deb-arm64 unit bats bench clean vmlinux helpers fuzz fuzzers san man install uninstall deb
 all: $(BUILD)/sclens
 
 deps:
@@ -86,7 +86,7 @@ san:
 
 # The README's commands: each works on a fresh machine.
 test: deps
-	$(MAKE) all helpers $(UNIT_BINS) san fuzzers
+	$(MAKE) all helpers $(UNIT_BINS) san fuzzers cross-arm64
 	scripts/run-tests.sh
 
 # Debian's kernels (tests/kernels/matrix.txt) booted under QEMU with this
@@ -142,6 +142,10 @@ uninstall:
 # The Debian package (debian/), into build/deb/
 deb:
 	scripts/build-deb.sh
+
+# The same for arm64, cross-built, into build/deb/
+deb-arm64: cross-arm64
+	scripts/build-deb.sh arm64
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@

@@ -60,11 +60,29 @@ complete_words() { # complete_words WORD...: what TAB offers for the last word
 	[ -e "$ROOT/.git" ] || skip "not a git checkout"
 	run "$ROOT/scripts/build-deb.sh"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	deb=$(ls "$ROOT"/build/deb/sclens_*.deb | tail -1)
+	deb=$(ls "$ROOT"/build/deb/sclens_*_"$(dpkg --print-architecture)".deb | tail -1)
 	dpkg -i "$deb" >/dev/null
 	run /usr/sbin/sclens --version
 	dpkg -r sclens >/dev/null || true
 	[[ "$output" == "sclens "* ]]
+	dpkg -c "$deb" | grep -q 'usr/share/man/man8/sclens.8.gz'
+	dpkg -c "$deb" | grep -q 'usr/share/sclens/profiles/NOTICE'
+}
+
+@test "the arm64 package cross-builds: an aarch64 binary with its BPF object, the man page and the profiles" {
+	command -v dpkg-buildpackage >/dev/null || skip "dpkg-dev is not installed"
+	command -v aarch64-linux-gnu-gcc >/dev/null || skip "no cross compiler (make cross-arm64 installs it)"
+	[ -e "$ROOT/.git" ] || skip "not a git checkout"
+	run "$ROOT/scripts/build-deb.sh" arm64
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	deb=$ROOT/build/deb/sclens_0.1.0_arm64.deb
+	[ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ]
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/sclens >"$BATS_TEST_TMPDIR/sclens"
+	# ELF e_machine 183: EM_AARCH64
+	[ "$(od -An -tu2 -j18 -N2 "$BATS_TEST_TMPDIR/sclens" | tr -d ' ')" = 183 ]
+	# the skeleton's BPF object is built for arm64 (its registers, not x86's)
+	grep -aq syscallno "$BATS_TEST_TMPDIR/sclens"
+	! grep -aq orig_ax "$BATS_TEST_TMPDIR/sclens"
 	dpkg -c "$deb" | grep -q 'usr/share/man/man8/sclens.8.gz'
 	dpkg -c "$deb" | grep -q 'usr/share/sclens/profiles/NOTICE'
 }
