@@ -109,7 +109,7 @@ for pkg in $(cat "$results/run.list" 2>/dev/null); do
 	kernel=$(sed -n 's/^# kernel \([^ ]*\) .*/\1/p' "$out")
 	march=$(sed -n 's/^# kernel [^ ]* \(.*\)/\1/p' "$out")
 	printf '| %s | %s | %s | %s of %s |\n' "${kernel:-$pkg}" "${march:-?}" \
-		"$(sed -n 's/^# auto-method //p' "$out")" "$(grep -c '^ok ' "$out")" \
+		"$(sed -n 's/^# auto-method //p' "$out" | tr -d '\r')" "$(grep -c '^ok ' "$out")" \
 		"$(grep -cE '^(not )?ok ' "$out")" >>"$table"
 	echo "# $pkg: $(cat "$results/$pkg.seconds") s"
 done

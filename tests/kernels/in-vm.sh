@@ -20,8 +20,10 @@ if [ "${SCLENS_VM_MODE:-}" = bench ]; then
 	exit 0
 fi
 
-auto=$("$SCLENS" watch -d 1 --json -p 1 2>/dev/null | jq -r 'select(.type == "summary") | .method')
+auto=$("$SCLENS" watch -d 1 --json -p 1 2>/tmp/auto.err | jq -r 'select(.type == "summary") | .method')
 echo "# auto-method ${auto:-none}"
+echo "# $(grep -m1 watching /tmp/auto.err || head -n 3 /tmp/auto.err)"
+auto=${auto/_/-} # as --method and SCLENS_METHOD spell it
 
 # suite METHOD FILTER FILE...: one bats run, its TAP lines named
 suite() {
@@ -52,7 +54,7 @@ suite "$auto" "date -s in a runc container|human output of watch" tests/bats/con
 suite "$auto" "record: a cgroup its runtime names" tests/bats/daemon.bats
 # the capture tests under each other method
 for method in fexit one-hook two-hooks; do
-	[ "${method/-/_}" = "$auto" ] && continue
+	[ "$method" = "$auto" ] && continue
 	[ "$method" = fexit ] && [ "$auto" != fexit ] && continue
 	suite "$method" "" tests/bats/watch_actions.bats
 done

@@ -73,6 +73,8 @@ for a in $(/bin/busybox --list); do
 	for d in bin sbin usr/bin usr/sbin; do [ -e "$stage/$d/$a" ] && continue 2; done
 	ln -s /bin/busybox "$stage/usr/bin/$a"
 done
+# popen() and system() run /bin/sh (dash on Debian; not unpacked above)
+[ -e "$stage/bin/sh" ] || ln -s /bin/busybox "$stage/bin/sh"
 # bats: its scripts as Debian installs them
 mkdir -p "$stage/usr/lib" "$stage/usr/libexec"
 cp -a /usr/bin/bats "$stage/usr/bin/bats"
