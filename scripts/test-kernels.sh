@@ -11,13 +11,28 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 cache=${SCLENS_KERNEL_CACHE:-/var/cache/sclens-test/kernels}
 arches=${*:-x86}
-results=build/kernels
+results=${SCLENS_KERNEL_RESULTS:-build/kernels}
+matrix=${SCLENS_KERNEL_MATRIX:-tests/kernels/matrix.txt}
 mkdir -p "$cache" "$results"
 status=0
 
+# apt for another Debian suite (a matrix line "SUITE:REGEX"), with its own
+# lists in the cache, the system's sources untouched
+suite_apt=()
+use_suite() { # SUITE or "" for the system's own
+	suite_apt=()
+	[ -n "$1" ] || return 0
+	local d=$cache/apt-$1
+	mkdir -p "$d/lists/partial"
+	echo "deb http://deb.debian.org/debian $1 main" >"$d/sources.list"
+	suite_apt=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+		-o "Dir::State::Lists=$d/lists" -o APT::Get::List-Cleanup=0)
+	[ -n "$(ls "$d/lists" 2>/dev/null | grep -v partial)" ] || apt-get -q "${suite_apt[@]}" update >/dev/null 2>&1
+}
+
 # newest PACKAGE matching the pattern of a matrix line, as apt knows it
 newest_package() { # REGEX
-	apt-cache search --names-only "$1" 2>/dev/null | awk '{print $1}' | sort -V | tail -n 1
+	apt-cache "${suite_apt[@]}" search --names-only "$1" 2>/dev/null | awk '{print $1}' | sort -V | tail -n 1
 }
 
 # fetch PACKAGE DEBARCH: the kernel image's path in the cache
@@ -25,7 +40,7 @@ fetch_kernel() {
 	local pkg=$1 deb_arch=$2 dir=$cache/$1
 	if ! compgen -G "$dir/boot/vmlinuz-*" >/dev/null; then
 		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-		(cd "$dir.tmp" && apt-get download -q "$pkg:$deb_arch" >/dev/null 2>&1) || return 1
+		(cd "$dir.tmp" && apt-get "${suite_apt[@]}" download -q "$pkg:$deb_arch" >/dev/null 2>&1) || return 1
 		dpkg-deb -x "$dir.tmp"/*.deb "$dir.tmp/x" || return 1
 		mkdir -p "$dir/boot"
 		mv "$dir.tmp"/x/boot/vmlinuz-* "$dir/boot/"
@@ -75,6 +90,7 @@ for arch in $arches; do
 	pids=()
 	while read -r march expect set regex; do
 		[ "$march" = "$arch" ] || continue
+		case $regex in *:*) use_suite "${regex%%:*}"; regex=${regex#*:} ;; *) use_suite "" ;; esac
 		pkg=$(newest_package "$regex")
 		if [ -z "$pkg" ] || ! kernel=$(fetch_kernel "$pkg" "$deb_arch"); then
 			echo "not ok - [$arch] no kernel package matching $regex could be fetched (apt-get update? network?)"
@@ -90,7 +106,7 @@ for arch in $arches; do
 		) &
 		pids+=($!)
 		echo "$pkg" >>"$results/run.list"
-	done < <(grep -v '^#' tests/kernels/matrix.txt)
+	done < <(grep -v '^#' "$matrix")
 	wait "${pids[@]}" 2>/dev/null
 done
 

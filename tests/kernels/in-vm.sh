@@ -20,6 +20,20 @@ if [ "${SCLENS_VM_MODE:-}" = bench ]; then
 	exit 0
 fi
 
+if [ "${SCLENS_EXPECT_AUTO:-}" = refused ]; then
+	# a kernel older than the minimum: refused at start, plainly
+	"$SCLENS" watch -d 1 >/tmp/out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/out
+	if [ $rc -eq 3 ] && grep -qE "sclens needs Linux 5.17 or later|lacks BTF" /tmp/out && ! grep -qi verifier /tmp/out; then
+		echo "ok 1 [$kernel $arch] an older kernel is refused at start with a plain message (exit 3)"
+	else
+		echo "not ok 1 [$kernel $arch] an older kernel is refused at start with a plain message (exit $rc)"
+	fi
+	echo "# done"
+	exit 0
+fi
+
 auto=$("$SCLENS" watch -d 1 --json -p 1 2>/tmp/auto.err | jq -r 'select(.type == "summary") | .method')
 echo "# auto-method ${auto:-none}"
 echo "# $(grep -m1 watching /tmp/auto.err || head -n 3 /tmp/auto.err)"
