@@ -620,19 +620,31 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	mode = task->seccomp.mode;
 	if (mode != SECCOMP_MODE_FILTER && mode != SECCOMP_MODE_DEAD)
 		return 0;
-	st = state_get(task, true);
-	if (st)
-		st->flags |= ST_SIGSYS_REPORTED;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	/* A task may send itself a SIGSYS with SYS_SECCOMP and any number
+	 * (rt_sigqueueinfo to its own pid takes any positive si_code): only
+	 * the kernel's own seccomp path counts, where the call in the
+	 * registers is the one siginfo names and the filters' verdict on it
+	 * is TRAP or KILL. A forged one is the sending call itself, which the
+	 * filters allowed. */
+	if ((__s32)syscall_nr(regs) != BPF_CORE_READ(info, _sifields._sigsys._syscall))
+		return 0;
 	/* the kernel leaves KILL_THREAD on the last thread looking like
 	 * KILL_PROCESS: the filter's own verdict tells them apart */
 	j.action = mode == SECCOMP_MODE_DEAD ? SCLENS_ACT_KILL_PROCESS : SCLENS_ACT_TRAP;
 	if (read_filters) {
 		capture_stack(task);
 		settled = eval_stack(task, regs, &j.verdict, &j.filter);
-		if (settled)
+		if (settled) {
 			j.action = ret_action(j.verdict);
+			if (j.action != SCLENS_ACT_TRAP && j.action != SCLENS_ACT_KILL_PROCESS &&
+			    j.action != SCLENS_ACT_KILL_THREAD)
+				return 0;
+		}
 	}
+	st = state_get(task, true);
+	if (st)
+		st->flags |= ST_SIGSYS_REPORTED;
 	count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
 		     BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno));
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL);

@@ -141,3 +141,15 @@ helper_field() { # OUTPUT CALL FIELD
 	# and not in the kernel's denial counts
 	grep '"type":"summary"' "$WATCH_OUT" | jq -e '[.counts[] | select(.syscall == "getppid" and .action == "user_notif")] | length == 0'
 }
+
+@test "a forged seccomp SIGSYS (rt_sigqueueinfo to itself) is not a denial, and hides nothing" {
+	run "$SCDENY" forge_sigsys
+	[ "$status" -eq 0 ]
+	pid=$(helper_field "$output" getuid pid)
+	stop_watch
+	denials "select(.pid == $pid)"
+	[ "$(count_denials ".pid == $pid")" -eq 1 ]
+	[ "$(count_denials ".pid == $pid and .syscall == \"getuid\" and .action == \"errno\" and .errno == 13")" -eq 1 ]
+	# the kernel's own counts hold neither forged call
+	[ "$(jq -s '[.[] | select(.type == "summary") | .counts[] | select(.syscall == "mount" or .syscall == "rt_sigqueueinfo")] | length' "$WATCH_OUT")" -eq 0 ]
+}

@@ -32,6 +32,12 @@
 
 static void *thread_noop(void *arg);
 
+#if defined(__aarch64__)
+#define AUDIT_ARCH_NATIVE_ 0xc00000b7U
+#else
+#define AUDIT_ARCH_NATIVE_ 0xc000003eU
+#endif
+
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
 #endif
@@ -648,6 +654,39 @@ static int mode_attach_child(long n, bool kill_it)
 	return 0;
 }
 
+/* A tenant forging a seccomp SIGSYS at itself (rt_sigqueueinfo to its own
+ * pid may carry any positive si_code, SYS_SECCOMP included) naming mount,
+ * then one real denial: getuid, EACCES. Only the real one is a denial. */
+static void ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+static int mode_forge_sigsys(void)
+{
+	scmp_filter_ctx ctx = new_filter();
+	uid_t uid = getuid(); /* before the filter denies it */
+	siginfo_t si;
+
+	add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(getuid), 0, NULL);
+	load(ctx);
+	signal(SIGSYS, ignore_signal);
+	for (int forged_nr = 0; forged_nr < 2; forged_nr++) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGSYS;
+		si.si_code = 1; /* SYS_SECCOMP */
+		si.si_pid = getpid();
+		si.si_uid = uid;
+		/* mount's number, then the forging call's own */
+		si.si_syscall = forged_nr ? SYS_rt_sigqueueinfo : SYS_mount;
+		si.si_arch = AUDIT_ARCH_NATIVE_;
+		if (syscall(SYS_rt_sigqueueinfo, getpid(), SIGSYS, &si))
+			die("rt_sigqueueinfo", errno);
+	}
+	CALL("getuid", syscall(SYS_getuid));
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
@@ -656,7 +695,7 @@ static void usage(void)
 			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
 			"       stack errno_errno|errno_kill|kill_errno\n"
 			"       kill_thread_last trace_exit notif_gone deep N deep_park N\n"
-			"       attach_child N kill_child N freeze_self FREEZER_DIR\n");
+			"       attach_child N kill_child N freeze_self FREEZER_DIR forge_sigsys\n");
 	exit(2);
 }
 
@@ -697,6 +736,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "freeze_self") && argc > 2) return mode_freeze_self(argv[2]);
 	if (!strcmp(m, "attach_child")) return mode_attach_child(n, false);
 	if (!strcmp(m, "kill_child")) return mode_attach_child(n, true);
+	if (!strcmp(m, "forge_sigsys")) return mode_forge_sigsys();
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
 	usage();
 	return 2;
