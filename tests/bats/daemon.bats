@@ -329,3 +329,22 @@ JSON
 	stop_daemon
 	jq -e 'select(.type == "denial") | .node == "node-a"' "$log" >/dev/null
 }
+
+@test "a tenant's cgroup named with bytes that are not UTF-8: the page stays valid for Prometheus" {
+	command -v promtool >/dev/null || skip "promtool (prometheus) is not installed"
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	cg=$cg2/$(printf 'machine-sclens\xff\xfe%s.scope' $$)
+	mkdir "$cg"
+	start_daemon
+	# a process of that cgroup denied one call (getuid, EACCES)
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec "$2" forge_sigsys' sh "$cg" "$SCDENY" >/dev/null
+	sleep 0.5
+	curl -sf "http://127.0.0.1:$DPORT/metrics" >"$BATS_TEST_TMPDIR/page"
+	stop_daemon
+	rmdir "$cg"
+	run promtool check metrics <"$BATS_TEST_TMPDIR/page"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the series is there, its invalid bytes each a U+FFFD
+	grep -a "^sclens_denials_total{.*container=\"sclens$(printf '\xef\xbf\xbd\xef\xbf\xbd')$$\".*syscall=\"getuid\".*} 1$" "$BATS_TEST_TMPDIR/page"
+}

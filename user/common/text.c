@@ -125,7 +125,7 @@ void sb_put_escaped(struct sbuf *b, const char *s, size_t n)
 }
 
 /* Length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len;
 	uint32_t cp;

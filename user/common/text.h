@@ -84,4 +84,8 @@ int parse_int(const char *s, long min, long max, long *out);
 /* "N=VALUE" of --arg: sets args[N] (N from 0 to 5); -EINVAL or -ERANGE */
 int parse_syscall_arg(const char *s, uint64_t args[6]);
 
+/* Length of the valid UTF-8 sequence (2 to 4 bytes) at s, reading at most
+ * n bytes; 0 if s does not start one (ASCII included). */
+size_t utf8_len(const unsigned char *s, size_t n);
+
 #endif

@@ -82,12 +82,27 @@ int metrics_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t 
 }
 
 /* A label value: backslash, double quote and newline escaped (the format's
- * rule); other control bytes from processes' or runtimes' strings too. */
+ * rule); other control bytes from processes' or runtimes' strings too; a
+ * byte that is not part of valid UTF-8 becomes U+FFFD, since one invalid
+ * label makes Prometheus reject the whole page (a tenant names its own
+ * cgroups). */
 static void label(struct sbuf *b, const char *name, const char *v, bool comma)
 {
+	const unsigned char *s = (const unsigned char *)(v ? v : ""), *end = s + strlen((const char *)s);
+
 	sb_printf(b, "%s%s=\"", comma ? "," : "", name);
-	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
-		if (*p == '\\' || *p == '"')
+	for (const unsigned char *p = s; *p; p++) {
+		size_t n;
+
+		if (*p >= 0x80) {
+			if ((n = utf8_len(p, end - p))) {
+				for (size_t i = 0; i < n; i++)
+					sb_putc(b, p[i]);
+				p += n - 1;
+			} else {
+				sb_puts(b, "\xef\xbf\xbd");
+			}
+		} else if (*p == '\\' || *p == '"')
 			sb_printf(b, "\\%c", *p);
 		else if (*p == '\n')
 			sb_puts(b, "\\n");
