@@ -130,25 +130,58 @@ struct {
 	__type(value, __u64);
 } denial_counts SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SCLENS_COUNT_CGROUPS);
+	__type(key, __u64);
+	__type(value, struct sclens_count_budget);
+} count_budgets SEC(".maps");
+
 /* Counts one denial per (cgroup, call, action, errno), before any user
- * filter and whether or not its event finds room: exact under storms. A
- * full map is counted too, never a silent loss. */
+ * filter and whether or not its event finds room: exact under storms.
+ * Every cgroup has a budget of keys (its tenant chooses the numbers and
+ * errnos): past it, its denials are counted in its own over-budget count,
+ * never in another's room. A full map is counted too, never a silent loss. */
 static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32 action, __s32 err)
 {
 	struct sclens_count_key k = { .cgroup_id = cgid, .arch = arch, .nr = nr, .action = action, .err = err };
-	__u64 one = 1, *v = bpf_map_lookup_elem(&denial_counts, &k);
+	struct sclens_count_budget *b, fresh = {};
+	__u64 one = 1, *v;
 
+	if (nr < 0 || (nr & ~SCLENS_X32_SYSCALL_BIT) >= SCLENS_COUNT_NR_LIMIT)
+		k.nr = SCLENS_COUNT_NR_UNKNOWN;
+	if (err > SCLENS_COUNT_ERRNO_NAMED && action != SCLENS_ACT_TRAP && action != SCLENS_ACT_KILL_PROCESS &&
+	    action != SCLENS_ACT_KILL_THREAD)
+		k.err = MAX_ERRNO;
+	v = bpf_map_lookup_elem(&denial_counts, &k);
 	if (v) {
 		__sync_fetch_and_add(v, 1);
 		return;
 	}
-	if (!bpf_map_update_elem(&denial_counts, &k, &one, BPF_NOEXIST))
+	b = bpf_map_lookup_elem(&count_budgets, &cgid);
+	if (!b) {
+		bpf_map_update_elem(&count_budgets, &cgid, &fresh, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&count_budgets, &cgid);
+		if (!b) {
+			count(SCLENS_CNT_COUNT_OVERFLOW);
+			return;
+		}
+	}
+	if (b->keys >= SCLENS_COUNT_KEYS_PER_CGROUP) {
+		__sync_fetch_and_add(&b->over, 1);
 		return;
+	}
+	if (!bpf_map_update_elem(&denial_counts, &k, &one, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&b->keys, 1);
+		return;
+	}
 	v = bpf_map_lookup_elem(&denial_counts, &k); /* created meanwhile by another CPU */
-	if (v)
+	if (v) {
 		__sync_fetch_and_add(v, 1);
-	else
+	} else {
+		__sync_fetch_and_add(&b->over, 1);
 		count(SCLENS_CNT_COUNT_OVERFLOW);
+	}
 }
 
 #include "filters.bpf.h"

@@ -117,7 +117,24 @@ struct sclens_count_key {
 	__u32 action; /* enum sclens_action */
 	__s32 err;    /* errno, or TRAP/KILL data */
 };
-#define SCLENS_COUNT_ENTRIES 16384
+#define SCLENS_COUNT_ENTRIES 65536
+/* Budgets per tenant in the counts: a cgroup holds at most this many keys;
+ * its denials beyond are counted in its own over-budget count, so that a
+ * flood loses precision only for the cgroup that floods. Numbers no arch
+ * has (>= SCLENS_COUNT_NR_LIMIT, x32's flag aside) share one key
+ * (SCLENS_COUNT_NR_UNKNOWN) and errnos without a name (above
+ * SCLENS_COUNT_ERRNO_NAMED) count as 4095. */
+#define SCLENS_COUNT_KEYS_PER_CGROUP 256
+#define SCLENS_COUNT_CGROUPS 16384
+#define SCLENS_COUNT_NR_LIMIT 1024
+#define SCLENS_COUNT_NR_UNKNOWN (-1)
+#define SCLENS_COUNT_NR_OVER_BUDGET (-2) /* user space's row for a cgroup's over-budget count */
+#define SCLENS_COUNT_ERRNO_NAMED 133	  /* EHWPOISON, the last errno with a name */
+struct sclens_count_budget {
+	__u32 keys; /* keys the cgroup holds in denial_counts */
+	__u32 pad;
+	__u64 over; /* its denials that found its budget spent */
+};
 
 /* A filter program as the process installed it (the kernel's orig_prog),
  * copied once per filter into the same ring buffer as the events, before

@@ -687,6 +687,38 @@ static int mode_forge_sigsys(void)
 	return 0;
 }
 
+/* A tenant flooding the counts with distinct kinds: n denied calls, half
+ * on numbers no arch has (1024 + i), half on known numbers (0..299), each
+ * with an errno of its own choice (1..128 from the second argument). Only
+ * calls whose first argument is the magic are denied, so nothing runs. */
+static int mode_flood(long n)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xdeadbeef, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 127), /* seccomp takes no BPF_MOD */
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1),
+		BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+	long denied = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		die("install the flood filter", errno);
+	for (long i = 0; i < n; i++) {
+		/* 0..299: below uretprobe (335), which seccomp passes unfiltered
+		 * and which SIGILLs a caller outside its trampoline */
+		long nr = i % 2 ? (i / 2) % 300 : 1024 + i;
+		if (syscall(nr, 0xdeadbeefL, i / 2) < 0)
+			denied++;
+	}
+	report("flood", denied, 0);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
@@ -695,7 +727,7 @@ static void usage(void)
 			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
 			"       stack errno_errno|errno_kill|kill_errno\n"
 			"       kill_thread_last trace_exit notif_gone deep N deep_park N\n"
-			"       attach_child N kill_child N freeze_self FREEZER_DIR forge_sigsys\n");
+			"       attach_child N kill_child N freeze_self FREEZER_DIR forge_sigsys flood N\n");
 	exit(2);
 }
 
@@ -737,6 +769,7 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "attach_child")) return mode_attach_child(n, false);
 	if (!strcmp(m, "kill_child")) return mode_attach_child(n, true);
 	if (!strcmp(m, "forge_sigsys")) return mode_forge_sigsys();
+	if (!strcmp(m, "flood")) return mode_flood(n);
 	if (!strcmp(m, "noop")) { report("noop", 0, 0); return 0; }
 	usage();
 	return 2;

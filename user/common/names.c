@@ -273,3 +273,13 @@ int cap_from_name(const char *name)
 			return i;
 	return -1;
 }
+
+const char *count_syscall_name(uint32_t audit_arch, int32_t nr)
+{
+	const char *name;
+
+	if (nr == SCLENS_COUNT_NR_OVER_BUDGET)
+		return "over_budget";
+	name = nr == SCLENS_COUNT_NR_UNKNOWN ? NULL : syscall_name(audit_arch, nr);
+	return name ? name : "unknown";
+}

@@ -38,4 +38,9 @@ const char *cap_name(int cap);
 /* Accepts "SYS_TIME", "CAP_SYS_TIME", any case; -1 if unknown */
 int cap_from_name(const char *name);
 
+/* The call of a kernel count row: its name, "unknown" for numbers no
+ * table has (the kernel counts them as one), "over_budget" for a cgroup's
+ * denials past its budget of kinds */
+const char *count_syscall_name(uint32_t audit_arch, int32_t nr);
+
 #endif

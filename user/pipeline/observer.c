@@ -562,8 +562,26 @@ static int walk_counts(int fd, size_t key_size, int (*fn)(const void *k, uint64_
 
 int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
 {
-	return walk_counts(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key),
-			   (int (*)(const void *, uint64_t, void *))fn, arg);
+	int fd = bpf_map__fd(o->skel->maps.count_budgets), err, n;
+	struct sclens_count_budget b;
+	__u64 cgid, next;
+
+	n = walk_counts(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key),
+			(int (*)(const void *, uint64_t, void *))fn, arg);
+	if (n < 0)
+		return n;
+	/* each cgroup's denials past its budget: one row of its own */
+	for (err = bpf_map_get_next_key(fd, NULL, &next); !err; err = bpf_map_get_next_key(fd, &cgid, &next)) {
+		cgid = next;
+		if (bpf_map_lookup_elem(fd, &cgid, &b) || !b.over)
+			continue;
+		struct sclens_count_key k = { .cgroup_id = cgid, .nr = SCLENS_COUNT_NR_OVER_BUDGET,
+					      .action = SCLENS_ACT_UNKNOWN };
+		n++;
+		if (fn(&k, b.over, arg))
+			break;
+	}
+	return n;
 }
 
 int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg)
@@ -613,6 +631,7 @@ int observer_record_forget(struct observer *o, uint64_t cgid)
 
 int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
 {
+	bpf_map_delete_elem(bpf_map__fd(o->skel->maps.count_budgets), &cgroup_id);
 	return forget_cgroup(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key), cgroup_id);
 }
 

@@ -628,7 +628,7 @@ static void count_row_json(struct jw *w, void *arg)
 		jw_kv_u64(w, "cgroup_id", k->cgroup_id);
 		container_json(w, c);
 		jw_kv_str(w, "arch", arch_name(k->arch, k->nr));
-		jw_kv_str(w, "syscall", syscall_name(k->arch, k->nr));
+		jw_kv_str(w, "syscall", count_syscall_name(k->arch, k->nr));
 		jw_kv_str(w, "action", action_name(k->action));
 		if (k->action == SCLENS_ACT_ERRNO || k->action == SCLENS_ACT_USER_NOTIF) {
 			jw_kv_i64(w, "errno", k->err);
@@ -669,7 +669,7 @@ static void print_summary(struct watch_state *w, const char *error, int out_err)
 			const struct sclens_count_key *k = &rows.v[i].k;
 			const struct container *ct = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
 			struct sbuf where;
-			const char *sc = syscall_name(k->arch, k->nr);
+			const char *sc = count_syscall_name(k->arch, k->nr);
 			sb_init(&where);
 			container_label(&where, ct);
 			fprintf(stderr, "sclens: counted in the kernel: %8llu  %s %s", (unsigned long long)rows.v[i].n,

@@ -143,7 +143,7 @@ static int add_count(const struct sclens_count_key *k, uint64_t n, void *arg)
 	label(&b, "image", ct->image, true);
 	label(&b, "pod", ct->pod, true);
 	label(&b, "namespace", ct->namespace, true);
-	label(&b, "syscall", syscall_name(k->arch, k->nr) ? syscall_name(k->arch, k->nr) : "unknown", true);
+	label(&b, "syscall", count_syscall_name(k->arch, k->nr), true);
 	label(&b, "arch", arch_name(k->arch, k->nr), true);
 	label(&b, "action", action_name(k->action), true);
 	if (k->action == SCLENS_ACT_ERRNO || k->action == SCLENS_ACT_USER_NOTIF || k->action == SCLENS_ACT_TRACE)
