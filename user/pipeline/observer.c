@@ -392,8 +392,10 @@ int observer_open(struct observer **out, const struct observer_filters *f, bool 
 		quiet_libbpf = false;
 		if (!err)
 			goto loaded;
+		/* 524 is the kernel's own ENOTSUPP (no trampolines on this arch
+		 * or kernel, such as arm64 before 6.4), which libc cannot name */
 		snprintf(o->method_note, sizeof(o->method_note), "fexit refused by this kernel (%s)",
-			 strerror(-err));
+			 -err == 524 ? "tracing programs cannot attach here: ENOTSUPP" : strerror(-err));
 		sclens_bpf__destroy(o->skel);
 		o->skel = NULL;
 	} else if (auto_method) {
