@@ -116,13 +116,6 @@ static __always_inline void read_first_args(struct task_struct *task, struct pt_
 	*a1 = BPF_CORE_READ(regs, si);
 }
 
-enum call_kind {
-	CALL_OTHER,
-	CALL_CLONE,   /* clone, fork, vfork, clone3: the child returns without entering */
-	CALL_SECCOMP, /* seccomp(2) */
-	CALL_PRCTL,   /* prctl(2) */
-};
-
 static __always_inline enum call_kind call_kind(__u32 arch, long nr)
 {
 	if (arch == SCLENS_ARCH_I386) {

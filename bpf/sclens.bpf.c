@@ -17,6 +17,15 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "sclens.h"
+/* The calls the kernel side must tell apart, in every arch's tables
+ * (call_kind() of each arch header) */
+enum call_kind {
+	CALL_OTHER,
+	CALL_CLONE,   /* clone, fork, vfork, clone3: the child returns without entering */
+	CALL_SECCOMP, /* seccomp(2) */
+	CALL_PRCTL,   /* prctl(2) */
+};
+
 #if defined(__TARGET_ARCH_x86)
 #include "arch_x86.bpf.h"
 #elif defined(__TARGET_ARCH_arm64)

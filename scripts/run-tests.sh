@@ -67,7 +67,7 @@ if [ -n "${SCLENS_SKIP_KERNELS:-}" ]; then
 	echo "ok - the kernel matrix under QEMU # skip SCLENS_SKIP_KERNELS is set" | tee -a "$log"
 else
 	echo "# kernels: tests/kernels/matrix.txt under QEMU"
-	scripts/test-kernels.sh | tee -a "$log"
+	scripts/test-kernels.sh x86 arm64 | tee -a "$log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 
