@@ -211,3 +211,26 @@ personality allow"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"unknown arch 'sparc' (x86_64, i386, x32, aarch64, arm)"* ]]
 }
+
+@test "a YAML alias bomb (345 bytes standing for 9^9 items) is refused at once with a clear error" {
+	{
+		echo "a: &a [x,x,x,x,x,x,x,x,x]"
+		for l in b c d e f g h i; do
+			p=$(echo "$l" | tr 'b-i' 'a-h')
+			echo "$l: &$l [*$p,*$p,*$p,*$p,*$p,*$p,*$p,*$p,*$p]"
+		done
+		echo "defaultAction: SCMP_ACT_ALLOW"
+		echo "bomb: *i"
+	} >"$BATS_TEST_TMPDIR/bomb.yaml"
+	# bounded by the command's own time limit, not by a timing assertion
+	run timeout 20 "$SCLENS" explain -f "$BATS_TEST_TMPDIR/bomb.yaml" -s getuid
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"YAML whose aliases expand past"*"refused, as an alias bomb would be"* ]]
+	# a profile with a few aliases still loads
+	printf 'defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n  - names: &n [getuid]\n    action: SCMP_ACT_ALLOW\n  - names: *n\n    action: SCMP_ACT_LOG\n' >"$BATS_TEST_TMPDIR/ok.yaml"
+	run "$SCLENS" explain -f "$BATS_TEST_TMPDIR/ok.yaml" -s getuid
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"getuid: allow"* ]]
+}

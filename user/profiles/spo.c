@@ -132,10 +132,18 @@ static bool plain_number(const char *s)
 	return strspn(s, "0123456789") == strlen(s);
 }
 
-static int yaml_node_to_json(yaml_document_t *d, yaml_node_t *n, struct sbuf *b, int depth)
+/* Aliases let a few hundred bytes of YAML stand for gigabytes (nested
+ * anchors, each used several times): the JSON may grow to this many times
+ * the YAML, plus 1 MiB, and no further (a profile without aliases is about
+ * its own size in JSON). */
+#define YAML_EXPANSION_MAX 16
+
+static int yaml_node_to_json(yaml_document_t *d, yaml_node_t *n, struct sbuf *b, int depth, size_t max)
 {
 	if (!n || depth > 64)
 		return -EINVAL;
+	if (b->len > max)
+		return -E2BIG;
 	switch (n->type) {
 	case YAML_SCALAR_NODE: {
 		const char *v = (const char *)n->data.scalar.value;
@@ -154,8 +162,9 @@ static int yaml_node_to_json(yaml_document_t *d, yaml_node_t *n, struct sbuf *b,
 		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
 			if (i != n->data.sequence.items.start)
 				sb_putc(b, ',');
-			if (yaml_node_to_json(d, yaml_document_get_node(d, *i), b, depth + 1))
-				return -EINVAL;
+			int err = yaml_node_to_json(d, yaml_document_get_node(d, *i), b, depth + 1, max);
+			if (err)
+				return err;
 		}
 		sb_putc(b, ']');
 		return 0;
@@ -172,8 +181,9 @@ static int yaml_node_to_json(yaml_document_t *d, yaml_node_t *n, struct sbuf *b,
 			jw_init(&w, b);
 			jw_strn(&w, (const char *)k->data.scalar.value, k->data.scalar.length);
 			sb_putc(b, ':');
-			if (yaml_node_to_json(d, yaml_document_get_node(d, p->value), b, depth + 1))
-				return -EINVAL;
+			int err = yaml_node_to_json(d, yaml_document_get_node(d, p->value), b, depth + 1, max);
+			if (err)
+				return err;
 		}
 		sb_putc(b, '}');
 		return 0;
@@ -200,7 +210,14 @@ char *spo_yaml_to_profile_json(const char *text, size_t len, char *msg, size_t m
 		return NULL;
 	}
 	sb_init(&b);
-	if (yaml_node_to_json(&doc, yaml_document_get_root_node(&doc), &b, 0) || b.oom) {
+	size_t max = len * YAML_EXPANSION_MAX + (1u << 20);
+	int err = yaml_node_to_json(&doc, yaml_document_get_root_node(&doc), &b, 0, max);
+	if (err == -E2BIG) {
+		snprintf(msg, msg_len, "YAML whose aliases expand past %zu bytes (%d times its size and 1 MiB): "
+				       "refused, as an alias bomb would be; write the profile without aliases",
+			 max, YAML_EXPANSION_MAX);
+		sb_free(&b);
+	} else if (err || b.oom) {
 		snprintf(msg, msg_len, "YAML that JSON cannot hold (anchors deeper than 64, or a key that is not text)");
 		sb_free(&b);
 	} else {
