@@ -134,3 +134,12 @@ pid_of() { # OUTPUT CALL
 	kill "$bg" 2>/dev/null || true
 	[ -z "$(jq -c "select(.type == \"filter_install\" and .pid != $bg)" "$WATCH_OUT")" ]
 }
+
+@test "-d counts whole nanoseconds: a denial 2.2 s into 'watch -d 3' is reported (whole seconds stopped it after 2)" {
+	start_watch --json -d 3
+	sleep 2.2
+	run "$SCDENY" errno
+	pid=$(echo "$output" | sed -n 's/^call=clock_settime pid=\([0-9]*\).*/\1/p')
+	wait "$WATCH_PID" || true
+	[ "$(count_denials ".pid == $pid")" -eq 3 ]
+}

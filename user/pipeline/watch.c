@@ -953,7 +953,9 @@ int watch_run(struct watch_opts *o, const struct watch_hooks *hooks)
 		if (o->max_count && w.printed >= (uint64_t)o->max_count)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (o->duration_s && now.tv_sec - start.tv_sec >= o->duration_s)
+		/* whole nanoseconds: whole seconds cut "-d 1" to a fraction of one */
+		if (o->duration_s && (now.tv_sec - start.tv_sec) * 1000000000LL + (now.tv_nsec - start.tv_nsec) >=
+					     o->duration_s * 1000000000LL)
 			break;
 	}
 	/* drain what is already in the buffer */
