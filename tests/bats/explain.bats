@@ -234,3 +234,17 @@ personality allow"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"getuid: allow"* ]]
 }
+
+@test "profile diff exits as diff(1) does: 0 the same, 1 they differ, 2 trouble" {
+	run "$SCLENS" profile diff docker-20.10 docker-20.10
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 differences"* ]]
+	run "$SCLENS" profile diff docker-20.10 docker-25.0
+	[ "$status" -eq 1 ]
+	run "$SCLENS" profile diff docker-20.10 "$BATS_TEST_TMPDIR/missing.json"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"missing.json: cannot open"* ]]
+	run sh -c '"$1" profile diff docker-20.10 docker-25.0 >/dev/full' sh "$SCLENS"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"writing the differences failed"* ]]
+}

@@ -635,6 +635,8 @@ int cmd_profile_diff(int argc, char **argv)
 
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
+	/* diff(1)'s codes: 0 the same, 1 they differ, 2 trouble (a usage
+	 * error, a profile that cannot be read, a failed write) */
 	if (o.n_inputs != 2) {
 		fprintf(stderr, "sclens: profile diff takes two profiles\n");
 		return EXIT_USAGE;
@@ -643,11 +645,13 @@ int cmd_profile_diff(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		if (profile_load_named(o.inputs[i], &src[i], &e) || profile_effective(src[i], &t, &eff[i], &e)) {
 			profile_error_print(o.inputs[i], &e);
-			rc = EXIT_BADINPUT;
+			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
-	static const uint32_t arches[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
+	/* this host's arches: native and compat */
+	const uint32_t arches[] = { !strcmp(t.go_arch, "arm64") ? SCMP_ARCH_AARCH64 : SCMP_ARCH_X86_64,
+				    !strcmp(t.go_arch, "arm64") ? SCMP_ARCH_ARM : SCMP_ARCH_X86 };
 	for (size_t ai = 0; ai < 2; ai++) {
 		for (int nr = 0; nr < 1024; nr++) {
 			char *name = seccomp_syscall_resolve_num_arch(arches[ai], nr);
@@ -674,6 +678,6 @@ out:
 		profile_free(eff[i]);
 	}
 	if (output_failed(stdout, "the differences"))
-		rc = EXIT_FAIL;
+		rc = EXIT_USAGE;
 	return rc;
 }
