@@ -263,3 +263,27 @@ teardown() {
 	stop_watch
 	denials 'select(.syscall == "clock_settime")' | jq -se '.[0].explanation.profile == "Docker 20.10 default"'
 }
+
+@test "sclens help COMMAND, -V, and a misspelt command or profile subcommand get the help a user expects" {
+	run "$SCLENS" help watch
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Usage: sclens watch"* ]]
+	run "$SCLENS" -V
+	[ "$status" -eq 0 ]
+	[[ "$output" == "sclens "[0-9]* ]]
+	run "$SCLENS" wacth
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown command 'wacth' (did you mean 'watch'?)"* ]]
+	run "$SCLENS" profile lsit
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown subcommand 'lsit' (did you mean 'list'?)"* ]]
+	run "$SCLENS" profile list -h
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Usage: sclens profile list"* ]]
+	run "$SCLENS" profile show --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Usage: sclens profile show ID"* ]]
+	run "$SCLENS" profile show
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"profile show: takes one ID"* ]]
+}

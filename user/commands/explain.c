@@ -386,10 +386,30 @@ int cmd_profile(int argc, char **argv)
 			return tuning[i].fn(argc - 1, argv + 1);
 		}
 	}
-	if (argc == 2 && !strcmp(argv[1], "list"))
-		return cmd_profile_list();
-	if (argc == 3 && !strcmp(argv[1], "show"))
-		return cmd_profile_show(argv[2]);
+	bool help = argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+	if (argc >= 2 && !strcmp(argv[1], "list")) {
+		if (help) {
+			printf("Usage: sclens profile list\n\nThe engines' default profiles sclens knows without "
+			       "being told, with their IDs.\n");
+			return EXIT_OK;
+		}
+		if (argc == 2)
+			return cmd_profile_list();
+		fprintf(stderr, "sclens profile list: takes no arguments, not '%s'\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "show")) {
+		if (help) {
+			printf("Usage: sclens profile show ID\n\nPrints one of the defaults (Docker format), to "
+			       "edit or to pass to an engine.\n\nEXAMPLES:\n  sclens profile show docker-20.10 > "
+			       "default.json\n");
+			return EXIT_OK;
+		}
+		if (argc == 3)
+			return cmd_profile_show(argv[2]);
+		fprintf(stderr, "sclens profile show: takes one ID (sclens profile list shows them)\n");
+		return EXIT_USAGE;
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: sclens profile convert --profile FILE|ID [OPTIONS]\n"
 		       "       sclens profile list\n"
@@ -411,7 +431,14 @@ int cmd_profile(int argc, char **argv)
 		       "  sclens profile convert --profile docker-20.10 --cap-add SYS_TIME\n");
 		return EXIT_OK;
 	}
-	fprintf(stderr, "sclens profile: expected a subcommand: convert, list, show, generate, merge, tighten or diff "
-			"(sclens profile --help)\n");
+	static const char *const subs[] = { "convert", "list", "show", "generate", "merge", "tighten", "diff" };
+	const char *near = argc >= 2 ? word_suggest(argv[1], subs, sizeof(subs) / sizeof(subs[0])) : NULL;
+	if (argc >= 2)
+		fprintf(stderr, "sclens profile: unknown subcommand '%s'%s%s%s; it takes convert, list, show, "
+				"generate, merge, tighten or diff (sclens profile --help)\n",
+			argv[1], near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	else
+		fprintf(stderr, "sclens profile: expected a subcommand: convert, list, show, generate, merge, "
+				"tighten or diff (sclens profile --help)\n");
 	return EXIT_USAGE;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "names.h"
 #include "text.h"
 
 
@@ -26,7 +27,8 @@ static void usage(FILE *f)
 		   "Finds out which seccomp rule made a call fail, and what to change.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nOptions:\n  -h, --help   this text\n  --version    sclens's version\n"
+	fprintf(f, "\nOptions:\n  -h, --help     this text ('sclens help COMMAND': a command's)\n"
+		   "  -V, --version  sclens's version\n"
 		   "\nExit status: 0 success; 1 a runtime failure (or a failed write); 2 bad\n"
 		   "options or arguments; 3 missing privilege or kernel support; 4 an invalid\n"
 		   "input file; 5 posture findings at or above --fail-on.\n"
@@ -38,6 +40,12 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	/* sclens help COMMAND: that command's help, as git and docker do */
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		static char help_flag[] = "--help";
+		char *sub[] = { argv[0], argv[2], help_flag, NULL };
+		return main(3, sub);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
@@ -51,7 +59,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "__complete"))
 		return cmd_complete(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
 		printf("sclens %s\n", SCLENS_VERSION);
 		return EXIT_OK;
 	}
@@ -69,7 +77,12 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
-	fprintf(stderr, "sclens: unknown command '%s'\n", argv[1]);
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	const char *near = word_suggest(argv[1], names, sizeof(names) / sizeof(names[0]));
+	fprintf(stderr, "sclens: unknown command '%s'%s%s%s\n", argv[1], near ? " (did you mean '" : "",
+		near ? near : "", near ? "'?)" : "");
 	usage(stderr);
 	return EXIT_USAGE;
 }

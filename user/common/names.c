@@ -172,6 +172,22 @@ static int edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+const char *word_suggest(const char *word, const char *const *choices, size_t n)
+{
+	const char *best = NULL;
+	int best_d = 99;
+
+	for (size_t i = 0; i < n; i++) {
+		int d = edit_distance(word, choices[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = choices[i];
+		}
+	}
+	/* close: two edits at most, and fewer than half the word */
+	return best_d <= 2 && (size_t)best_d * 2 < strlen(word) ? best : NULL;
+}
+
 const char *syscall_suggest(const char *name)
 {
 	static __thread char best[64];

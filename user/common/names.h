@@ -43,4 +43,7 @@ int cap_from_name(const char *name);
  * denials past its budget of kinds */
 const char *count_syscall_name(uint32_t audit_arch, int32_t nr);
 
+/* The choice closest to a misspelt word (two edits at most), or NULL */
+const char *word_suggest(const char *word, const char *const *choices, size_t n);
+
 #endif
