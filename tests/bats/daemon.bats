@@ -348,3 +348,37 @@ JSON
 	# the series is there, its invalid bytes each a U+FFFD
 	grep -a "^sclens_denials_total{.*container=\"sclens$(printf '\xef\xbf\xbd\xef\xbf\xbd')$$\".*syscall=\"getuid\".*} 1$" "$BATS_TEST_TMPDIR/page"
 }
+
+@test "the log under faults: deleted without a SIGHUP (a new file), a full disk (whole lines only), a symlink (refused)" {
+	# deleted: the next tick writes a new file under the name
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0
+	"$SCDENY" loop_denied 10 >/dev/null
+	sleep 0.5
+	rm "$BATS_TEST_TMPDIR/d.json"
+	sleep 2.5
+	"$SCDENY" loop_denied 20 >/dev/null
+	stop_daemon
+	cat "$D_ERR"
+	grep -q "d.json was deleted or moved away; writing a new one" "$D_ERR"
+	[ "$(jq -c 'select(.type == "denial")' "$BATS_TEST_TMPDIR/d.json" | wc -l)" -eq 20 ]
+	# a full disk: the partial line is cut, later lines are whole
+	mkdir "$BATS_TEST_TMPDIR/small"
+	mount -t tmpfs -o size=48k tmpfs "$BATS_TEST_TMPDIR/small"
+	start_daemon --log-file "$BATS_TEST_TMPDIR/small/d.json" --log-first 0
+	"$SCDENY" loop_denied 300 >/dev/null
+	stop_daemon
+	cp "$BATS_TEST_TMPDIR/small/d.json" "$BATS_TEST_TMPDIR/full.json"
+	umount "$BATS_TEST_TMPDIR/small"
+	[ "$D_RC" -eq 1 ]
+	grep -q "No space left on device; the line is dropped, the file keeps whole lines" "$D_ERR"
+	[ -s "$BATS_TEST_TMPDIR/full.json" ]
+	[ "$(jq -c . "$BATS_TEST_TMPDIR/full.json" | wc -l)" -eq "$(wc -l <"$BATS_TEST_TMPDIR/full.json")" ]
+	[ "$(tail -c 1 "$BATS_TEST_TMPDIR/full.json" | od -An -c | tr -d ' ')" = '\n' ]
+	# a symlink where the log goes: refused, its target untouched
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link.json"
+	run "$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" --log-file "$BATS_TEST_TMPDIR/link.json" -d 1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"link.json"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/target" ]
+}

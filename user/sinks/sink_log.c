@@ -67,11 +67,37 @@ static int open_log(struct log_sink *l)
 		l->fd = STDOUT_FILENO;
 		return 0;
 	}
-	l->fd = open(l->o.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	/* never through a symlink: a user who can write in the log's
+	 * directory must not make root write anywhere else */
+	l->fd = open(l->o.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (l->fd < 0)
 		return -errno;
 	l->size = fstat(l->fd, &st) ? 0 : st.st_size;
 	return 0;
+}
+
+/* The file under our name is no longer the one we write to (deleted, or
+ * moved away with no SIGHUP): writes would go to a file nobody sees. */
+static bool log_gone(const struct log_sink *l)
+{
+	struct stat ours, named;
+
+	if (!l->o.path || l->fd < 0 || fstat(l->fd, &ours))
+		return false;
+	if (ours.st_nlink == 0 || lstat(l->o.path, &named))
+		return true;
+	return ours.st_ino != named.st_ino || ours.st_dev != named.st_dev;
+}
+
+/* A temporary file of our own: made anew (O_EXCL), never through a link
+ * someone left under its name */
+static int open_new(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+
+	if (fd < 0 && errno == EEXIST && !unlink(path))
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	return fd < 0 ? -errno : fd;
 }
 
 /* src compressed into dst (through dst.tmp, renamed when whole), then src
@@ -84,14 +110,13 @@ static int gzip_file(const char *src, const char *dst)
 	ssize_t n;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
+	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (in < 0)
 		return -errno;
-	int ofd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	int ofd = open_new(tmp);
 	if (ofd < 0) {
-		err = -errno;
 		close(in);
-		return err;
+		return ofd;
 	}
 	out = gzdopen(ofd, "wb6");
 	if (!out) {
@@ -154,6 +179,11 @@ static int rotate(struct log_sink *l)
 	char from[4096], to[4096];
 	int err;
 
+	/* PATH.1 still uncompressed (a gzip that failed): compress it first,
+	 * never rename over it */
+	if (l->o.keep && (err = recover(l)))
+		return err;
+
 	for (int i = l->o.keep; i >= 1; i--) {
 		rotated_name(from, sizeof(from), l->o.path, i, true);
 		if (i == l->o.keep) {
@@ -193,6 +223,13 @@ static int log_write(void *arg, const char *line, size_t len)
 	}
 	err = write_all(l->fd, line, len);
 	if (err) {
+		/* a full disk wrote part of the line: cut the file back to the
+		 * last whole line, so that the next one is not glued onto it */
+		if (l->o.path && ftruncate(l->fd, l->size) == 0)
+			lseek(l->fd, 0, SEEK_END);
+		if (!l->err || l->err != err)
+			fprintf(stderr, "sclens: writing %s failed: %s; the line is dropped, the file keeps "
+					"whole lines\n", l->o.path ? l->o.path : "the log", strerror(-err));
 		if (!l->err)
 			l->err = err;
 		return err;
@@ -306,6 +343,15 @@ static void log_tick(struct sink *s, uint64_t now_ns, bool final)
 
 	if (final || (l->interval_start_ns && now_ns - l->interval_start_ns >= l->o.interval_s * 1000000000ULL))
 		vol_flush(l, now_ns);
+	/* once a tick: deleted or moved with no SIGHUP, write a new file */
+	if (!final && log_gone(l)) {
+		close(l->fd);
+		int err = open_log(l);
+		fprintf(stderr, "sclens: %s was deleted or moved away; %s\n", l->o.path,
+			err ? "cannot open it again" : "writing a new one");
+		if (err && !l->err)
+			l->err = err;
+	}
 }
 
 static int log_reopen(struct sink *s)
