@@ -19,6 +19,9 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return regs->pstate & SCLENS_PSR_MODE32;
 }
 
+/* already a direct load through bpf_task_pt_regs (see arch_x86.bpf.h) */
+#define task_in_compat_syscall_direct task_in_compat_syscall
+
 /* syscallno holds the number (-1 once a tracer cancelled the call); x0 is
  * overwritten by the return value, so the first argument is orig_x0 */
 static __always_inline long syscall_nr(struct pt_regs *regs)

@@ -15,6 +15,14 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return status & SCLENS_TS_COMPAT;
 }
 
+/* The same by a direct load, for the hot paths (sys_exit of every call of
+ * a filtered task, sys_enter of a recorded one): task must be the trusted
+ * pointer of bpf_get_current_task_btf(), and no helper call is paid */
+static __always_inline bool task_in_compat_syscall_direct(struct task_struct *task)
+{
+	return task->thread_info.status & SCLENS_TS_COMPAT;
+}
+
 #define SCLENS_ARCH_NATIVE SCLENS_ARCH_X86_64
 #define SCLENS_ARCH_COMPAT SCLENS_ARCH_I386
 

@@ -773,7 +773,7 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 	 * regs is a plain number, readable only by bpf_probe_read_kernel;
 	 * bpf_task_pt_regs gives the same registers as a typed pointer */
 	nr = syscall_nr_direct(task);
-	compat = task_in_compat_syscall(task);
+	compat = task_in_compat_syscall_direct(task);
 	if (may_install(nr) && ret >= 0) {
 		__u32 arch = compat ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 
@@ -939,7 +939,7 @@ int BPF_PROG(handle_record_enter, struct pt_regs *regs, long id)
 		return 0;
 	task = bpf_get_current_task_btf();
 	k.cgroup_id = cgid;
-	k.arch = task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
+	k.arch = task_in_compat_syscall_direct(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE;
 	k.nr = id;
 	k.filtered = task->seccomp.mode == SECCOMP_MODE_FILTER;
 	k.pad = 0;
