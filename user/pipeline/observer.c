@@ -317,13 +317,20 @@ static int observer_load(struct observer *o, const struct observer_filters *f, b
 		return err;
 	}
 
+	/* libbpf's own lines for a refused fexit load ("raise ulimit -l")
+	 * mislead: our message says what happened; -v shows them */
+	bool was_quiet = quiet_libbpf;
+	if (o->method == SCLENS_METHOD_FEXIT && !verbose_libbpf)
+		quiet_libbpf = true;
 	err = sclens_bpf__load(o->skel);
+	quiet_libbpf = was_quiet;
 	if (err && quiet)
 		return err;
 	if (err) {
 		if (o->method == SCLENS_METHOD_FEXIT)
 			fprintf(stderr, "sclens: the kernel refused the fexit programs (%s): it does not let "
-					"tracing programs load here; run with -v for the verifier's log\n",
+					"tracing programs load here; --method auto (the default) falls back to a tracepoint; "
+					"-v shows the verifier's log\n",
 				strerror(-err));
 		else
 			fprintf(stderr, "sclens: the kernel refused the BPF programs (%s); run with -v for "
