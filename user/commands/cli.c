@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json_writer.h"
 #include "cli.h"
 #include "commands.h"
 #include "text.h"

@@ -25,10 +25,6 @@ int cmd_record(int argc, char **argv);
 /* for the shell's completion: sclens __complete commands|syscalls|containers|profiles */
 int cmd_complete(int argc, char **argv);
 
-/* Writes doc, indented, to path. 0 or a negative errno. */
-struct cJSON;
-int write_json_file(const char *path, struct cJSON *doc);
-
 /* set by SIGINT/SIGTERM handlers */
 extern volatile int sclens_exiting;
 void install_exit_handlers(void);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
+#include "json_writer.h"
+#include "files.h"
 #include "capopts.h"
 #include "commands.h"
 #include "builtin.h"
@@ -138,27 +140,6 @@ static int load_profile(const char *path, bool json, struct profile **p)
 	} else {
 		profile_warnings_print(*p);
 	}
-	return err;
-}
-
-int write_json_file(const char *path, cJSON *doc)
-{
-	char *text = cJSON_Print(doc);
-	FILE *f;
-	int err = 0;
-
-	if (!text)
-		return -ENOMEM;
-	f = fopen(path, "w");
-	if (!f) {
-		err = -errno;
-	} else {
-		if (fputs(text, f) < 0 || fputs("\n", f) < 0)
-			err = -EIO;
-		if (fclose(f) && !err)
-			err = -errno;
-	}
-	free(text);
 	return err;
 }
 

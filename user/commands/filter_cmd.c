@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
+#include "json_writer.h"
 #include "cli.h"
 #include "commands.h"
 #include "filter.h"

@@ -24,6 +24,7 @@
 #include "json_writer.h"
 #include "names.h"
 #include "posture.h"
+#include "files.h"
 #include "sclens.h"
 #include "array.h"
 
@@ -71,25 +72,12 @@ void findings_free(struct findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* A small host or /proc file, or NULL: unreadable or larger than max */
 static char *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *fp = fopen(path, "re");
-	char *buf;
-	size_t n;
+	char *text;
 
-	if (!fp)
-		return NULL;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(fp);
-		return NULL;
-	}
-	n = fread(buf, 1, max, fp);
-	fclose(fp);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
+	return file_read_all(path, max, FILE_NONBLOCK, &text, len) ? NULL : text;
 }
 
 static void host_path(char *out, size_t n, const char *root, const char *path)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <string.h>
+#include <stdio.h>
 #include "json_writer.h"
 
 void jw_init(struct jw *w, struct sbuf *b)
@@ -138,4 +139,19 @@ void jw_error(struct jw *w, const char *what, const char *detail)
 	jw_kv_str(w, "error", what);
 	jw_kv_str_opt(w, "detail", detail);
 	jw_obj_end(w);
+}
+
+void print_json_error(const char *what, const char *detail)
+{
+	struct sbuf b;
+	struct jw w;
+
+	sb_init(&b);
+	jw_init(&w, &b);
+	jw_error(&w, what, detail);
+	sb_putc(&b, '\n');
+	if (!b.oom)
+		fputs(b.s, stdout);
+	fflush(stdout);
+	sb_free(&b);
 }

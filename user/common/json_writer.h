@@ -51,4 +51,8 @@ void jw_kv_str_opt(struct jw *w, const char *key, const char *s);
 /* {"error": what, "detail": detail} (bpftool style) */
 void jw_error(struct jw *w, const char *what, const char *detail);
 
+/* The JSON form of an error that stops a command (bpftool style), on
+ * stdout: {"error": what, "detail": detail}; detail may be NULL. */
+void print_json_error(const char *what, const char *detail);
+
 #endif

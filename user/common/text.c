@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "json_writer.h"
 #include "text.h"
 
 void sb_init(struct sbuf *b)
@@ -314,19 +313,4 @@ void sb_put_esc(struct sbuf *b, const char *s)
 {
 	if (s)
 		sb_put_escaped(b, s, strlen(s));
-}
-
-void print_json_error(const char *what, const char *detail)
-{
-	struct sbuf b;
-	struct jw w;
-
-	sb_init(&b);
-	jw_init(&w, &b);
-	jw_error(&w, what, detail);
-	sb_putc(&b, '\n');
-	if (!b.oom)
-		fputs(b.s, stdout);
-	fflush(stdout);
-	sb_free(&b);
 }

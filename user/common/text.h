@@ -58,10 +58,6 @@ void sb_put_esc(struct sbuf *b, const char *s);
  * form valid UTF-8 become "\u00NN" so the output is always valid JSON. */
 void sb_put_json_str(struct sbuf *b, const char *s, size_t n);
 
-/* The JSON form of an error that stops a command (bpftool style), on
- * stdout: {"error": what, "detail": detail}; detail may be NULL. */
-void print_json_error(const char *what, const char *detail);
-
 /* Flushes f and says whether anything written to it was lost (a full
  * disk, a closed descriptor): the error is printed once, on stderr, as
  * "sclens: writing WHAT failed: ...". A closed pipe is not reported: the

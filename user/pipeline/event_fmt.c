@@ -10,36 +10,8 @@
 #include "event_fmt.h"
 #include "replay.h"
 #include "names.h"
-
-static const char *const action_names[] = {
-	[SCLENS_ACT_UNKNOWN] = "unknown",	 [SCLENS_ACT_ALLOW] = "allow",
-	[SCLENS_ACT_ERRNO] = "errno",		 [SCLENS_ACT_KILL_PROCESS] = "kill_process",
-	[SCLENS_ACT_KILL_THREAD] = "kill_thread", [SCLENS_ACT_TRAP] = "trap",
-	[SCLENS_ACT_TRACE] = "trace",		 [SCLENS_ACT_USER_NOTIF] = "user_notif",
-	[SCLENS_ACT_LOG] = "log",
-};
-
-const char *action_name(uint32_t action)
-{
-	if (action >= sizeof(action_names) / sizeof(action_names[0]))
-		return "unknown";
-	return action_names[action];
-}
-
-int action_from_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
-		if (!strcasecmp(action_names[i], name))
-			return i;
-	return -1;
-}
-
-const char *event_type_name(uint32_t type)
-{
-	return type == SCLENS_EV_DENIAL ? "denial" : type == SCLENS_EV_FILTER_INSTALL ? "filter_install" :
-	       type == SCLENS_EV_NOTIFICATION ? "notification" : type == SCLENS_EV_WOULD_DENY ? "would_deny" :
-											     "unknown";
-}
+#include "actions.h"
+#include "clock.h"
 
 static void put_time(struct sbuf *b)
 {
@@ -76,61 +48,6 @@ static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
 void event_format_plain_header(struct sbuf *b)
 {
 	sb_printf(b, "%-8s %-24s %-22s %-12s %s", "TIME", "CONTAINER", "COMM[PID]", "ACTION", "CALL = RESULT");
-}
-
-const char *node_name(void)
-{
-	static char name[256];
-	const char *env;
-
-	if (name[0])
-		return name;
-	/* in a pod, the host name is the pod's: a DaemonSet passes the
-	 * node's (spec.nodeName) */
-	if ((env = getenv("SCLENS_NODE_NAME")) && *env)
-		snprintf(name, sizeof(name), "%s", env);
-	else if (gethostname(name, sizeof(name) - 1))
-		snprintf(name, sizeof(name), "unknown");
-	return name;
-}
-
-uint64_t event_clock_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n)
-{
-	static int64_t offset_ns; /* realtime - monotonic, measured once */
-	static bool measured;
-	struct timespec rt, mt;
-
-	if (!measured) {
-		clock_gettime(CLOCK_REALTIME, &rt);
-		clock_gettime(CLOCK_MONOTONIC, &mt);
-		offset_ns = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000LL + (rt.tv_nsec - mt.tv_nsec);
-		measured = true;
-	}
-	int64_t real = (int64_t)mono_ns + offset_ns;
-	time_t secs = real / 1000000000LL;
-	/* a storm's events share their second: format it once */
-	static time_t last_secs = -1;
-	static char prefix[32];
-	if (secs != last_secs) {
-		struct tm tm;
-		gmtime_r(&secs, &tm);
-		strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
-		last_secs = secs;
-	}
-	long long frac = real % 1000000000LL;
-	char digits[10];
-	for (int i = 8; i >= 0; i--, frac /= 10)
-		digits[i] = '0' + frac % 10;
-	digits[9] = 0;
-	snprintf(out, n, "%s.%sZ", prefix, digits);
 }
 
 /* runc's init ("runc:[2:INIT]") applies the filter, then execs the

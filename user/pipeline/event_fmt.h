@@ -8,6 +8,8 @@
 #include "sclens.h"
 #include "json_writer.h"
 #include "text.h"
+#include "actions.h"
+#include "clock.h"
 
 struct container;
 struct replay_result;
@@ -27,16 +29,6 @@ struct event_ctx {
 	void *extra_arg;
 };
 
-const char *action_name(uint32_t action);
-/* RFC 3339, UTC, nanoseconds, of a CLOCK_MONOTONIC time */
-void event_time_rfc3339(uint64_t mono_ns, char *out, size_t n);
-/* Now, on that clock (the one of events' ts_ns) */
-uint64_t event_clock_now_ns(void);
-/* this host's name, for "node" */
-const char *node_name(void);
-/* -1 if unknown */
-int action_from_name(const char *name);
-const char *event_type_name(uint32_t type);
 
 /* One line, no newline, every process string escaped. */
 void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c);

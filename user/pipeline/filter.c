@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <seccomp.h>
 #include "cbpf.h"
-#include "event_fmt.h"
+#include "actions.h"
 #include "filter.h"
 #include "seed.h"
 #include "names.h"

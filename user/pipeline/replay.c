@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "event_fmt.h"
+#include "actions.h"
 #include "names.h"
 #include "replay.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
-#include "event_fmt.h"
+#include "actions.h"
 #include "fix.h"
 #include "selection.h"
 #include "names.h"

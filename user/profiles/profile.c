@@ -15,6 +15,7 @@
 #include "text.h"
 #include "names.h"
 #include "profile.h"
+#include "files.h"
 #include "sclens.h"
 
 #define PROFILE_MAX_BYTES (64u << 20) /* a profile is kilobytes; refuse silly sizes */
@@ -855,52 +856,25 @@ out:
 
 int profile_load_file(const char *path, struct profile **out, struct sc_error *e)
 {
-	int fd, err;
-	struct stat st;
+	size_t len;
 	char *buf;
-	ssize_t got;
-	size_t off = 0;
+	int err;
 
 	memset(e, 0, sizeof(*e));
-	/* O_NOFOLLOW is not wanted here: users name their own files.
-	 * O_NONBLOCK: opening a FIFO must not wait for a writer; a regular
-	 * file reads the same with it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		err = -errno;
+	/* symlinks followed: users name their own files. Never waits on a FIFO
+	 * (a regular file reads the same) */
+	err = file_read_all(path, PROFILE_MAX_BYTES, FILE_NONBLOCK | FILE_REGULAR, &buf, &len);
+	if (err == -EINVAL)
+		return fail(e, "", 0, "not a regular file (a profile is a JSON file)");
+	if (err == -EFBIG)
+		return fail(e, "", 0, "is larger than any seccomp profile (limit %u MiB)", PROFILE_MAX_BYTES >> 20);
+	if (err) {
 		fail(e, "", 0, "cannot open: %s", strerror(-err));
 		return err;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(e, "", 0, "not a regular file (a profile is a JSON file)");
-	}
-	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
-		close(fd);
-		return fail(e, "", 0, "is %lld bytes: larger than any seccomp profile (limit %u MiB)",
-			    (long long)st.st_size, PROFILE_MAX_BYTES >> 20);
-	}
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err = -errno;
-			close(fd);
-			free(buf);
-			fail(e, "", 0, "cannot read: %s", strerror(-err));
-			return err;
-		}
-		off += got;
-	}
-	close(fd);
 	/* named by its absolute path: output is read away from this directory */
 	char *abs = realpath(path, NULL);
-	err = profile_load_text(buf, off, abs ? abs : path, out, e);
+	err = profile_load_text(buf, len, abs ? abs : path, out, e);
 	free(abs);
 	free(buf);
 	return err;

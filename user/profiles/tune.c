@@ -18,6 +18,7 @@
 #include "syscall_facts.h"
 #include "text.h"
 #include "tune.h"
+#include "files.h"
 #include "array.h"
 
 /* Distinct values of a conditioned argument kept as conditions; past
@@ -111,35 +112,16 @@ static void add_value(struct rcall *c, int arg, uint64_t value)
 		c->values[c->n_values++] = value;
 }
 
+/* Recordings and profiles are read whole, up to this size */
+#define TUNE_FILE_MAX (256u << 20)
+
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *text;
+	int err = file_read_all(path, TUNE_FILE_MAX, FILE_NONBLOCK, &text, len);
 
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536 * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*len = n;
-	return buf;
+	errno = -err;
+	return err ? NULL : text;
 }
 
 /* Adds a recording's calls to s. 0, or -EINVAL with msg set. */
@@ -553,13 +535,11 @@ int cmd_profile_tighten(int argc, char **argv)
 		printf("%s\n", out);
 	free(out);
 	if (o.patch) {
-		char *ps = cJSON_Print(patch);
-		FILE *f = fopen(o.patch, "we");
-		if (!f || !ps || fprintf(f, "%s\n", ps) < 0 || fclose(f)) {
-			fprintf(stderr, "sclens: cannot write %s: %s\n", o.patch, strerror(errno));
+		int err = write_json_file(o.patch, patch);
+		if (err) {
+			fprintf(stderr, "sclens: cannot write %s: %s\n", o.patch, strerror(-err));
 			rc = EXIT_FAIL;
 		}
-		free(ps);
 	}
 	cJSON_Delete(patch);
 	cJSON_Delete(doc);

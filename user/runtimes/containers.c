@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include "cgroup.h"
 #include "containers.h"
+#include "files.h"
 #include "names.h"
 #include "sclens.h"
 
@@ -39,35 +40,11 @@ void containers_init(const struct container_roots *r)
  * its last component or waiting on a FIFO; NULL with errno set. */
 static char *read_text_nofollow(const char *path, size_t max_bytes, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	char *buf;
-	size_t off = 0;
-	ssize_t got;
+	char *text;
+	int err = file_read_all(path, max_bytes, FILE_NOFOLLOW | FILE_NONBLOCK | FILE_REGULAR, &text, len);
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max_bytes) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return NULL;
-	}
-	while (off < (size_t)st.st_size && (got = read(fd, buf + off, st.st_size - off)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			break;
-		off += got;
-	}
-	close(fd);
-	buf[off] = 0;
-	*len = off;
-	return buf;
+	errno = -err;
+	return err ? NULL : text;
 }
 
 cJSON *read_json_nofollow(const char *path, size_t max_bytes)

@@ -22,6 +22,7 @@
 #include "text.h"
 #include "watch.h"
 #include "record.h"
+#include "files.h"
 #include "array.h"
 
 struct record_opts {
@@ -394,11 +395,9 @@ void recorder_write(struct recorder *r, struct observer *obs, bool final)
 	if (b.oom) {
 		r->err = -ENOMEM;
 	} else if (r->output) {
-		FILE *f = fopen(r->output, "we");
-		if (!f || fwrite(b.s, 1, b.len, f) != b.len)
-			r->err = errno ? -errno : -EIO;
-		if (f && fclose(f) && !r->err)
-			r->err = -errno;
+		/* whole or not at all: a SIGHUP snapshot read while written, or a
+		 * full disk, never leaves half a recording */
+		r->err = file_write_atomic(r->output, b.s, b.len);
 	} else {
 		fwrite(b.s, 1, b.len, stdout);
 	}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "str_list.h"
 
 struct syscall_set {
 	char **names;
@@ -25,13 +26,5 @@ extern const char *const syscall_class_names[];
  * for people ("clock_settime and 3 other time calls"); NULL if none */
 const char *syscall_class_word(char *const *names, int n);
 
-/* A list of strings from repeated options and comma lists */
-struct str_list {
-	char **v;
-	int n;
-};
-int str_list_add(struct str_list *l, const char *arg); /* splits on commas */
-bool str_list_has(const struct str_list *l, const char *s);
-void str_list_free(struct str_list *l);
 
 #endif
