@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * Seccomp denial observer, tracepoint method (see docs/architecture.md).
+ * The kernel side of sclens: seccomp denials seen as they happen, with
+ * every field, counted exactly per cgroup and call (see
+ * docs/architecture.md). User space picks one capture method before load
+ * (observer.c: set_autoload), the first this kernel allows:
  *
- * The kernel runs seccomp before the sys_enter tracepoint and only fires
- * sys_enter for allowed calls, while sys_exit fires for skipped calls too.
- * So a thread in filter mode that exits a syscall it never entered had that
- * call skipped by seccomp. "In syscall" (sys_enter seen) is a byte per
- * thread id in an array map, the hot path; task-local storage says a thread
- * is "armed" (its history is known) and holds the rarer marks that must
- * follow the task rather than its tid (execve, filter installs, SIGSYS).
- * TRAP and KILL end in SIGSYS (signal_generate); KILL_THREAD of a thread
- * that is not the last one ends in do_exit(SIGSYS) (sched_process_exit).
+ *  - fexit: on __seccomp_filter's return (handle_seccomp_fexit), its own
+ *    verdict; only filtered calls pay.
+ *  - one-hook: sys_exit only (handle_sys_exit_cached); the newest filter's
+ *    verdict cache lets allowed calls return at once, the others are
+ *    judged by running the task's filters on the call (judge_exit).
+ *  - two-hooks, the fallback: sys_enter and sys_exit. The kernel runs
+ *    seccomp before the sys_enter tracepoint and fires sys_enter only for
+ *    allowed calls, while sys_exit fires for skipped calls too: a thread in
+ *    filter mode that exits a call it never entered had it skipped by
+ *    seccomp. "In syscall" is a byte per thread id in an array map, the hot
+ *    path; task-local storage says a thread is "armed" (its history is
+ *    known) and holds the marks that must follow the task rather than its
+ *    tid (execve, filter installs, SIGSYS).
+ *
+ * Every method: TRAP and KILL end in SIGSYS (signal_generate, checked
+ * against the verdict so a forged SIGSYS is nothing); KILL_THREAD of a
+ * thread that is not the last ends in do_exit(SIGSYS) (sched_process_exit).
+ * Filter installs are seen on seccomp(2) and prctl(2); the recorder and
+ * the shadow programs are at the end.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -752,7 +765,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 }
 
 /*
- * The one-hook method (rodata method == SCLENS_METHOD_ONE_HOOK): sys_exit
+ * The one-hook method (SCLENS_METHOD_ONE_HOOK, chosen before load): sys_exit
  * only. A call whose number the newest filter's verdict cache allows was
  * allowed whatever its arguments: return at once. Any other call is
  * decided by running the stack on it (judge_exit), only when its return

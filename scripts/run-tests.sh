@@ -26,6 +26,15 @@ run_suite() { # run_suite BUILD_DIR LABEL
 	[ "$rc" -eq 0 ] || status=1
 }
 
+# the source layout docs/architecture.md promises (floors, no circles)
+if out=$(scripts/check-layers.sh); then
+	echo "ok - user/: no include a floor up, no two files including each other, no two files of one name" | tee -a "$log"
+else
+	echo "not ok - user/ layout (scripts/check-layers.sh)" | tee -a "$log"
+	echo "$out" | sed 's/^/# /'
+	status=1
+fi
+
 # every watch JSON line of the suite is collected and checked against the schema
 export SCLENS_JSON_LOG=$PWD/build/json-lines.log
 : >"$SCLENS_JSON_LOG"

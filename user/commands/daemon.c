@@ -10,12 +10,14 @@
 #include <string.h>
 #include "cli.h"
 #include "commands.h"
-#include "event_fmt.h"
+#include "clock.h"
 #include "metrics.h"
-#include "record.h"
+#include "pipeline.h"
+#include "recorder.h"
+#include "recording.h"
 #include "sink_log.h"
+#include "summary.h"
 #include "text.h"
-#include "watch.h"
 
 struct daemon_opts {
 	struct watch_opts w;
@@ -23,15 +25,6 @@ struct daemon_opts {
 	long retention_s;
 	struct log_sink_opts log;
 	const char *record; /* --record FILE */
-};
-
-struct daemon {
-	struct daemon_opts *o;
-	struct log_sink *log;
-	struct metrics *metrics;
-	struct recorder *recorder;
-	pthread_mutex_t lock;
-	uint64_t lost_reported;
 };
 
 enum {
@@ -121,77 +114,54 @@ static error_t daemon_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int daemon_started(void *arg, struct observer *obs)
+/* The daemon's sinks: the log, the metrics, the recording if asked, the
+ * summary last */
+struct daemon {
+	pthread_mutex_t lock;
+	struct log_sink *log;
+	struct sink *metrics, *recorder, *summary;
+	struct recording *recording;
+};
+
+static int daemon_sinks(struct daemon *d, struct daemon_opts *o, struct pipeline_outputs *po)
 {
-	struct daemon *d = arg;
-	struct metrics_opts mo = { .addr = d->o->metrics_addr, .retention_s = d->o->retention_s,
-				   .version = SCLENS_VERSION };
+	struct metrics_opts mo = { .addr = o->metrics_addr, .retention_s = o->retention_s, .version = SCLENS_VERSION };
+	int err = log_sink_open(&d->log, &o->log);
+
+	if (err) {
+		fprintf(stderr, "sclens: cannot open the log %s: %s\n", o->log.path, strerror(-err));
+		return err == -EACCES || err == -EROFS ? EXIT_ENV : EXIT_FAIL;
+	}
+	po->sinks[po->n_sinks++] = log_sink_base(d->log);
+	if (!(d->metrics = metrics_sink_new(&mo, &d->lock)))
+		return EXIT_FAIL;
+	po->sinks[po->n_sinks++] = d->metrics;
+	if (o->record) {
+		if (recorder_check_output(o->record) || recording_new(&d->recording, &o->w) ||
+		    !(d->recorder = recorder_new(d->recording, o->record)))
+			return EXIT_FAIL;
+		po->sinks[po->n_sinks++] = d->recorder;
+		po->recording = d->recording;
+	}
+	if (!(d->summary = summary_sink_new(&o->w)))
+		return EXIT_FAIL;
+	po->sinks[po->n_sinks++] = d->summary;
+	return EXIT_OK;
+}
+
+static int daemon_free(struct daemon *d, int rc)
+{
 	int err;
 
-	if (d->recorder && (err = recorder_started(d->recorder, obs)))
-		return err;
-	if (!strcmp(d->o->metrics_addr, "none"))
-		return 0;
-	err = metrics_start(&d->metrics, &mo, obs, &d->lock);
-	if (err) {
-		fprintf(stderr, "sclens: cannot serve metrics at %s: %s%s\n", d->o->metrics_addr, strerror(-err),
-			err == -EADDRINUSE ? " (another process listens there: choose another --metrics-addr)" : "");
-		return err;
+	metrics_sink_free(d->metrics);
+	if ((err = log_sink_close(d->log))) {
+		fprintf(stderr, "sclens: writing the log failed: %s\n", strerror(-err));
+		rc = EXIT_FAIL;
 	}
-	fprintf(stderr, "sclens: metrics at http://%s/metrics\n", d->o->metrics_addr);
-	return 0;
-}
-
-/* Losses said in the stream as they happen, not only at exit */
-static void daemon_tick(void *arg, struct observer *obs, uint64_t now_ns)
-{
-	struct daemon *d = arg;
-	struct observer_counts c;
-
-	if (!observer_counts(obs, &c) && c.lost > d->lost_reported) {
-		log_sink_lost(d->log, c.lost - d->lost_reported, c.lost);
-		d->lost_reported = c.lost;
-	}
-	metrics_tick(d->metrics, now_ns);
-	if (d->recorder)
-		recorder_tick(d->recorder, obs);
-}
-
-/* SIGHUP: the recording so far, for a long-running recorder */
-static void daemon_reload(void *arg, struct observer *obs)
-{
-	struct daemon *d = arg;
-
-	if (d->recorder)
-		recorder_write(d->recorder, obs, false);
-}
-
-/* Before the observer closes: no scrape may read it afterwards */
-static void daemon_stopping(void *arg, struct observer *obs)
-{
-	struct daemon *d = arg;
-
-	/* the server first: it reads the caches the recording is named from */
-	metrics_stop(d->metrics);
-	d->metrics = NULL;
-	if (d->recorder)
-		recorder_write(d->recorder, obs, true);
-}
-
-static void daemon_before_prune(void *arg)
-{
-	struct daemon *d = arg;
-
-	metrics_refresh(d->metrics);
-	if (d->recorder)
-		recorder_prune(d->recorder);
-}
-
-static bool daemon_keep_cgroup(void *arg, uint64_t id)
-{
-	struct daemon *d = arg;
-
-	return metrics_keeps(d->metrics, id) || recorder_keeps(d->recorder, id);
+	recorder_free(d->recorder);
+	recording_free(d->recording);
+	summary_sink_free(d->summary);
+	return rc;
 }
 
 int cmd_daemon(int argc, char **argv)
@@ -207,45 +177,19 @@ int cmd_daemon(int argc, char **argv)
 		.retention_s = 3600,
 		.log = { .max_bytes = 100ULL << 20, .keep = 5, .first = 10, .interval_s = 60 },
 	};
-	struct daemon d = { .o = &o };
-	struct sink *sinks[2];
-	int rc, err;
+	struct daemon d = {};
+	struct pipeline_outputs po = { .lock = &d.lock, .long_running = true };
+	int rc;
 
 	watch_opts_init(&o.w);
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
 	o.w.json = true;
 	node_name(); /* settled before the metrics thread reads it */
-	err = log_sink_open(&d.log, &o.log);
-	if (err) {
-		fprintf(stderr, "sclens: cannot open the log %s: %s\n", o.log.path, strerror(-err));
-		return err == -EACCES || err == -EROFS ? EXIT_ENV : EXIT_FAIL;
-	}
 	pthread_mutex_init(&d.lock, NULL);
-	sinks[0] = log_sink_base(d.log);
-	int n_sinks = 1;
-	if (o.record) {
-		if (recorder_check_output(o.record) || !(d.recorder = recorder_new(&o.w, o.record))) {
-			log_sink_close(d.log);
-			return EXIT_FAIL;
-		}
-		sinks[n_sinks++] = recorder_sink(d.recorder);
-	}
-	struct watch_hooks hooks = {
-		.sinks = sinks, .n_sinks = n_sinks, .no_stdout = true, .lock = &d.lock, .started = daemon_started,
-		.tick = daemon_tick, .keep_cgroup = daemon_keep_cgroup, .before_prune = daemon_before_prune,
-		.stopping = daemon_stopping, .reload = daemon_reload, .arg = &d,
-	};
-	install_reload_handler();
-	rc = watch_run(&o.w, &hooks);
-	metrics_stop(d.metrics); /* if watch_run failed before stopping it */
-	if ((err = log_sink_close(d.log))) {
-		fprintf(stderr, "sclens: writing the log failed: %s\n", strerror(-err));
-		rc = EXIT_FAIL;
-	}
-	if (recorder_error(d.recorder))
-		rc = EXIT_FAIL;
-	recorder_free(d.recorder);
+	if ((rc = daemon_sinks(&d, &o, &po)) == EXIT_OK)
+		rc = pipeline_run(&o.w, &po);
+	rc = daemon_free(&d, rc);
 	pthread_mutex_destroy(&d.lock);
 	return rc;
 }

@@ -12,7 +12,6 @@
 #include "commands.h"
 #include "builtin.h"
 #include "defaults.h"
-#include "tune.h"
 #include "cli.h"
 #include "fix.h"
 #include "selection.h"
@@ -282,7 +281,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 	return common_cap_parse(key, arg, state, &o->caps);
 }
 
-static int cmd_profile_convert(int argc, char **argv)
+int cmd_profile_convert(int argc, char **argv)
 {
 	static const struct argp argp = { .options = convert_options, .parser = convert_parse, .doc = convert_doc };
 	struct convert_opts o = {};
@@ -316,110 +315,3 @@ static int cmd_profile_convert(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_profile_list(void)
-{
-	defaults_load(NULL);
-	printf("%-14s %-8s %s\n", "ID", "ENGINE", "PROFILE");
-	for (int i = 0; i < defaults_count(); i++) {
-		const struct known_default *d = defaults_get(i);
-		printf("%-14s %-8s %s\n", d->id, d->engine ? d->engine : "-", d->title);
-	}
-	return EXIT_OK;
-}
-
-static int cmd_profile_show(const char *id)
-{
-	for (int i = 0; i < n_builtin_profiles; i++) {
-		if (!strcmp(builtin_profiles[i].id, id)) {
-			fwrite(builtin_profiles[i].text, 1, builtin_profiles[i].len, stdout);
-			return EXIT_OK;
-		}
-	}
-	struct profile *p;
-	struct sc_error e;
-	if (!strcmp(id, "podman") && !profile_load_named(id, &p, &e)) {
-		fputs(p->text, stdout);
-		profile_free(p);
-		return EXIT_OK;
-	}
-	fprintf(stderr, "sclens profile show: no built-in profile '%s' (sclens profile list names them)\n", id);
-	return EXIT_USAGE;
-}
-
-int cmd_profile(int argc, char **argv)
-{
-	if (argc >= 2 && !strcmp(argv[1], "convert")) {
-		argv[1] = "sclens profile convert";
-		return cmd_profile_convert(argc - 1, argv + 1);
-	}
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} tuning[] = {
-		{ "generate", cmd_profile_generate }, { "merge", cmd_profile_merge },
-		{ "tighten", cmd_profile_tighten },   { "diff", cmd_profile_diff },
-	};
-	for (size_t i = 0; argc >= 2 && i < sizeof(tuning) / sizeof(tuning[0]); i++) {
-		if (!strcmp(argv[1], tuning[i].name)) {
-			static char label[64];
-			snprintf(label, sizeof(label), "sclens profile %s", tuning[i].name);
-			argv[1] = label;
-			return tuning[i].fn(argc - 1, argv + 1);
-		}
-	}
-	bool help = argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
-	if (argc >= 2 && !strcmp(argv[1], "list")) {
-		if (help) {
-			printf("Usage: sclens profile list\n\nThe engines' default profiles sclens knows without "
-			       "being told, with their IDs.\n");
-			return EXIT_OK;
-		}
-		if (argc == 2)
-			return cmd_profile_list();
-		fprintf(stderr, "sclens profile list: takes no arguments, not '%s'\n", argv[2]);
-		return EXIT_USAGE;
-	}
-	if (argc >= 2 && !strcmp(argv[1], "show")) {
-		if (help) {
-			printf("Usage: sclens profile show ID\n\nPrints one of the defaults (Docker format), to "
-			       "edit or to pass to an engine.\n\nEXAMPLES:\n  sclens profile show docker-20.10 > "
-			       "default.json\n");
-			return EXIT_OK;
-		}
-		if (argc == 3)
-			return cmd_profile_show(argv[2]);
-		fprintf(stderr, "sclens profile show: takes one ID (sclens profile list shows them)\n");
-		return EXIT_USAGE;
-	}
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: sclens profile convert --profile FILE|ID [OPTIONS]\n"
-		       "       sclens profile list\n"
-		       "       sclens profile show ID\n"
-		       "       sclens profile generate [--format docker|oci|spo] RECORDING...\n"
-		       "       sclens profile merge RECORDING...\n"
-		       "       sclens profile tighten --profile FILE|ID [--patch FILE] RECORDING...\n"
-		       "       sclens profile diff A B\n\n"
-		       "  convert   print the effective OCI seccomp section of a Docker profile\n"
-		       "  list      the engines' default profiles sclens knows without being told\n"
-		       "  show      print one of them (Docker format), to edit or to pass to an engine\n"
-		       "  generate  the smallest profile allowing what a recording (sclens record) holds\n"
-		       "  merge     one profile for several recordings (replicas, a pod's containers)\n"
-		       "  tighten   a profile minus what the recorded workload never called\n"
-		       "  diff      what one profile allows that the other does not\n\n"
-		       "EXAMPLES:\n"
-		       "  sclens profile list\n"
-		       "  sclens profile show docker-20.10 > default.json\n"
-		       "  sclens profile convert --profile docker-20.10 --cap-add SYS_TIME\n");
-		return EXIT_OK;
-	}
-	static const char *const subs[] = { "convert", "list", "show", "generate", "merge", "tighten", "diff" };
-	const char *near = argc >= 2 ? word_suggest(argv[1], subs, sizeof(subs) / sizeof(subs[0])) : NULL;
-	if (argc >= 2)
-		fprintf(stderr, "sclens profile: unknown subcommand '%s'%s%s%s; it takes convert, list, show, "
-				"generate, merge, tighten or diff (sclens profile --help)\n",
-			argv[1], near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-	else
-		fprintf(stderr, "sclens profile: expected a subcommand: convert, list, show, generate, merge, "
-				"tighten or diff (sclens profile --help)\n");
-	return EXIT_USAGE;
-}

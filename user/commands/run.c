@@ -20,8 +20,8 @@
 #include "commands.h"
 #include "observer.h"
 #include "profile.h"
+#include "pipeline.h"
 #include "report.h"
-#include "sink.h"
 
 struct run_opts {
 	const char *profile;
@@ -102,37 +102,36 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 struct run_state {
 	struct run_opts *opts;
 	struct observer *obs;
+	struct pipeline *p;
 	struct report_sink out; /* the same sink as watch's */
 	const struct profile *src;
 	uint64_t caps; /* the bounding set the command gets */
 	pid_t child;
 	uint64_t filter_key; /* the child's filter, shared by its descendants */
-	uint64_t denials;
 };
 
-static int on_event(const struct sclens_event *e, void *arg)
+/* Ours: the filter we installed (or a process of ours killed with it) */
+static bool run_wanted(void *arg, const struct sclens_event *e, const struct container *ct)
 {
 	struct run_state *s = arg;
-	struct event_ctx c = {};
 
 	if (e->type == SCLENS_EV_FILTER_INSTALL) {
 		if (e->pid == (uint32_t)s->child && !s->filter_key)
 			s->filter_key = e->filter_key;
-		return 0;
+		return e->filter_key == s->filter_key;
 	}
-	/* ours: the filter we installed (or a process of ours killed with it) */
-	if (!s->filter_key || (e->filter_key != s->filter_key && e->pid != (uint32_t)s->child))
-		return 0;
-	c.filter_id = observer_filter_id(s->obs, e->filter_key);
-	c.cgroup_path = cgroup_path_of_id(e->cgroup_id);
-	c.action = e->action;
-	struct explain_src src = { .profile = s->src, .caps = s->caps, .has_caps = true,
-				   .profile_ref = s->opts->profile };
-	struct denial_record rec = { .e = e, .c = &c, .src = &src, .scope = "run" };
-	s->out.base.event(&s->out.base, &rec);
-	if (e->type == SCLENS_EV_DENIAL)
-		s->denials++;
-	return 0;
+	return s->filter_key && (e->filter_key == s->filter_key || e->pid == (uint32_t)s->child);
+}
+
+/* Against the profile the user gave, for the capability set it runs with */
+static bool run_explain_src(void *arg, const struct sclens_event *e, const struct container *ct,
+			    struct explain_src *src, char *title, size_t title_len)
+{
+	struct run_state *s = arg;
+
+	*src = (struct explain_src){ .profile = s->src, .caps = s->caps, .has_caps = true,
+				     .profile_ref = s->opts->profile };
+	return true;
 }
 
 static void child_main(const struct run_opts *o, const struct profile *eff, const struct sc_target *t, int go_fd)
@@ -199,10 +198,18 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	report_sink_init(&s.out, o.json);
-	if (observer_open(&s.obs, &f, o.verbose, on_event, &s)) {
+	struct pipeline_stages st = { .wanted = run_wanted, .explain_src = run_explain_src, .arg = &s,
+				      .replay = true, .kernel_copies = true };
+	struct sink *sinks[] = { &s.out.base };
+	if (pipeline_new(&s.p, &st, sinks, 1)) {
 		rc = EXIT_FAIL;
 		goto out_rep;
 	}
+	if (observer_open(&s.obs, &f, o.verbose, pipeline_event, s.p)) {
+		rc = EXIT_FAIL;
+		goto out_rep;
+	}
+	pipeline_attach(s.p, s.obs);
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		rc = EXIT_FAIL;
 		goto out_obs;
@@ -250,14 +257,15 @@ int cmd_run(int argc, char **argv)
 		struct observer_counts cnt = {};
 		observer_counts(s.obs, &cnt);
 		if (o.json) {
-			print_summary_json(s.denials, &cnt, NULL, rc, NULL, NULL);
+			print_summary_json(pipeline_reported(s.p), &cnt, NULL, rc, NULL, NULL);
 		} else
 			fprintf(stderr, "sclens run: %s exited with status %d; %llu denials, %llu events lost\n",
-				o.cmd[0], rc, (unsigned long long)s.denials, (unsigned long long)cnt.lost);
+				o.cmd[0], rc, (unsigned long long)pipeline_reported(s.p), (unsigned long long)cnt.lost);
 	}
 out_obs:
 	observer_close(s.obs);
 out_rep:
+	pipeline_free(s.p);
 	report_sink_free(&s.out);
 out:
 	profile_free(eff);

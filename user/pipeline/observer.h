@@ -110,7 +110,9 @@ int observer_poll(struct observer *o, int timeout_ms);
 int observer_wait(struct observer *o, int timeout_ms);
 int observer_consume(struct observer *o);
 int observer_counts(struct observer *o, struct observer_counts *c);
-/* Opaque per-run id of a kernel filter address: never print the address. */
+/* Opaque per-run id of a kernel filter address (never print the address):
+ * from 1, growing; past 65,536 filters the table starts again, so a filter
+ * seen before then gets a new id. */
 uint32_t observer_filter_id(struct observer *o, uint64_t filter_key);
 /* The BPF programs' run time accounting (needs stats enabled). */
 struct observer_prog_stats {

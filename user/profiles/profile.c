@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <seccomp.h>
 #include "jscan.h"
-#include "tune.h"
+#include "spo.h"
 #include "text.h"
 #include "names.h"
 #include "profile.h"

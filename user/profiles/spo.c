@@ -12,7 +12,7 @@
 #include <cjson/cJSON.h>
 #include "json_writer.h"
 #include "text.h"
-#include "tune.h"
+#include "spo.h"
 
 static int emit(yaml_emitter_t *em, yaml_event_t *ev)
 {

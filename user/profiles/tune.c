@@ -1,29 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* sclens profile generate | merge | tighten | diff: profiles from what
- * containers really called (recordings of `sclens record`). */
+/* Profiles from what containers really called (recordings of `sclens
+ * record`): the calls of a set of recordings, the smallest profile that
+ * allows them, a profile tightened to them, and how two profiles differ
+ * on a call. The commands are in commands/profile.c. */
 #define _GNU_SOURCE
-#include <argp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
 #include <cjson/cJSON.h>
-#include "cli.h"
-#include "commands.h"
-#include "defaults.h"
+#include "array.h"
+#include "files.h"
 #include "json_writer.h"
 #include "names.h"
 #include "profile.h"
-#include "syscall_facts.h"
+#include "status.h"
 #include "text.h"
 #include "tune.h"
-#include "files.h"
-#include "array.h"
-
-/* Distinct values of a conditioned argument kept as conditions; past
- * this, the call is allowed whatever the argument */
-#define MAX_ARG_VALUES 16
 
 /* The calls runc makes between loading the filter and starting the
  * container's command (standard_init_linux.go: the sync pipe and exec
@@ -44,25 +38,6 @@ static bool is_runtime_call(const char *name)
 			return true;
 	return false;
 }
-
-struct rcall {
-	char *name;
-	uint64_t count;
-	uint32_t arches; /* bit 0 x86_64, 1 i386, 2 x32 */
-	int arg;	 /* conditioned argument, -1 none */
-	uint64_t values[MAX_ARG_VALUES];
-	int n_values;
-	bool too_many; /* more distinct values than kept */
-};
-
-struct rset {
-	struct rcall *v;
-	int n, cap;
-	uint32_t arches;
-	int containers;
-	int unconfined; /* recorded without a filter: setup calls included */
-	uint64_t lost;
-};
 
 static int arch_bit(const char *arch)
 {
@@ -88,7 +63,7 @@ static struct rcall *rset_get(struct rset *s, const char *name)
 	return &s->v[s->n++];
 }
 
-static void rset_free(struct rset *s)
+void rset_free(struct rset *s)
 {
 	for (int i = 0; i < s->n; i++)
 		free(s->v[i].name);
@@ -124,8 +99,7 @@ static char *read_file(const char *path, size_t *len)
 	return err ? NULL : text;
 }
 
-/* Adds a recording's calls to s. 0, or -EINVAL with msg set. */
-static int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_t msg_len)
+int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_t msg_len)
 {
 	const cJSON *rec = cJSON_GetObjectItem(doc, "recorded"), *c, *it;
 	const cJSON *lost = cJSON_GetObjectItem(doc, "lost");
@@ -209,7 +183,7 @@ static void names_entry(struct jw *w, struct rset *s, bool runtime, const char *
 
 /* The profile (Docker's format; OCI's is the same object) allowing what
  * s holds and nothing else: ERRNO(EPERM) for the rest. */
-static void write_profile(struct sbuf *b, struct rset *s, const char *source)
+void tune_generate(struct sbuf *b, struct rset *s, const char *source)
 {
 	struct jw w;
 	char comment[256];
@@ -266,7 +240,7 @@ static void write_profile(struct sbuf *b, struct rset *s, const char *source)
 }
 
 /* Loads every input as a recording; 0 or an exit code (message printed) */
-static int load_recordings(char **paths, int n, struct rset *s)
+int rset_load(char **paths, int n, struct rset *s)
 {
 	for (int i = 0; i < n; i++) {
 		size_t len;
@@ -303,150 +277,6 @@ static int load_recordings(char **paths, int n, struct rset *s)
 	return 0;
 }
 
-struct gen_opts {
-	const char *format; /* docker, oci, spo */
-	const char *name;   /* spo: metadata.name */
-	char *inputs[64];
-	int n_inputs;
-	const char *profile; /* tighten */
-	const char *patch;   /* tighten: write the RFC 6902 patch here */
-};
-
-enum { OPT_FORMAT = 'F', OPT_NAME = 5000, OPT_PATCH, OPT_PROFILE = 'f' };
-
-static error_t gen_parse(int key, char *arg, struct argp_state *state)
-{
-	struct gen_opts *o = state->input;
-
-	switch (key) {
-	case OPT_FORMAT:
-		if (strcmp(arg, "docker") && strcmp(arg, "oci") && strcmp(arg, "spo"))
-			argp_error(state, "--format takes docker, oci or spo, not '%s'", arg);
-		o->format = arg;
-		break;
-	case OPT_NAME: o->name = arg; break;
-	case OPT_PROFILE: o->profile = arg; break;
-	case OPT_PATCH: o->patch = arg; break;
-	case ARGP_KEY_ARG:
-		if (o->n_inputs == 64)
-			argp_error(state, "at most 64 inputs");
-		o->inputs[o->n_inputs++] = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!o->n_inputs)
-			argp_error(state, "give the recording (from sclens record)");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static const struct argp_option gen_options[] = {
-	{ "format", OPT_FORMAT, "FORMAT", 0,
-	  "docker (default; --security-opt seccomp=FILE), oci (the linux.seccomp object), spo (a Security "
-	  "Profiles Operator SeccompProfile, YAML)", 0 },
-	{ "name", OPT_NAME, "NAME", 0, "spo: the SeccompProfile's metadata.name (default: generated)", 0 },
-	{},
-};
-
-/* Renders the profile in the chosen format on stdout; exit code */
-static int emit_profile(struct rset *s, const struct gen_opts *o, const char *source)
-{
-	struct sbuf b;
-	int rc = EXIT_OK;
-
-	sb_init(&b);
-	write_profile(&b, s, source);
-	if (b.oom) {
-		sb_free(&b);
-		return EXIT_FAIL;
-	}
-	if (o->format && !strcmp(o->format, "spo")) {
-		rc = profile_json_to_spo_yaml(b.s, o->name ? o->name : "sclens-generated", stdout) ? EXIT_FAIL : EXIT_OK;
-	} else {
-		fputs(b.s, stdout);
-	}
-	sb_free(&b);
-	if (output_failed(stdout, "the profile"))
-		rc = EXIT_FAIL;
-	return rc;
-}
-
-static const char generate_doc[] =
-	"The smallest profile that allows what a recording holds: every call\n"
-	"recorded, on the arches recorded, with the argument values recorded where\n"
-	"profiles condition on them; ERRNO(EPERM) for everything else. Calls the\n"
-	"runtime needs to start the container are in an entry of their own. Denials\n"
-	"seen while recording are not allowed (the workload got an error for them).\n"
-	"\n"
-	"EXAMPLES:\n"
-	"  sclens profile generate web.rec.json > web-seccomp.json\n"
-	"  docker run --security-opt seccomp=web-seccomp.json ...\n"
-	"  sclens profile generate --format spo --name web web.rec.json > web.yaml\n"
-	"\nOPTIONS:";
-
-/* generate and merge: the same work, said differently */
-static int generate(int argc, char **argv, const char *doc, bool merged)
-{
-	const struct argp argp = { .options = gen_options, .parser = gen_parse, .args_doc = "RECORDING...", .doc = doc };
-	struct gen_opts o = {};
-	struct rset s = {};
-	char source[512];
-	int rc;
-
-	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
-		return rc;
-	if ((rc = load_recordings(o.inputs, o.n_inputs, &s))) {
-		rset_free(&s);
-		return rc;
-	}
-	if (merged)
-		snprintf(source, sizeof(source), "merged from %d recordings (%d containers)", o.n_inputs, s.containers);
-	else
-		snprintf(source, sizeof(source), "%d container%s in %d recording%s", s.containers,
-			 s.containers == 1 ? "" : "s", o.n_inputs, o.n_inputs == 1 ? "" : "s");
-	rc = emit_profile(&s, &o, source);
-	rset_free(&s);
-	return rc;
-}
-
-int cmd_profile_generate(int argc, char **argv)
-{
-	return generate(argc, argv, generate_doc, false);
-}
-
-static const char merge_doc[] =
-	"One profile for several recordings: the replicas of a workload, or the\n"
-	"containers of a pod. It allows what any of them called.\n"
-	"\n"
-	"EXAMPLES:\n"
-	"  sclens profile merge web-1.rec.json web-2.rec.json > web-seccomp.json\n"
-	"\nOPTIONS:";
-
-int cmd_profile_merge(int argc, char **argv)
-{
-	return generate(argc, argv, merge_doc, true);
-}
-
-/* ---- tighten ---- */
-
-static const struct argp_option tighten_options[] = {
-	{ "profile", OPT_PROFILE, "FILE|ID", 0, "The profile to tighten (a file, or a default: docker-20.10, ...)", 0 },
-	{ "patch", OPT_PATCH, "FILE", 0, "Also write the RFC 6902 JSON patch from the old profile to the new", 0 },
-	{},
-};
-
-static const char tighten_doc[] =
-	"The profile minus what the recorded workload never called: each entry keeps\n"
-	"only the names recorded, entries left empty go. Prints the new profile on\n"
-	"stdout, and on stderr a table of what was removed and the risk of each\n"
-	"dangerous call that stays.\n"
-	"\n"
-	"EXAMPLES:\n"
-	"  sclens profile tighten --profile docker-20.10 web.rec.json > web.json\n"
-	"  sclens profile tighten -f custom.json --patch p.json web.rec.json > new.json\n"
-	"\nOPTIONS:";
 
 static bool recorded(const struct rset *s, const char *name)
 {
@@ -456,114 +286,91 @@ static bool recorded(const struct rset *s, const char *name)
 	return false;
 }
 
-int cmd_profile_tighten(int argc, char **argv)
+static int note_removed(struct tightened *t, const char *name, int entry)
 {
-	static const struct argp argp = { .options = tighten_options, .parser = gen_parse,
-					  .args_doc = "RECORDING...", .doc = tighten_doc };
-	struct gen_opts o = {};
-	struct rset s = {};
-	struct profile *p = NULL;
-	struct sc_error e;
-	int rc;
-
-	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
-		return rc;
-	if (!o.profile) {
-		fprintf(stderr, "sclens: --profile is required: the profile to tighten\n");
-		return EXIT_USAGE;
-	}
-	if (profile_load_named(o.profile, &p, &e)) {
-		profile_error_print(o.profile, &e);
-		return EXIT_BADINPUT;
-	}
-	if ((rc = load_recordings(o.inputs, o.n_inputs, &s)))
-		goto out;
-	cJSON *doc = cJSON_Duplicate(p->doc, true);
-	cJSON *section = p->section_path[0] ? cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "linux"), "seccomp") : doc;
-	cJSON *syscalls = cJSON_GetObjectItem(section, "syscalls");
-	cJSON *patch = cJSON_CreateArray();
-	int removed = 0, kept = 0;
-	fprintf(stderr, "%-24s %-8s %s\n", "CALL", "ENTRY", "");
-	for (int i = cJSON_GetArraySize(syscalls) - 1; i >= 0; i--) {
-		cJSON *entry = cJSON_GetArrayItem(syscalls, i), *names = cJSON_GetObjectItem(entry, "names");
-		const cJSON *action = cJSON_GetObjectItem(entry, "action");
-		if (!cJSON_IsArray(names) || !cJSON_IsString(action) || strstr(action->valuestring, "ALLOW") == NULL)
-			continue; /* only what allows is tightened: denials stay */
-		cJSON *keep = cJSON_CreateArray();
-		const cJSON *n;
-		cJSON_ArrayForEach(n, names) {
-			if (!cJSON_IsString(n))
-				continue;
-			if (recorded(&s, n->valuestring)) {
-				cJSON_AddItemToArray(keep, cJSON_CreateString(n->valuestring));
-				kept++;
-			} else {
-				fprintf(stderr, "%-24s %-8d removed: never called\n", n->valuestring, i);
-				removed++;
-			}
-		}
-		char path[128];
-		snprintf(path, sizeof(path), "%s/syscalls/%d", p->section_path, i);
-		cJSON *op = cJSON_CreateObject();
-		if (!cJSON_GetArraySize(keep)) {
-			cJSON_AddStringToObject(op, "op", "remove");
-			cJSON_AddStringToObject(op, "path", path);
-			cJSON_DeleteItemFromArray(syscalls, i);
-			cJSON_Delete(keep);
-		} else if (cJSON_GetArraySize(keep) != cJSON_GetArraySize(names)) {
-			strncat(path, "/names", sizeof(path) - strlen(path) - 1);
-			cJSON_AddStringToObject(op, "op", "replace");
-			cJSON_AddStringToObject(op, "path", path);
-			cJSON_AddItemToObject(op, "value", cJSON_Duplicate(keep, true));
-			cJSON_ReplaceItemInObject(entry, "names", keep);
-		} else {
-			cJSON_Delete(op);
-			cJSON_Delete(keep);
-			continue;
-		}
-		cJSON_AddItemToArray(patch, op);
-	}
-	/* the dangerous calls the workload does use: say what they give away */
-	for (int i = 0; i < s.n; i++) {
-		const struct syscall_fact *f = syscall_fact(s.v[i].name);
-		if (f && f->danger)
-			fprintf(stderr, "%-24s %-8s kept, and risky: %s\n", s.v[i].name, "", f->danger);
-	}
-	fprintf(stderr, "sclens: %d names removed, %d kept, from %s\n", removed, kept, p->label);
-	char *out = cJSON_Print(doc);
-	if (out)
-		printf("%s\n", out);
-	free(out);
-	if (o.patch) {
-		int err = write_json_file(o.patch, patch);
-		if (err) {
-			fprintf(stderr, "sclens: cannot write %s: %s\n", o.patch, strerror(-err));
-			rc = EXIT_FAIL;
-		}
-	}
-	cJSON_Delete(patch);
-	cJSON_Delete(doc);
-	if (output_failed(stdout, "the profile"))
-		rc = EXIT_FAIL;
-out:
-	rset_free(&s);
-	profile_free(p);
-	return rc;
+	if (ARRAY_GROW(t->removed, t->cap_removed, t->n_removed, 32))
+		return -ENOMEM;
+	t->removed[t->n_removed] = (struct tighten_removal){ .entry = entry };
+	snprintf(t->removed[t->n_removed++].name, sizeof(t->removed[0].name), "%s", name);
+	return 0;
 }
 
-/* ---- diff ---- */
+/* One allowing entry keeps only the names recorded: its patch operation,
+ * or NULL when it stays as it was */
+static cJSON *tighten_entry(const struct profile *p, cJSON *syscalls, int i, const struct rset *s,
+			    struct tightened *t)
+{
+	cJSON *entry = cJSON_GetArrayItem(syscalls, i), *names = cJSON_GetObjectItem(entry, "names");
+	const cJSON *action = cJSON_GetObjectItem(entry, "action");
+	const cJSON *n;
+	char path[128];
 
-static const char diff_doc[] =
-	"What one profile allows that the other does not, call by call, for this\n"
-	"host's arches and Docker's default capabilities: allowed, denied, or\n"
-	"allowed only for some argument values (with the conditions).\n"
-	"\n"
-	"EXAMPLES:\n"
-	"  sclens profile diff docker-20.10 web-seccomp.json\n"
-	"\nOPTIONS:";
+	if (!cJSON_IsArray(names) || !cJSON_IsString(action) || strstr(action->valuestring, "ALLOW") == NULL)
+		return NULL; /* only what allows is tightened: denials stay */
+	cJSON *keep = cJSON_CreateArray();
+	cJSON_ArrayForEach(n, names) {
+		if (!cJSON_IsString(n))
+			continue;
+		if (recorded(s, n->valuestring)) {
+			cJSON_AddItemToArray(keep, cJSON_CreateString(n->valuestring));
+			t->kept++;
+		} else if (!note_removed(t, n->valuestring, i)) {
+			t->n_names_removed++;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/syscalls/%d", p->section_path, i);
+	cJSON *op = cJSON_CreateObject();
+	if (!cJSON_GetArraySize(keep)) {
+		cJSON_AddStringToObject(op, "op", "remove");
+		cJSON_AddStringToObject(op, "path", path);
+		cJSON_DeleteItemFromArray(syscalls, i);
+		cJSON_Delete(keep);
+	} else if (cJSON_GetArraySize(keep) != cJSON_GetArraySize(names)) {
+		strncat(path, "/names", sizeof(path) - strlen(path) - 1);
+		cJSON_AddStringToObject(op, "op", "replace");
+		cJSON_AddStringToObject(op, "path", path);
+		cJSON_AddItemToObject(op, "value", cJSON_Duplicate(keep, true));
+		cJSON_ReplaceItemInObject(entry, "names", keep);
+	} else {
+		cJSON_Delete(op);
+		cJSON_Delete(keep);
+		return NULL;
+	}
+	return op;
+}
+
+int tune_tighten(const struct profile *p, const struct rset *s, struct tightened *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->doc = cJSON_Duplicate(p->doc, true);
+	t->patch = cJSON_CreateArray();
+	if (!t->doc || !t->patch) {
+		tightened_free(t);
+		return -ENOMEM;
+	}
+	cJSON *section = p->section_path[0] ? cJSON_GetObjectItem(cJSON_GetObjectItem(t->doc, "linux"), "seccomp")
+					    : t->doc;
+	cJSON *syscalls = cJSON_GetObjectItem(section, "syscalls");
+	/* from the last entry: removing one leaves the earlier indexes, and
+	 * the patch's paths, as they were */
+	for (int i = cJSON_GetArraySize(syscalls) - 1; i >= 0; i--) {
+		cJSON *op = tighten_entry(p, syscalls, i, s, t);
+		if (op)
+			cJSON_AddItemToArray(t->patch, op);
+	}
+	return 0;
+}
+
+void tightened_free(struct tightened *t)
+{
+	cJSON_Delete(t->doc);
+	cJSON_Delete(t->patch);
+	free(t->removed);
+	memset(t, 0, sizeof(*t));
+}
 
 /* "allow", "deny", or "args" (depends on the arguments) */
-static const char *classify(const struct profile *eff, uint32_t arch, const char *name, const struct sc_rule **rule)
+const char *tune_classify(const struct profile *eff, uint32_t arch, const char *name, const struct sc_rule **rule)
 {
 	struct sc_call zero = { .arch = arch, .name = name }, ones = zero;
 	struct sc_verdict a, b;
@@ -590,74 +397,3 @@ static const char *classify(const struct profile *eff, uint32_t arch, const char
 	return za ? "allow" : "deny";
 }
 
-static void print_conditions(const struct sc_rule *r)
-{
-	if (!r || !r->n_args)
-		return;
-	printf(" (");
-	for (int i = 0; i < r->n_args; i++)
-		printf("%sarg%u %s %#llx", i ? " && " : "", r->args[i].index, sc_op_name(r->args[i].op),
-		       (unsigned long long)r->args[i].value);
-	printf(")");
-}
-
-int cmd_profile_diff(int argc, char **argv)
-{
-	/* no options of its own: NULL, not an empty list (glibc's argp help
-	 * leaks the hol of an empty one, which LeakSanitizer reports) */
-	static const struct argp argp = { .options = NULL, .parser = gen_parse, .args_doc = "A B",
-					  .doc = diff_doc };
-	struct gen_opts o = {};
-	struct profile *src[2] = {}, *eff[2] = {};
-	struct sc_target t;
-	struct sc_error e;
-	int rc, differ = 0;
-
-	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
-		return rc;
-	/* diff(1)'s codes: 0 the same, 1 they differ, 2 trouble (a usage
-	 * error, a profile that cannot be read, a failed write) */
-	if (o.n_inputs != 2) {
-		fprintf(stderr, "sclens: profile diff takes two profiles\n");
-		return EXIT_USAGE;
-	}
-	sc_target_host(&t);
-	for (int i = 0; i < 2; i++) {
-		if (profile_load_named(o.inputs[i], &src[i], &e) || profile_effective(src[i], &t, &eff[i], &e)) {
-			profile_error_print(o.inputs[i], &e);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	/* this host's arches: native and compat */
-	const uint32_t arches[] = { !strcmp(t.go_arch, "arm64") ? SCMP_ARCH_AARCH64 : SCMP_ARCH_X86_64,
-				    !strcmp(t.go_arch, "arm64") ? SCMP_ARCH_ARM : SCMP_ARCH_X86 };
-	for (size_t ai = 0; ai < 2; ai++) {
-		for (int nr = 0; nr < 1024; nr++) {
-			char *name = seccomp_syscall_resolve_num_arch(arches[ai], nr);
-			if (!name)
-				continue;
-			const struct sc_rule *ra, *rb;
-			const char *ca = classify(eff[0], arches[ai], name, &ra), *cb = classify(eff[1], arches[ai], name, &rb);
-			if (strcmp(ca, cb)) {
-				printf("%-8s %-24s %-6s in %s", arch_name(arches[ai], nr), name, ca, o.inputs[0]);
-				print_conditions(ra);
-				printf(", %s in %s", cb, o.inputs[1]);
-				print_conditions(rb);
-				printf("\n");
-				differ++;
-			}
-			free(name);
-		}
-	}
-	printf("%d differences\n", differ);
-	rc = differ ? EXIT_FAIL : EXIT_OK; /* like diff(1): 1 when they differ */
-out:
-	for (int i = 0; i < 2; i++) {
-		profile_free(src[i]);
-		profile_free(eff[i]);
-	}
-	if (output_failed(stdout, "the differences"))
-		rc = EXIT_USAGE;
-	return rc;
-}

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include "cgroup.h"
 #include "containers.h"
+#include "clock.h"
 #include "files.h"
 #include "names.h"
 #include "sclens.h"
@@ -679,14 +680,6 @@ static void resolve(struct container *c, const char *path, const char *leaf)
 	}
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming)
 {
 	struct container **slot = cap_cache ? cache_slot(cgroup_id) : NULL;
@@ -701,7 +694,7 @@ const struct container *container_resolve(uint64_t cgroup_id, const char *path, 
 	}
 	old = *slot;
 	if (old->runtime || old->unit || !path || !old->first_seen_ns ||
-	    monotonic_ns() - old->first_seen_ns >= CONTAINER_NAMING_NS)
+	    event_clock_now_ns() - old->first_seen_ns >= CONTAINER_NAMING_NS)
 		return old;
 	resolve(&c, path, leaf);
 	if (!c.runtime && !c.unit) {
@@ -733,7 +726,7 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 		container_free(&c);
 		return &unknown;
 	}
-	c.first_seen_ns = monotonic_ns();
+	c.first_seen_ns = event_clock_now_ns();
 	*heap = c;
 	*cache_slot(cgroup_id) = heap;
 	n_cache++;

@@ -13,7 +13,8 @@
 #include <microhttpd.h>
 #include "cgroup.h"
 #include "containers.h"
-#include "event_fmt.h"
+#include "actions.h"
+#include "clock.h"
 #include "metrics.h"
 #include "names.h"
 #include "text.h"
@@ -483,4 +484,77 @@ void metrics_stop(struct metrics *m)
 	free(m->gone);
 	free(m->counted);
 	free(m);
+}
+
+/* The metrics as the pipeline's sink: served from started() until
+ * stopping(); records are not looked at (the counts are the kernel's) */
+struct metrics_sink {
+	struct sink base;
+	struct metrics_opts o;
+	pthread_mutex_t *lock;
+	struct metrics *m;
+};
+
+static int msink_started(struct sink *s, struct observer *obs)
+{
+	struct metrics_sink *ms = (struct metrics_sink *)s;
+	int err;
+
+	if (!strcmp(ms->o.addr, "none"))
+		return 0;
+	err = metrics_start(&ms->m, &ms->o, obs, ms->lock);
+	if (err) {
+		fprintf(stderr, "sclens: cannot serve metrics at %s: %s%s\n", ms->o.addr, strerror(-err),
+			err == -EADDRINUSE ? " (another process listens there: choose another --metrics-addr)" : "");
+		return err;
+	}
+	fprintf(stderr, "sclens: metrics at http://%s/metrics\n", ms->o.addr);
+	return 0;
+}
+
+static void msink_tick(struct sink *s, struct observer *obs, uint64_t now_ns, bool final)
+{
+	metrics_tick(((struct metrics_sink *)s)->m, now_ns);
+}
+
+static void msink_stopping(struct sink *s, struct observer *obs, const char *error)
+{
+	struct metrics_sink *ms = (struct metrics_sink *)s;
+
+	/* no scrape may read the observer once it closes */
+	metrics_stop(ms->m);
+	ms->m = NULL;
+}
+
+static void msink_pruning(struct sink *s)
+{
+	metrics_refresh(((struct metrics_sink *)s)->m);
+}
+
+static bool msink_keeps(struct sink *s, uint64_t cgroup_id)
+{
+	return metrics_keeps(((struct metrics_sink *)s)->m, cgroup_id);
+}
+
+struct sink *metrics_sink_new(const struct metrics_opts *o, pthread_mutex_t *lock)
+{
+	struct metrics_sink *ms = calloc(1, sizeof(*ms));
+
+	if (!ms)
+		return NULL;
+	ms->o = *o;
+	ms->lock = lock;
+	ms->base = (struct sink){ .name = "metrics", .started = msink_started, .tick = msink_tick,
+				  .stopping = msink_stopping, .pruning = msink_pruning, .keeps = msink_keeps };
+	return &ms->base;
+}
+
+void metrics_sink_free(struct sink *s)
+{
+	struct metrics_sink *ms = (struct metrics_sink *)s;
+
+	if (!ms)
+		return;
+	metrics_stop(ms->m);
+	free(ms);
 }

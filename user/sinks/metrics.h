@@ -2,7 +2,8 @@
 /* The daemon's Prometheus endpoint (/metrics, text exposition format 0.0.4),
  * served by libmicrohttpd. Denial counts come from the kernel's own map at
  * scrape time, so they stay exact under storms; labels from the container
- * caches, read under the pipeline's lock. */
+ * caches, read under the pipeline's lock. A sink of the pipeline that
+ * reads no record: what it serves is the kernel's. */
 #ifndef SCLENS_METRICS_H
 #define SCLENS_METRICS_H
 
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "observer.h"
+#include "sink.h"
 
 struct metrics_opts {
 	const char *addr;	/* HOST:PORT or [V6]:PORT */
@@ -35,5 +37,10 @@ void metrics_refresh(struct metrics *m);
  * last metrics_refresh(). */
 bool metrics_keeps(struct metrics *m, uint64_t cgroup_id);
 void metrics_stop(struct metrics *m);
+
+/* The metrics as the pipeline's sink (sink.h): started() serves them
+ * (addr "none": not served), stopping() stops. NULL: out of memory. */
+struct sink *metrics_sink_new(const struct metrics_opts *o, pthread_mutex_t *lock);
+void metrics_sink_free(struct sink *s);
 
 #endif

@@ -11,9 +11,13 @@
 #include <zlib.h>
 #include "cgroup.h"
 #include "containers.h"
+#include "actions.h"
+#include "clock.h"
 #include "event_fmt.h"
 #include "names.h"
+#include "report.h"
 #include "sink_log.h"
+#include "observer.h"
 
 /* Keys of the volume control kept per interval; a full table is summed
  * up early (its repeat lines written) rather than grown */
@@ -41,6 +45,7 @@ struct log_sink {
 	struct vol_entry *vol;
 	size_t vol_n;
 	uint64_t interval_start_ns;
+	uint64_t lost_said; /* ring-buffer losses already told in the log */
 	struct sbuf line;
 };
 
@@ -308,17 +313,17 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 {
 	struct vol_key k = { .cgroup_id = e->cgroup_id, .arch = e->arch, .action = action, .nr = e->nr,
 			     .err = e->err };
-	struct timespec mono;
 
 	if (!l->o.first || e->type != SCLENS_EV_DENIAL)
 		return true;
-	clock_gettime(CLOCK_MONOTONIC, &mono);
+	/* the clock only when an interval starts or the table is full: not
+	 * once per event of a storm */
 	if (!l->interval_start_ns)
-		l->interval_start_ns = (uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec;
+		l->interval_start_ns = event_clock_now_ns();
 	size_t i = vol_slot(l, &k);
 	if (!l->vol[i].used) {
 		if (l->vol_n == VOL_MAX) {
-			vol_flush(l, (uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec);
+			vol_flush(l, event_clock_now_ns());
 			i = vol_slot(l, &k);
 		}
 		l->vol[i].used = true;
@@ -328,18 +333,25 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 	return ++l->vol[i].seen <= l->o.first;
 }
 
-static void log_event(struct sink *s, const struct denial_record *r)
+static void log_record(struct sink *s, const struct denial_record *r)
 {
 	struct log_sink *l = (struct log_sink *)s;
 
-	if (!vol_admit(l, r->e, r->c->action))
+	if (!vol_admit(l, r->e, r->action))
 		return;
-	reporter_event(&l->rep, r->e, r->c, r->src, r->scope);
+	reporter_record(&l->rep, r);
 }
 
-static void log_tick(struct sink *s, uint64_t now_ns, bool final)
+static void log_tick(struct sink *s, struct observer *obs, uint64_t now_ns, bool final)
 {
 	struct log_sink *l = (struct log_sink *)s;
+	struct observer_counts c;
+
+	/* losses said in the stream as they happen, not only at exit */
+	if (obs && !observer_counts(obs, &c) && c.lost > l->lost_said) {
+		log_sink_lost(l, c.lost - l->lost_said, c.lost);
+		l->lost_said = c.lost;
+	}
 
 	if (final || (l->interval_start_ns && now_ns - l->interval_start_ns >= l->o.interval_s * 1000000000ULL))
 		vol_flush(l, now_ns);
@@ -354,7 +366,7 @@ static void log_tick(struct sink *s, uint64_t now_ns, bool final)
 	}
 }
 
-static int log_reopen(struct sink *s)
+static int log_reopen(struct sink *s, struct observer *obs)
 {
 	struct log_sink *l = (struct log_sink *)s;
 
@@ -368,7 +380,7 @@ static int log_reopen(struct sink *s)
 
 static void log_containers_dropped(struct sink *s)
 {
-	reporter_drop_explanations(&((struct log_sink *)s)->rep);
+	explanation_memo_free(&((struct log_sink *)s)->rep.memo);
 }
 
 static int log_error(struct sink *s)
@@ -394,7 +406,7 @@ int log_sink_open(struct log_sink **out, const struct log_sink_opts *o)
 	if (!l->o.interval_s)
 		l->o.interval_s = 60;
 	l->fd = -1;
-	l->base = (struct sink){ .name = o->path ? o->path : "stdout", .event = log_event, .tick = log_tick,
+	l->base = (struct sink){ .name = o->path ? o->path : "stdout", .record = log_record, .tick = log_tick,
 				 .reopen = log_reopen, .error = log_error,
 				 .containers_dropped = log_containers_dropped };
 	if (o->path && (err = recover(l)))

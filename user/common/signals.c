@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <signal.h>
 #include <stddef.h>
-#include "commands.h"
+#include "status.h"
 
 volatile int sclens_exiting;
 volatile int sclens_reload;
@@ -28,7 +28,7 @@ static void on_signal(int sig)
 }
 
 /* SIGINT/SIGTERM end the poll loop; no SA_RESTART, so a blocking poll
- * returns -EINTR, which the loops treat as a clean exit. */
+ * returns -EINTR; the loops then see sclens_exiting and stop. */
 void install_exit_handlers(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };

@@ -8,6 +8,8 @@
 #include "containers.h"
 #include "decode.h"
 #include "event_fmt.h"
+#include "fix.h"
+#include "sink.h"
 #include "replay.h"
 #include "names.h"
 #include "actions.h"
@@ -38,7 +40,7 @@ static void put_call(struct sbuf *b, const struct sclens_event *e)
 	decode_args(b, name, (const uint64_t *)e->args, strs);
 }
 
-static bool has_errno(const struct sclens_event *e, const struct event_ctx *c)
+static bool has_errno(const struct sclens_event *e, const struct denial_record *c)
 {
 	return (e->flags & SCLENS_F_HAS_ERRNO) &&
 	       (c->action == SCLENS_ACT_ERRNO || c->action == SCLENS_ACT_USER_NOTIF ||
@@ -57,8 +59,64 @@ static bool in_runtime_init(const struct sclens_event *e)
 	return !strncmp(e->comm, "runc:[", 6) || !strncmp(e->comm, "crun", 4);
 }
 
-void event_format_plain(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
+static void explained_plain(struct sbuf *b, const struct explained *ex)
 {
+	if (!ex)
+		return;
+	if (ex->occurrence > 1) {
+		sb_puts(b, "  ");
+		explanation_summary(b, ex->x, ex->profile, &ex->call);
+		sb_printf(b, " (explained above; occurrence %llu)", (unsigned long long)ex->occurrence);
+		return;
+	}
+	sb_putc(b, '\n');
+	explanation_plain(b, ex->x, ex->profile, &ex->call, "    ");
+	if (b->len && b->s[b->len - 1] == '\n')
+		b->s[--b->len] = 0;
+}
+
+void explanation_memo_free(struct explanation_memo *m)
+{
+	sb_free(&m->json);
+	m->id = 0;
+}
+
+static void explained_object(struct jw *w, const struct explained *ex, struct explanation_memo *memo);
+
+void event_format_explanation(struct sbuf *b, const struct explained *ex)
+{
+	struct explanation_memo memo = {};
+	struct jw w;
+
+	jw_init(&w, b);
+	explained_object(&w, ex, &memo);
+	explanation_memo_free(&memo);
+}
+
+static void explained_object(struct jw *w, const struct explained *ex, struct explanation_memo *memo)
+{
+	jw_obj_begin(w);
+	if (memo->id != ex->id || !memo->json.s) {
+		struct jw m;
+		sb_reset(&memo->json);
+		jw_init(&m, &memo->json);
+		jw_obj_begin(&m);
+		jw_kv_str(&m, "profile", ex->profile->label);
+		jw_kv_str_opt(&m, "profile_runs_as", ex->x->profile_title);
+		jw_kv_str_opt(&m, "profile_ref", ex->x->profile_ref);
+		explanation_json(&m, ex->x, ex->profile, &ex->call);
+		memo->id = ex->id;
+	}
+	/* the members between the memo's own braces */
+	if (memo->json.len >= 2 && !memo->json.oom)
+		jw_raw_members(w, memo->json.s + 1, memo->json.len - 1 - (memo->json.s[memo->json.len - 1] == '}'));
+	jw_kv_u64(w, "occurrence", ex->occurrence);
+	jw_obj_end(w);
+}
+
+void event_format_plain(struct sbuf *b, const struct denial_record *c)
+{
+	const struct sclens_event *e = c->e;
 	struct sbuf tmp;
 	size_t start;
 
@@ -105,8 +163,7 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 		if (c->action == SCLENS_ACT_ERRNO && errno_name(e->err))
 			sb_printf(b, " %s", errno_name(e->err));
 		sb_puts(b, "; the call ran]");
-		if (c->extra_plain)
-			c->extra_plain(b, e, c->extra_arg);
+		explained_plain(b, c->explained);
 		return;
 	}
 	sb_printf(b, "%s%-12s%s ", color_on("31"), action_name(c->action), color_off());
@@ -130,19 +187,19 @@ void event_format_plain(struct sbuf *b, const struct sclens_event *e, const stru
 	}
 	if (strcmp(arch_name(e->arch, e->nr), "x86_64"))
 		sb_printf(b, " [%s]", arch_name(e->arch, e->nr));
-	if (c->replay_plain)
-		sb_printf(b, " [%s]", c->replay_plain);
+	if (c->replay_note)
+		sb_printf(b, " [%s]", c->replay_note);
 	else if ((e->flags & SCLENS_F_ENOSYS_AMBIGUOUS) && c->action == SCLENS_ACT_ERRNO)
 		sb_puts(b, " [or TRACE with no tracer]");
 	if (e->type == SCLENS_EV_DENIAL && in_runtime_init(e))
 		sb_puts(b, " [in the runtime's init, before the container's command: the container cannot start "
 			   "unless the profile allows this call]");
-	if (c->extra_plain)
-		c->extra_plain(b, e, c->extra_arg);
+	explained_plain(b, c->explained);
 }
 
-void event_format_json(struct sbuf *b, const struct sclens_event *e, const struct event_ctx *c)
+void event_format_json(struct sbuf *b, const struct denial_record *c, struct explanation_memo *memo)
 {
+	const struct sclens_event *e = c->e;
 	const char *sc = syscall_name(e->arch, e->nr);
 	struct jw w;
 
@@ -241,7 +298,9 @@ void event_format_json(struct sbuf *b, const struct sclens_event *e, const struc
 		jw_kv_bool(&w, "in_runtime_init", true);
 	if (c->replay)
 		replay_json(&w, c->replay);
-	if (c->extra_json)
-		c->extra_json(&w, e, c->extra_arg);
+	if (c->explained) {
+		jw_key(&w, "explanation");
+		explained_object(&w, c->explained, memo);
+	}
 	jw_obj_end(&w);
 }
