@@ -19,10 +19,13 @@ one() { # one BINARY: prints "LINES CPU_TICKS"
 	"$bin" watch --json --no-replay -c scdeny --profile "$profile" >"$out" 2>"$err" &
 	pid=$!
 	for _ in $(seq 100); do grep -q watching "$err" && break; sleep 0.1; done
+	sleep 0.5
+	# utime + stime, fields 14 and 15 (after the comm's closing
+	# parenthesis): the storm's share only, not the start-up's
+	cpu0=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
 	build/tests/scdeny loop_denied "$n" >/dev/null
 	sleep 1
-	# utime + stime, fields 14 and 15 (after the comm's closing parenthesis)
-	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
+	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v c0="$cpu0" '{print $12 + $13 - c0}')
 	kill -INT "$pid"
 	wait "$pid" || true
 	echo "$(grep -c '"type":"denial"' "$out") $cpu"

@@ -36,6 +36,14 @@ echo "4. Storm through 'sclens watch --json' to a file: $n denials"
 storm "no profile        " -c scdeny
 storm "profile known     " -c scdeny --profile profiles/docker/docker-v20.10.24.json
 
+# 4b. The pipeline against an earlier build, alternated in one run
+#     (SCLENS_BENCH_BASELINE=path/to/old/sclens): lines per CPU second
+if [ -n "${SCLENS_BENCH_BASELINE:-}" ]; then
+	echo
+	echo "4b. The pipeline, $SCLENS_BENCH_BASELINE (before) against build/sclens (after):"
+	scripts/bench-pipeline.sh "$SCLENS_BENCH_BASELINE" build/sclens 6 400000
+fi
+
 # 5. Loading a large profile: 200,000 entries with arguments (linear).
 echo
 echo "5. Loading a profile of 200,000 entries with arguments:"
