@@ -77,6 +77,12 @@ const volatile bool undecided_cgroups_pass = false;
 /* Copy filters and evaluate them in the kernel (prog->orig_prog exists):
  * off only to test the ptrace fallback. */
 const volatile bool read_filters = true;
+/* Each cgroup's events, after a burst: one per event_interval_ns at most
+ * (0: no limit). A tenant's storm spends its own rate, never the ring
+ * buffer's room for another tenant; the first denial of each (call,
+ * action, errno) of a cgroup is always sent, and every denial counted. */
+const volatile __u64 event_interval_ns = 0;
+const volatile __u64 event_burst_ns = 0;
 
 #define ST_IN_SYSCALL (1U << 0)
 #define ST_SIGSYS_REPORTED (1U << 1)
@@ -163,8 +169,11 @@ struct {
  * filter and whether or not its event finds room: exact under storms.
  * Every cgroup has a budget of keys (its tenant chooses the numbers and
  * errnos): past it, its denials are counted in its own over-budget count,
- * never in another's room. A full map is counted too, never a silent loss. */
-static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32 action, __s32 err)
+ * never in another's room. A full map is counted too, never a silent loss.
+ * Returns the cgroup's budget, whose event rate decides whether the event
+ * is sent, or NULL when it must be: the first of its key, or no budget. */
+static __always_inline struct sclens_count_budget *count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32 action,
+								 __s32 err)
 {
 	struct sclens_count_key k = { .cgroup_id = cgid, .arch = arch, .nr = nr, .action = action, .err = err };
 	struct sclens_count_budget *b, fresh = {};
@@ -178,7 +187,7 @@ static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32
 	v = bpf_map_lookup_elem(&denial_counts, &k);
 	if (v) {
 		__sync_fetch_and_add(v, 1);
-		return;
+		return event_interval_ns ? bpf_map_lookup_elem(&count_budgets, &cgid) : NULL;
 	}
 	b = bpf_map_lookup_elem(&count_budgets, &cgid);
 	if (!b) {
@@ -186,16 +195,16 @@ static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32
 		b = bpf_map_lookup_elem(&count_budgets, &cgid);
 		if (!b) {
 			count(SCLENS_CNT_COUNT_OVERFLOW);
-			return;
+			return NULL;
 		}
 	}
 	if (b->keys >= SCLENS_COUNT_KEYS_PER_CGROUP) {
 		__sync_fetch_and_add(&b->over, 1);
-		return;
+		return b;
 	}
 	if (!bpf_map_update_elem(&denial_counts, &k, &one, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&b->keys, 1);
-		return;
+		return NULL; /* the first of its key */
 	}
 	v = bpf_map_lookup_elem(&denial_counts, &k); /* created meanwhile by another CPU */
 	if (v) {
@@ -204,6 +213,27 @@ static __always_inline void count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32
 		__sync_fetch_and_add(&b->over, 1);
 		count(SCLENS_CNT_COUNT_OVERFLOW);
 	}
+	return b;
+}
+
+/* The cgroup's event rate (GCRA): true when this event may be sent. Two
+ * CPUs may both pass at the edge: a rate, not an exact count (the counts
+ * are in denial_counts). What is not sent is counted, per cgroup too. */
+static __always_inline bool event_due(struct sclens_count_budget *b)
+{
+	__u64 now, due;
+
+	if (!b || !event_interval_ns)
+		return true;
+	now = bpf_ktime_get_ns();
+	due = b->due_ns > now ? b->due_ns : now;
+	if (due - now > event_burst_ns) {
+		__sync_fetch_and_add(&b->suppressed, 1);
+		count(SCLENS_CNT_SUPPRESSED);
+		return false;
+	}
+	b->due_ns = due + event_interval_ns;
+	return true;
 }
 
 #include "filters.bpf.h"
@@ -306,10 +336,11 @@ static __always_inline void fill_task(struct task_struct *task, struct sclens_ev
 
 /*
  * Reserves and fills an event for the current task's syscall. The caller
- * sets action, err and flags, then submits. NULL when unwanted or lost.
+ * sets action, err and flags, then submits. NULL when unwanted, over its
+ * cgroup's event rate (budget, from count_denial), or lost.
  */
-static __always_inline struct sclens_event *new_call_event(struct task_struct *task,
-							   struct pt_regs *regs, __u32 type)
+static __always_inline struct sclens_event *new_call_event(struct task_struct *task, struct pt_regs *regs,
+							   __u32 type, struct sclens_count_budget *budget)
 {
 	struct sclens_event *e;
 	__u64 cgid = bpf_get_current_cgroup_id();
@@ -320,7 +351,7 @@ static __always_inline struct sclens_event *new_call_event(struct task_struct *t
 	} else {
 		if (type == SCLENS_EV_DENIAL)
 			count(SCLENS_CNT_DENIALS);
-		if (!wanted(task, nr, cgid))
+		if (!wanted(task, nr, cgid) || !event_due(budget))
 			return NULL;
 	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -514,9 +545,11 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 		j.action = notif ? SCLENS_ACT_USER_NOTIF : errno_ret ? SCLENS_ACT_ERRNO : SCLENS_ACT_UNKNOWN;
 		j.err = errno_ret ? -ret : 0;
 	}
+	struct sclens_count_budget *budget = NULL;
+
 	if (how == J_DENIAL)
-		count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err);
-	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL);
+		budget = count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err);
+	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return;
 	infer_from_return(e, ret);
@@ -532,7 +565,7 @@ static __always_inline void emit_install(struct task_struct *task, struct pt_reg
 
 	if (read_filters)
 		capture_newest(task); /* before the event that names it */
-	e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL);
+	e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL, NULL);
 
 	if (!e)
 		return;
@@ -700,9 +733,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	st = state_get(task, true);
 	if (st)
 		st->flags |= ST_SIGSYS_REPORTED;
-	count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
-		     BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno));
-	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
+	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
+			      BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno));
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return 0;
 	/* siginfo holds what the filter saw: trust it over the registers */
@@ -751,9 +784,10 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 		if (settled)
 			j.action = ret_action(j.verdict);
 	}
-	count_denial(bpf_get_current_cgroup_id(), task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
-		     (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff);
-	e = new_call_event(task, regs, SCLENS_EV_DENIAL);
+	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(),
+			      task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
+			      (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff);
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return 0;
 	e->action = j.action;
@@ -1009,7 +1043,7 @@ int BPF_PROG(handle_shadow_enter, struct pt_regs *regs, long id)
 	case SECCOMP_RET_LOG_:
 		return 0;
 	}
-	e = new_call_event(task, regs, SCLENS_EV_WOULD_DENY);
+	e = new_call_event(task, regs, SCLENS_EV_WOULD_DENY, NULL);
 	if (!e)
 		return 0;
 	e->verdict = ret;

@@ -104,6 +104,7 @@ enum sclens_counter {
 	SCLENS_CNT_EVAL_FAILED,	   /* stacks the BPF evaluator could not run (no copy, bad program) */
 	SCLENS_CNT_RECORD_OVERFLOW, /* recorded calls "record_counts" had no room for */
 	SCLENS_CNT_RECORD_ARGS_OVERFLOW, /* argument values "record_args" had no room for */
+	SCLENS_CNT_SUPPRESSED,	   /* denials counted, but not sent: their cgroup's event rate was spent */
 	SCLENS_CNT_MAX,
 };
 
@@ -134,6 +135,10 @@ struct sclens_count_budget {
 	__u32 keys; /* keys the cgroup holds in denial_counts */
 	__u32 pad;
 	__u64 over; /* its denials that found its budget spent */
+	/* its events' rate (event_interval_ns, event_burst_ns): the time its
+	 * next event is due (GCRA), and the events not sent for it */
+	__u64 due_ns;
+	__u64 suppressed;
 };
 
 /* A filter program as the process installed it (the kernel's orig_prog),

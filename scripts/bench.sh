@@ -22,19 +22,21 @@ storm() { # storm LABEL WATCH_ARGS...
 	build/tests/scdeny loop_denied "$n" > /dev/null
 	sleep 1
 	kill -INT "$pid"; wait "$pid" || true
-	local summary reported lost seen explained
+	local summary reported lost seen explained suppressed
 	summary=$(grep '"type":"summary"' "$out")
 	reported=$(grep -c '"type":"denial"' "$out" || true)
 	explained=$(grep -c '"explanation"' "$out" || true)
 	lost=$(echo "$summary" | sed -n 's/.*"events_lost":\([0-9]*\).*/\1/p')
 	seen=$(echo "$summary" | sed -n 's/.*"denials_seen":\([0-9]*\).*/\1/p')
-	echo "  $label: seen in kernel $seen, lines written $reported ($explained explained), counted as lost $lost (seen = written + lost: $([ "$seen" = $((reported + lost)) ] && echo yes || echo NO))"
+	suppressed=$(echo "$summary" | sed -n 's/.*"events_suppressed":\([0-9]*\).*/\1/p')
+	echo "  $label: seen in kernel $seen, lines written $reported ($explained explained), over the cgroup's rate $suppressed, counted as lost $lost (seen = written + suppressed + lost: $([ "$seen" = $((reported + suppressed + lost)) ] && echo yes || echo NO))"
 	rm -f "$out" "$err"
 }
 echo
 echo "4. Storm through 'sclens watch --json' to a file: $n denials"
-storm "no profile        " -c scdeny
-storm "profile known     " -c scdeny --profile profiles/docker/docker-v20.10.24.json
+storm "no profile, unpaced " -c scdeny --rate-limit 0
+storm "profile, unpaced    " -c scdeny --rate-limit 0 --profile profiles/docker/docker-v20.10.24.json
+storm "profile, paced      " -c scdeny --profile profiles/docker/docker-v20.10.24.json
 
 # 4b. The pipeline against an earlier build, alternated in one run
 #     (SCLENS_BENCH_BASELINE=path/to/old/sclens): lines per CPU second

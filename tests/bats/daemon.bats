@@ -129,13 +129,17 @@ YAML
 	written=$(jq -c "select(.type == \"denial\" and .pid == $pid)" "$log" | wc -l)
 	repeated=$(jq -s '[.[] | select(.type == "repeat" and .syscall == "getppid") | .count] | add // 0' "$log")
 	lost_lines=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$log")
-	echo "written $written, repeated $repeated, lost (metric) $lost, lost (log) $lost_lines" >&3
+	suppressed=$(jq -s '[.[] | select(.type == "suppressed") | .count] | add // 0' "$log")
+	echo "written $written, repeated $repeated, lost (metric) $lost, lost (log) $lost_lines, suppressed $suppressed" >&3
 	# the first 5 of each interval are written; the rest summed
 	[ "$written" -ge 5 ]
 	[ "$(jq -s '[.[] | select(.type == "repeat") | .written] | max' "$log")" -eq 5 ]
-	# every denial is a line, in a repeat count, or lost; the loss counter
-	# also counts the helper's one filter_install event when it found no room
-	total=$((written + repeated + lost_lines))
+	# every denial is a line, in a repeat count, over its cgroup's event
+	# rate (suppressed, in the kernel) or lost; the loss counter also
+	# counts the helper's one filter_install event when it found no room
+	[ "$suppressed" -gt 0 ]
+	[ "$suppressed" -eq "$(jq -s '[.[] | select(.type == "suppressed")] | last | .events_suppressed_total' "$log")" ]
+	total=$((written + repeated + lost_lines + suppressed))
 	[ "$total" -eq 1000000 ] || [ "$total" -eq 1000001 ]
 	# what the log says was lost is what the metric says
 	[ "$lost_lines" -eq "$(jq -s '[.[] | select(.type == "lost")] | last | .events_lost_total // 0' "$log")" ]
@@ -145,7 +149,7 @@ YAML
 }
 
 @test "rotation: every rotated file is gzip, and together they hold every line once; SIGHUP while writing" {
-	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0 --log-max-mb 1 --log-keep 50 --buffer-mb 64
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 0 --log-max-mb 1 --log-keep 50 --buffer-mb 64 --rate-limit 0
 	"$SCDENY" loop_denied 4000 >/dev/null &
 	w1=$!
 	sleep 0.2
@@ -168,10 +172,11 @@ YAML
 	uniq=$(jq -r 'select(.type == "denial") | "\(.tid) \(.ts_ns)"' "$all" | sort -u | wc -l)
 	reported=$(jq -r 'select(.type == "summary") | .denials_reported' "$D_OUT")
 	lost=$(jq -r 'select(.type == "summary") | .events_lost' "$D_OUT")
-	echo "lines $denials, unique $uniq, reported $reported, lost $lost" >&3
+	suppressed=$(jq -r 'select(.type == "summary") | .events_suppressed' "$D_OUT")
+	echo "lines $denials, unique $uniq, reported $reported, lost $lost, suppressed $suppressed" >&3
 	[ "$denials" -eq "$uniq" ]
 	[ "$denials" -eq "$reported" ]
-	[ $((denials + lost)) -eq 8000 ]
+	[ $((denials + lost + suppressed)) -eq 8000 ]
 }
 
 @test "kill -9 loses nothing written, and a restart appends whole lines" {

@@ -32,7 +32,7 @@ static const char watch_doc[] =
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
 	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
-	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW, OPT_IMAGE,
+	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW, OPT_IMAGE, OPT_RATE_LIMIT,
 };
 
 static const struct argp_option watch_options[] = {
@@ -60,6 +60,10 @@ static const struct argp_option watch_options[] = {
 	  "A Docker-format default profile (Docker's, Podman's, containerd's RuntimeDefault): recognise "
 	  "containers running it converted, to name capability fixes; repeatable", 0 },
 	{ "buffer-mb", OPT_BUFFER, "MB", 0, "Ring buffer size, a power of two (default 16)", 0 },
+	{ "rate-limit", OPT_RATE_LIMIT, "N[,BURST]", 0,
+	  "Each cgroup's denial events: at most N a second after a burst of BURST (default 1000,1000; 0: no "
+	  "limit). Every denial is still counted, and the first of each call, action and errno in a cgroup is "
+	  "always sent: one container's storm cannot crowd out another's", 0 },
 	{ "no-replay", OPT_NO_REPLAY, NULL, 0,
 	  "Do not replay denials through their filters (no rule and instruction in the report)", 0 },
 	{ "shadow", OPT_SHADOW, "FILE|ID", 0,
@@ -163,6 +167,17 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 		if ((o->filters.method = observer_method_parse(arg)) == -2)
 			argp_error(state, "--method takes auto, fexit, one-hook or two-hooks, not '%s'", arg);
 		break;
+	case OPT_RATE_LIMIT: {
+		char *comma = strchr(arg, ','), rate[32];
+		long burst = 0;
+		snprintf(rate, sizeof(rate), "%.*s", comma ? (int)(comma - arg) : (int)strlen(arg), arg);
+		if (parse_int(rate, 0, 1000000, &v) || (comma && (parse_int(comma + 1, 1, 100000000, &burst) || !v)))
+			argp_error(state, "--rate-limit takes N or N,BURST (0 to 1000000 events a second per cgroup; "
+					  "0: no limit), not '%s'", arg);
+		o->filters.events_per_s = v;
+		o->filters.events_burst = comma ? burst : v;
+		break;
+	}
 	case OPT_BUFFER:
 		if (parse_int(arg, 1, 1024, &v) || (v & (v - 1)))
 			argp_error(state, "--buffer-mb wants a power of two from 1 to 1024, not '%s'", arg);

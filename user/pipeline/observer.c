@@ -298,6 +298,12 @@ static int observer_load(struct observer *o, const struct observer_filters *f, b
 	bpf_program__set_autoload(o->skel->progs.handle_record_enter, f->record);
 	bpf_program__set_autoload(o->skel->progs.handle_shadow_enter, f->shadow);
 	o->skel->rodata->record_ioctl = f->record_ioctl;
+	/* GCRA: one event per interval, the burst as a head start */
+	if (f->events_per_s) {
+		uint64_t interval = 1000000000ULL / f->events_per_s;
+		o->skel->rodata->event_interval_ns = interval ? interval : 1;
+		o->skel->rodata->event_burst_ns = (uint64_t)(f->events_burst ? f->events_burst - 1 : 0) * interval;
+	}
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor || f->bench_floor_only);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
 	bpf_program__set_autoload(o->skel->progs.bench_fexit_floor, f->bench_fexit_floor);
@@ -507,6 +513,7 @@ int observer_counts(struct observer *o, struct observer_counts *c)
 	c->method = observer_method_name(o->method);
 	c->record_overflow = sums[SCLENS_CNT_RECORD_OVERFLOW];
 	c->record_args_overflow = sums[SCLENS_CNT_RECORD_ARGS_OVERFLOW];
+	c->suppressed = sums[SCLENS_CNT_SUPPRESSED];
 	return 0;
 }
 

@@ -28,6 +28,11 @@ struct observer_filters {
 	bool record;		  /* also record every call of the cgroups decided to be recorded */
 	bool record_ioctl;	  /* with ioctl's request values */
 	bool shadow;		  /* run a candidate profile on the calls of shadowed cgroups */
+	/* each cgroup's denial events: at most this many a second after a
+	 * burst of events_burst (0: no limit); the first of each kind and
+	 * every count are kept whatever the rate */
+	uint32_t events_per_s;
+	uint32_t events_burst;
 };
 
 /* A filter program the kernel side copied (see struct sclens_filter_rec) */
@@ -46,6 +51,7 @@ struct observer_counts {
 	uint64_t eval_failed;	  /* stacks the kernel side could not evaluate */
 	uint64_t record_overflow; /* recorded calls the record map had no room for */
 	uint64_t record_args_overflow; /* argument values the record map had no room for */
+	uint64_t suppressed;	  /* denials counted but not sent: their cgroup's event rate was spent */
 	const char *method;	  /* observer_method_name() of the method in use */
 };
 

@@ -12,6 +12,10 @@ void watch_opts_init(struct watch_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->filters.nr = -1;
 	o->filters.method = -1;
+	/* a node's tenants share the ring buffer: each cgroup's storm is
+	 * paced (watch --rate-limit 0 to see every event) */
+	o->filters.events_per_s = 1000;
+	o->filters.events_burst = 1000;
 }
 
 /* -p, -c and -s in user space: lists, and names on every arch */

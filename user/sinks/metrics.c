@@ -267,6 +267,9 @@ char *metrics_render(struct metrics *m, size_t *len)
 	counter(&b, "sclens_denials_seen_total", "Denials the kernel side saw, before any selection.", c.denials);
 	counter(&b, "sclens_events_lost_total",
 		"Events the ring buffer had no room for (their counts in sclens_denials_total are exact).", c.lost);
+	counter(&b, "sclens_events_suppressed_total",
+		"Denial events not sent: their cgroup was over its event rate (--rate-limit); counted in "
+		"sclens_denials_total.", c.suppressed);
 	counter(&b, "sclens_denials_uncounted_total",
 		"Denials not counted per call: the kernel's count map was full.", c.count_overflow);
 	counter(&b, "sclens_filter_installs_total", "Seccomp filters installed on the host.", c.filter_installs);

@@ -70,6 +70,7 @@ void print_summary_json(uint64_t reported, const struct observer_counts *c, cons
 	jw_kv_u64(&w, "denials_reported", reported);
 	jw_kv_u64(&w, "denials_seen", c->denials);
 	jw_kv_u64(&w, "events_lost", c->lost);
+	jw_kv_u64(&w, "events_suppressed", c->suppressed);
 	jw_kv_u64(&w, "filter_installs", c->filter_installs);
 	jw_kv_str_opt(&w, "error", error);
 	if (exit_status >= 0)

@@ -46,6 +46,7 @@ struct log_sink {
 	size_t vol_n;
 	uint64_t interval_start_ns;
 	uint64_t lost_said; /* ring-buffer losses already told in the log */
+	uint64_t suppressed_said; /* events over their cgroup's rate, told */
 	struct sbuf line;
 };
 
@@ -342,15 +343,37 @@ static void log_record(struct sink *s, const struct denial_record *r)
 	reporter_record(&l->rep, r);
 }
 
+/* A {"type":"lost"} or {"type":"suppressed"} line: delta events since the
+ * last such line, total since start */
+static void count_line(struct log_sink *l, const char *type, uint64_t delta, const char *total_key, uint64_t total)
+{
+	struct jw w;
+
+	sb_reset(&l->line);
+	jw_init(&w, &l->line);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", type);
+	put_now(&w);
+	jw_kv_u64(&w, "count", delta);
+	jw_kv_u64(&w, total_key, total);
+	jw_obj_end(&w);
+	emit_line(l);
+}
+
 static void log_tick(struct sink *s, struct observer *obs, uint64_t now_ns, bool final)
 {
 	struct log_sink *l = (struct log_sink *)s;
 	struct observer_counts c;
 
 	/* losses said in the stream as they happen, not only at exit */
-	if (obs && !observer_counts(obs, &c) && c.lost > l->lost_said) {
-		log_sink_lost(l, c.lost - l->lost_said, c.lost);
+	if (obs && !observer_counts(obs, &c)) {
+		if (c.lost > l->lost_said)
+			count_line(l, "lost", c.lost - l->lost_said, "events_lost_total", c.lost);
+		if (c.suppressed > l->suppressed_said)
+			count_line(l, "suppressed", c.suppressed - l->suppressed_said, "events_suppressed_total",
+				   c.suppressed);
 		l->lost_said = c.lost;
+		l->suppressed_said = c.suppressed;
 	}
 
 	if (final || (l->interval_start_ns && now_ns - l->interval_start_ns >= l->o.interval_s * 1000000000ULL))
@@ -429,20 +452,6 @@ struct sink *log_sink_base(struct log_sink *l)
 	return &l->base;
 }
 
-void log_sink_lost(struct log_sink *l, uint64_t delta, uint64_t total)
-{
-	struct jw w;
-
-	sb_reset(&l->line);
-	jw_init(&w, &l->line);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "type", "lost");
-	put_now(&w);
-	jw_kv_u64(&w, "count", delta);
-	jw_kv_u64(&w, "events_lost_total", total);
-	jw_obj_end(&w);
-	emit_line(l);
-}
 
 int log_sink_close(struct log_sink *l)
 {

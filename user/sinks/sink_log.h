@@ -3,7 +3,8 @@
  * crash loses only what was in flight; rotated by size into gzip files
  * (PATH.1.gz newest ... PATH.KEEP.gz); volume control that writes the first
  * N events per (container, call, action) per interval and sums the rest into
- * "repeat" lines. */
+ * "repeat" lines; losses and events over a cgroup's rate said once a
+ * second as they happen ("lost", "suppressed" lines). */
 #ifndef SCLENS_SINK_LOG_H
 #define SCLENS_SINK_LOG_H
 
@@ -23,9 +24,6 @@ struct log_sink;
 /* Opens (and recovers a rotation a crash interrupted). 0 or -errno. */
 int log_sink_open(struct log_sink **out, const struct log_sink_opts *o);
 struct sink *log_sink_base(struct log_sink *l);
-/* A {"type":"lost"} line: delta events the ring buffer had no room for
- * since the last one, total since start. */
-void log_sink_lost(struct log_sink *l, uint64_t delta, uint64_t total);
 int log_sink_close(struct log_sink *l);
 
 #endif

@@ -139,6 +139,9 @@ static void print_summary(struct summary_sink *w, struct observer *obs, const ch
 				"%llu events lost\n",
 			(unsigned long long)w->printed, (unsigned long long)c.denials,
 			(unsigned long long)c.lost);
+		if (c.suppressed)
+			fprintf(stderr, "sclens: %llu events were not sent: their cgroup's storm was over its event rate "
+					"(--rate-limit); every one is in the counts above\n", (unsigned long long)c.suppressed);
 		if (c.eval_failed)
 			fprintf(stderr, "sclens: note: %llu calls were judged from their return value alone: the "
 					"kernel kept no program of their filter\n", (unsigned long long)c.eval_failed);
