@@ -220,6 +220,32 @@ JSON
 	stop_daemon
 }
 
+@test "SIGHUP keeps the names of gone containers whose series are still served: a logrotate relabels nothing" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
+	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
+JSON
+	start_daemon --metrics-retention 1h
+	a=sclens-hup-$$
+	CONTAINERS+=("$a")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" /bin/calls 2 0
+	run_container "$BATS_TEST_TMPDIR/a" "$a"
+	runc delete -f "$a" 2>/dev/null || true
+	sleep 1
+	before=$(curl -sf "http://127.0.0.1:$DPORT/metrics" | grep "^sclens_denials_total.*container_id=\"$a\"")
+	[ -n "$before" ]
+	kill -HUP "$DAEMON_PID"
+	sleep 1.5
+	grep -q 'SIGHUP: output reopened' "$D_ERR"
+	after=$(curl -sf "http://127.0.0.1:$DPORT/metrics" | grep "^sclens_denials_total.*$a" || true)
+	echo "before: $before" >&3
+	echo "after:  $after" >&3
+	[ "$after" = "$before" ]
+	stop_daemon
+}
+
 @test "daemon: bad options and a taken port are clear errors" {
 	run "$SCLENS" daemon --metrics-addr nowhere
 	[ "$status" -eq 2 ]

@@ -582,13 +582,21 @@ static void prune_caches(struct watch_run *w)
 	}
 }
 
+/* What SIGHUP drops: the containers that still run, read again; a gone
+ * one cannot be, and its name stays while a sink shows it (every
+ * logrotate would relabel its series otherwise) */
+static bool gone(uint64_t id, void *arg)
+{
+	return id > 1 && !cgroup_alive(id);
+}
+
 /* SIGHUP: the runtimes' state re-read, the sinks' files reopened */
 static void reload(struct watch_run *w)
 {
 	int err;
 
 	lock(w);
-	containers_reset();
+	containers_retain(gone, NULL);
 	containers_dropped(w);
 	for (int i = 0; i < w->out->n_sinks; i++)
 		if (w->out->sinks[i]->reopen && (err = w->out->sinks[i]->reopen(w->out->sinks[i], w->obs)))
