@@ -395,8 +395,13 @@ JSON
 	# a full disk: the partial line is cut, later lines are whole
 	mkdir "$BATS_TEST_TMPDIR/small"
 	mount -t tmpfs -o size=48k tmpfs "$BATS_TEST_TMPDIR/small"
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/small/filler" bs=1k count=16 2>/dev/null
 	start_daemon --log-file "$BATS_TEST_TMPDIR/small/d.json" --log-first 0
 	"$SCDENY" loop_denied 300 >/dev/null
+	sleep 0.5
+	# space back: the lines dropped meanwhile are said, then lines go on
+	rm "$BATS_TEST_TMPDIR/small/filler"
+	"$SCDENY" loop_denied 3 >/dev/null
 	stop_daemon
 	cp "$BATS_TEST_TMPDIR/small/d.json" "$BATS_TEST_TMPDIR/full.json"
 	umount "$BATS_TEST_TMPDIR/small"
@@ -405,6 +410,11 @@ JSON
 	[ -s "$BATS_TEST_TMPDIR/full.json" ]
 	[ "$(jq -c . "$BATS_TEST_TMPDIR/full.json" | wc -l)" -eq "$(wc -l <"$BATS_TEST_TMPDIR/full.json")" ]
 	[ "$(tail -c 1 "$BATS_TEST_TMPDIR/full.json" | od -An -c | tr -d ' ')" = '\n' ]
+	jq -c 'select(.type == "dropped")' "$BATS_TEST_TMPDIR/full.json" >&3
+	jq -se '[.[] | select(.type == "dropped")] | length == 1 and .[0].count > 0 and .[0].reason == "No space left on device"' "$BATS_TEST_TMPDIR/full.json"
+	# after it, the 3 denials made once there was room
+	[ "$(jq -c .type "$BATS_TEST_TMPDIR/full.json" | awk '/"dropped"/ { d = 1; next } d && /"denial"/ { n++ } END { print n + 0 }')" -ge 3 ]
+	grep -q "takes lines again" "$D_ERR"
 	# a symlink where the log goes: refused, its target untouched
 	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link.json"
 	run "$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" --log-file "$BATS_TEST_TMPDIR/link.json" -d 1

@@ -100,3 +100,29 @@ storm_beside_quiet() {
 	run "$SCLENS" watch --rate-limit 0,10
 	[ "$status" -eq 2 ]
 }
+
+@test "the daemon's log: a tenant varying numbers and errnos writes at most 64 kinds an interval, the rest one over_budget line; a quiet tenant's denials are all written" {
+	log=$BATS_TEST_TMPDIR/d.json
+	"$SCLENS" daemon --metrics-addr none --log-file "$log" --log-first 2 --log-interval 2s \
+		>"$BATS_TEST_TMPDIR/d.out" 2>"$BATS_TEST_TMPDIR/d.err" &
+	WATCH_PID=$!
+	for _ in $(seq 100); do grep -q watching "$BATS_TEST_TMPDIR/d.err" && break; sleep 0.1; done
+	in_tenant "sclens-flood-$$" "$SCDENY" flood 20000 >/dev/null
+	in_tenant "sclens-quiet-$$" "$SCDENY" errno >/dev/null
+	sleep 2.5 # the interval ends: its repeat lines
+	kill -TERM "$WATCH_PID"
+	wait "$WATCH_PID"
+	WATCH_PID=
+	flood=$(stat -c %i "$CG2/sclens-flood-$$")
+	quiet=$(stat -c %i "$CG2/sclens-quiet-$$")
+	kinds=$(jq -r "select(.type == \"denial\" and .cgroup_id == $flood) | \"\(.nr) \(.errno)\"" "$log" |
+		awk '{ print ($1 >= 1024 ? "unknown" : $1), $2 }' | sort -u | wc -l)
+	lines=$(jq -c "select(.type == \"denial\" and .cgroup_id == $flood)" "$log" | wc -l)
+	over=$(jq -s "[.[] | select(.type == \"repeat\" and .cgroup_id == $flood and .syscall == \"over_budget\") | .count] | add // 0" "$log")
+	echo "flood: $lines lines of $kinds kinds, over_budget $over; quiet: $(jq -c "select(.type == \"denial\" and .cgroup_id == $quiet)" "$log" | wc -l) lines" >&3
+	[ "$kinds" -le 64 ]
+	[ "$lines" -le 128 ]
+	[ "$over" -gt 0 ]
+	[ "$(jq -c "select(.type == \"denial\" and .cgroup_id == $quiet)" "$log" | wc -l)" -eq 3 ]
+	/usr/bin/python3 "$ROOT/scripts/check-json.py" "$ROOT/docs/json-schema.json" "$log"
+}

@@ -33,6 +33,16 @@ struct vol_entry {
 	struct vol_key k;
 	uint64_t seen; /* this interval */
 	bool used;
+	bool over; /* the cgroup's key past its budget: never written, all repeated */
+};
+
+/* Distinct keys a cgroup may have written in an interval: its tenant
+ * chooses numbers and errnos, and must not rotate others' lines away */
+#define VOL_KEYS_PER_CGROUP 64
+
+struct vol_cgroup {
+	uint64_t id;
+	uint32_t keys;
 };
 
 struct log_sink {
@@ -44,6 +54,9 @@ struct log_sink {
 	struct reporter rep;
 	struct vol_entry *vol;
 	size_t vol_n;
+	struct vol_cgroup *vol_cg; /* keys per cgroup this interval */
+	uint64_t dropped;	   /* lines a failed write dropped, not yet said */
+	int dropped_err;
 	uint64_t interval_start_ns;
 	uint64_t lost_said; /* ring-buffer losses already told in the log */
 	uint64_t suppressed_said; /* events over their cgroup's rate, told */
@@ -211,6 +224,34 @@ static int rotate(struct log_sink *l)
 	return l->o.keep ? gzip_file(to, from) : (unlink(to) ? -errno : 0);
 }
 
+static void put_now(struct jw *w);
+
+/* Lines a full disk dropped, said in the file once it takes lines again */
+static void say_dropped(struct log_sink *l)
+{
+	struct sbuf b;
+	struct jw w;
+
+	sb_init(&b);
+	jw_init(&w, &b);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", "dropped");
+	put_now(&w);
+	jw_kv_u64(&w, "count", l->dropped);
+	jw_kv_str(&w, "reason", strerror(-l->dropped_err));
+	jw_obj_end(&w);
+	sb_putc(&b, '\n');
+	if (!b.oom && !write_all(l->fd, b.s, b.len)) {
+		l->size += b.len;
+		fprintf(stderr, "sclens: %s takes lines again; %llu were dropped, said in it\n",
+			l->o.path ? l->o.path : "the log", (unsigned long long)l->dropped);
+		l->dropped = 0;
+	} else if (l->o.path && ftruncate(l->fd, l->size) == 0) {
+		lseek(l->fd, 0, SEEK_END);
+	}
+	sb_free(&b);
+}
+
 /* One whole line, in one write, rotating first if it would pass the size */
 static int log_write(void *arg, const char *line, size_t len)
 {
@@ -219,6 +260,8 @@ static int log_write(void *arg, const char *line, size_t len)
 
 	if (l->fd < 0)
 		return -EBADF;
+	if (l->dropped)
+		say_dropped(l);
 	if (l->o.path && l->o.max_bytes && l->size && l->size + len > l->o.max_bytes) {
 		err = rotate(l);
 		if (err) {
@@ -238,6 +281,8 @@ static int log_write(void *arg, const char *line, size_t len)
 					"whole lines\n", l->o.path ? l->o.path : "the log", strerror(-err));
 		if (!l->err)
 			l->err = err;
+		l->dropped++;
+		l->dropped_err = err;
 		return err;
 	}
 	l->size += len;
@@ -278,9 +323,10 @@ static void vol_flush(struct log_sink *l, uint64_t now_ns)
 
 	for (size_t i = 0; i < VOL_MAX * 2; i++) {
 		struct vol_entry *v = &l->vol[i];
-		if (!v->used || v->seen <= l->o.first)
+		if (!v->used || (!v->over && v->seen <= l->o.first))
 			continue;
-		uint64_t extra = v->seen - l->o.first;
+		uint64_t written = v->over ? 0 : l->o.first;
+		uint64_t extra = v->seen - written;
 		const struct container *ct = container_lookup(v->k.cgroup_id, cgroup_path_of_id(v->k.cgroup_id), NULL);
 		struct jw w;
 		sb_reset(&l->line);
@@ -291,12 +337,12 @@ static void vol_flush(struct log_sink *l, uint64_t now_ns)
 		jw_kv_u64(&w, "cgroup_id", v->k.cgroup_id);
 		container_json(&w, ct);
 		jw_kv_str(&w, "arch", arch_name(v->k.arch, v->k.nr));
-		jw_kv_str(&w, "syscall", syscall_name(v->k.arch, v->k.nr));
+		jw_kv_str(&w, "syscall", count_syscall_name(v->k.arch, v->k.nr));
 		jw_kv_str(&w, "action", action_name(v->k.action));
 		if (v->k.action == SCLENS_ACT_ERRNO || v->k.action == SCLENS_ACT_USER_NOTIF)
 			jw_kv_i64(&w, "errno", v->k.err);
 		jw_kv_u64(&w, "count", extra);
-		jw_kv_u64(&w, "written", l->o.first);
+		jw_kv_u64(&w, "written", written);
 		char num[32];
 		snprintf(num, sizeof(num), "%.3f", secs);
 		jw_key(&w, "interval_s");
@@ -305,11 +351,26 @@ static void vol_flush(struct log_sink *l, uint64_t now_ns)
 		emit_line(l);
 	}
 	memset(l->vol, 0, VOL_MAX * 2 * sizeof(*l->vol));
+	memset(l->vol_cg, 0, VOL_MAX * 2 * sizeof(*l->vol_cg));
 	l->vol_n = 0;
 	l->interval_start_ns = now_ns;
 }
 
-/* true: write this event; false: counted for the interval's repeat line */
+/* The cgroup's count of keys this interval */
+static struct vol_cgroup *vol_cgroup(struct log_sink *l, uint64_t id)
+{
+	size_t i = (id * 0x9e3779b97f4a7c15ULL >> 17) % (VOL_MAX * 2);
+
+	while (l->vol_cg[i].id && l->vol_cg[i].id != id)
+		i = (i + 1) % (VOL_MAX * 2);
+	l->vol_cg[i].id = id;
+	return &l->vol_cg[i];
+}
+
+/* true: write this event; false: counted for the interval's repeat line.
+ * Keys as the kernel counts them: a number no arch names is "unknown", an
+ * errno without a name 4095; past its budget of keys, a cgroup's new keys
+ * are one "over_budget" key that is only counted. */
 static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t action)
 {
 	struct vol_key k = { .cgroup_id = e->cgroup_id, .arch = e->arch, .action = action, .nr = e->nr,
@@ -317,6 +378,11 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 
 	if (!l->o.first || e->type != SCLENS_EV_DENIAL)
 		return true;
+	if (!syscall_name(e->arch, e->nr))
+		k.nr = SCLENS_COUNT_NR_UNKNOWN;
+	if (k.err > SCLENS_COUNT_ERRNO_NAMED && action != SCLENS_ACT_TRAP && action != SCLENS_ACT_KILL_PROCESS &&
+	    action != SCLENS_ACT_KILL_THREAD)
+		k.err = 4095;
 	/* the clock only when an interval starts or the table is full: not
 	 * once per event of a storm */
 	if (!l->interval_start_ns)
@@ -327,11 +393,22 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 			vol_flush(l, event_clock_now_ns());
 			i = vol_slot(l, &k);
 		}
-		l->vol[i].used = true;
-		l->vol[i].k = k;
-		l->vol_n++;
+		struct vol_cgroup *cg = vol_cgroup(l, k.cgroup_id);
+		bool over = cg->keys >= VOL_KEYS_PER_CGROUP;
+		if (over) {
+			k = (struct vol_key){ .cgroup_id = e->cgroup_id, .arch = e->arch, .nr = SCLENS_COUNT_NR_OVER_BUDGET,
+					      .action = SCLENS_ACT_UNKNOWN };
+			i = vol_slot(l, &k);
+		}
+		if (!l->vol[i].used) {
+			l->vol[i].used = true;
+			l->vol[i].over = over;
+			l->vol[i].k = k;
+			l->vol_n++;
+			cg->keys += !over;
+		}
 	}
-	return ++l->vol[i].seen <= l->o.first;
+	return ++l->vol[i].seen <= l->o.first && !l->vol[i].over;
 }
 
 static void log_record(struct sink *s, const struct denial_record *r)
@@ -421,7 +498,10 @@ int log_sink_open(struct log_sink **out, const struct log_sink_opts *o)
 	if (!l)
 		return -ENOMEM;
 	l->vol = calloc(VOL_MAX * 2, sizeof(*l->vol));
-	if (!l->vol) {
+	l->vol_cg = calloc(VOL_MAX * 2, sizeof(*l->vol_cg));
+	if (!l->vol || !l->vol_cg) {
+		free(l->vol);
+		free(l->vol_cg);
 		free(l);
 		return -ENOMEM;
 	}
@@ -437,6 +517,7 @@ int log_sink_open(struct log_sink **out, const struct log_sink_opts *o)
 			strerror(-err));
 	if ((err = open_log(l))) {
 		free(l->vol);
+		free(l->vol_cg);
 		free(l);
 		return err;
 	}
@@ -465,6 +546,7 @@ int log_sink_close(struct log_sink *l)
 	reporter_free(&l->rep);
 	sb_free(&l->line);
 	free(l->vol);
+	free(l->vol_cg);
 	free(l);
 	return err;
 }
