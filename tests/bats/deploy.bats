@@ -28,7 +28,13 @@ load helpers
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 kinds = {d["kind"] for d in docs}
-assert {"Namespace", "ServiceAccount", "DaemonSet"} <= kinds, kinds
+assert {"Namespace", "ServiceAccount", "DaemonSet", "NetworkPolicy"} <= kinds, kinds
+# the metrics name every tenant's containers: only Prometheus reaches them
+np = next(d for d in docs if d["kind"] == "NetworkPolicy")
+assert np["spec"]["policyTypes"] == ["Ingress"]
+assert np["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "sclens"}
+rules = np["spec"]["ingress"]
+assert len(rules) == 1 and rules[0]["from"] and rules[0]["ports"] == [{"protocol": "TCP", "port": 9464}]
 ds = next(d for d in docs if d["kind"] == "DaemonSet")
 pod = ds["spec"]["template"]
 spec = pod["spec"]

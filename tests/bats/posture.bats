@@ -73,10 +73,11 @@ findings_of() { # findings_of SUBJECT: its checks, sorted, one line
 	mkdir -p "$fix/containers/$D"
 	echo '{"Name":"/priv","Config":{"Image":"busybox"}}' >"$fix/containers/$D/config.v2.json"
 	echo '{"Privileged":true,"CapAdd":null,"SecurityOpt":["label=disable"]}' >"$fix/containers/$D/hostconfig.json"
-	for part in sclens-test.slice "sclens-test.slice/docker-$D.scope"; do
+	# where Docker's systemd driver puts it (a name only counts there)
+	for part in system.slice "system.slice/docker-$D.scope"; do
 		[ -d "$CG/$part" ] || { mkdir "$CG/$part"; CREATED+=("$CG/$part"); }
 	done
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec sleep 60' sh "$CG/sclens-test.slice/docker-$D.scope" &
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec sleep 60' sh "$CG/system.slice/docker-$D.scope" &
 	SLEEPER=$!
 	sleep 0.3
 	posture_json --docker-root "$fix"
@@ -170,4 +171,15 @@ host_checks() { # host_checks ROOT: the host's checks, sorted, one line
 	run "$SCLENS" posture --fail-on severe
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--fail-on takes high, medium, low or info"* ]]
+}
+
+@test "--host-root that is not a directory is a usage error; the capture method said is the one watch would try" {
+	run "$SCLENS" posture --host-root "$BATS_TEST_TMPDIR/nonexistent"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--host-root $BATS_TEST_TMPDIR/nonexistent: No such file or directory"* ]]
+	posture_json
+	what=$(jq -r '.findings[] | select(.check == "sclens_ready") | .detail // .message // .what' "$BATS_TEST_TMPDIR/p.json")
+	echo "$what"
+	[[ "$what" != *"raw tracepoints"* ]]
+	[[ "$what" == *"capture method: "*"hook"* ]]
 }

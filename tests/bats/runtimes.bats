@@ -43,10 +43,30 @@ roots() {
 
 @test "Docker (systemd driver): name and image from config.v2.json" {
 	start_watch --json $(roots "$FIX")
-	in_cgroup "/sclens-test.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
+	in_cgroup "/system.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
 	stop_watch
 	denials | jq -se --arg id "$D" '.[0].container == {id: $id, runtime: "docker", name: "web", image: "nginx:1.25"}'
 	[ "$(denials "select(.container.name == \"web\")" | wc -l)" -eq 3 ]
+}
+
+@test "impostors: a tenant's cgroup named like another's container is not that container" {
+	T=7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e
+	start_watch --json $(roots "$FIX")
+	# where a tenant with a delegated subtree may make cgroups
+	in_cgroup "/sclens-tenant-$$/docker-$D.scope" "$SCDENY" errno >/dev/null
+	in_cgroup "/sclens-tenant-$$/kubepods/besteffort/pod${UID_//_/-}/$C" "$SCDENY" errno >/dev/null
+	# inside its own container (cgroup namespaces let it)
+	in_cgroup "/system.slice/docker-$T.scope/docker-$D.scope" "$SCDENY" errno >/dev/null
+	stop_watch
+	# none is shown as the victims (web, api); the nested one is its own container
+	[ "$(denials 'select(.container.name == "web" or .container.pod != null)' | wc -l)" -eq 0 ]
+	[ "$(denials 'select(.container == null and (.cgroup | startswith("/sclens-tenant-")))' | wc -l)" -eq 6 ]
+	[ "$(denials "select(.container.id == \"$T\" and .container.runtime == \"docker\")" | wc -l)" -eq 3 ]
+	# the real one, where Docker makes it, still is
+	start_watch --json $(roots "$FIX")
+	in_cgroup "/system.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
+	stop_watch
+	[ "$(denials 'select(.container.name == "web")' | wc -l)" -eq 3 ]
 }
 
 @test "containerd with Kubernetes (systemd driver): pod, namespace, container name, image" {
@@ -61,7 +81,7 @@ roots() {
 @test "Kubernetes filters: --namespace and --pod select in the kernel" {
 	start_watch --json $(roots "$FIX") --namespace shop
 	in_cgroup "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$UID_.slice/cri-containerd-$C.scope" "$SCDENY" errno >/dev/null
-	in_cgroup "/sclens-test.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
+	in_cgroup "/system.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
 	stop_watch
 	[ "$(denials | wc -l)" -eq 3 ]
 	denials | jq -se 'all(.container.namespace == "shop")'
@@ -91,7 +111,7 @@ roots() {
 	stop_watch
 	denials | jq -se '.[0].host.unit == "sclens-demo.service" and (.[0].container == null)'
 	start_watch --json $(roots "$FIX") --host
-	in_cgroup "/sclens-test.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
+	in_cgroup "/system.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
 	stop_watch
 	[ "$(denials | wc -l)" -eq 0 ]
 }
@@ -103,7 +123,7 @@ roots() {
 	ln -s /etc/passwd "$bad/docker/containers/$D/hostconfig.json"
 	echo '{"annotations": {"io.kubernetes.cri.sandbox-name": 7}, "process": "no", "linux": []}' > "$bad/containerd/k8s.io/$C/config.json"
 	start_watch --json $(roots "$bad")
-	in_cgroup "/sclens-test.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
+	in_cgroup "/system.slice/docker-$D.scope" "$SCDENY" errno >/dev/null
 	in_cgroup "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$UID_.slice/cri-containerd-$C.scope" "$SCDENY" errno >/dev/null
 	stop_watch
 	[ "$WATCH_RC" -eq 0 ]

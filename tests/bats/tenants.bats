@@ -126,3 +126,25 @@ storm_beside_quiet() {
 	[ "$(jq -c "select(.type == \"denial\" and .cgroup_id == $quiet)" "$log" | wc -l)" -eq 3 ]
 	/usr/bin/python3 "$ROOT/scripts/check-json.py" "$ROOT/docs/json-schema.json" "$log"
 }
+
+@test "--cgroup selects one tenant everywhere: watch's summary counts only it, record records only it; record refuses -p, -c and -s" {
+	in_tenant "sclens-a-$$" true
+	in_tenant "sclens-b-$$" true
+	a=$(stat -c %i "$CG2/sclens-a-$$")
+	start_watch --json --cgroup "$CG2/sclens-a-$$"
+	in_tenant "sclens-a-$$" "$SCDENY" errno >/dev/null
+	in_tenant "sclens-b-$$" "$SCDENY" errno >/dev/null
+	stop_watch
+	jq -e "select(.type == \"summary\") | (.counts | length) == 3 and all(.counts[]; .cgroup_id == $a)" "$WATCH_OUT"
+	rec=$BATS_TEST_TMPDIR/a.rec.json
+	"$SCLENS" record --cgroup "$CG2/sclens-a-$$" -d 3 -o "$rec" 2>"$BATS_TEST_TMPDIR/rec.err" &
+	rpid=$!
+	for _ in $(seq 100); do grep -q watching "$BATS_TEST_TMPDIR/rec.err" && break; sleep 0.1; done
+	in_tenant "sclens-a-$$" "$SCDENY" errno >/dev/null
+	in_tenant "sclens-b-$$" "$SCDENY" errno >/dev/null
+	wait "$rpid"
+	jq -e "[.recorded[].cgroup_id] == [$a] and .selection.cgroup == \"$CG2/sclens-a-$$\"" "$rec"
+	run "$SCLENS" record -s getppid -d 1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"-p, -c and -s do not apply"* ]]
+}

@@ -1,8 +1,11 @@
 // cgroup layouts the runtimes really create, one row per layout.
+#include <stdlib.h>
 #include "unit.h"
 #include "containers.h"
+#include "profile.h"
 
 #define ID64 "4f1e8b3a9c2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"
+#define VICTIM "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
 static const struct {
 	const char *path;
@@ -38,6 +41,19 @@ static const struct {
 	{ "/", NULL, NULL, NULL, NULL },
 	/* not an id: too short, not hex */
 	{ "/system.slice/docker-xyz.scope", NULL, NULL, NULL, NULL },
+	/* impostors: a runtime's pattern away from where that runtime makes
+	 * cgroups (a tenant's delegated subtree) names nothing; one made
+	 * inside a container is that container (the outermost wins) */
+	{ "/sclens-tenant/docker-" VICTIM ".scope", NULL, NULL, NULL, NULL },
+	{ "/user.slice/user-1000.slice/user@1000.service/app.slice/docker-" VICTIM ".scope", NULL, NULL, NULL, NULL },
+	{ "/tenant/kubepods/burstable/pod1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d/" VICTIM, NULL, NULL, NULL, NULL },
+	{ "/tenant/docker/" VICTIM, NULL, NULL, NULL, NULL },
+	{ "/system.slice/docker-" ID64 ".scope/docker-" VICTIM ".scope", "docker", ID64, NULL, NULL },
+	{ "/docker/" ID64 "/docker-" VICTIM ".scope", "docker", ID64, NULL, NULL },
+	{ "/kubepods/burstable/pod1b2c3d4e-5f60-4a1b-8c2d-3e4f5a6b7c8d/" ID64 "/" VICTIM, "cri", ID64, NULL, NULL },
+	{ "/machine.slice/libpod-" ID64 ".scope/machine.slice/libpod-" VICTIM ".scope", "podman", ID64, NULL, NULL },
+	{ "/system.slice/docker-" ID64 ".scope/sshd.service", "docker", ID64, NULL, NULL },
+	{ "/tenant/machine-web1.scope", NULL, NULL, NULL, NULL },
 };
 
 static void layouts(void)
@@ -55,6 +71,9 @@ static void layouts(void)
 			CHECK_STR(c.unit, rows[i].unit);
 		if (rows[i].pod_uid)
 			CHECK_STR(c.pod_uid, rows[i].pod_uid);
+		CHECK(!c.unit || !c.runtime, "row %zu: a container's cgroup is no unit", i);
+		/* a rootless engine's container: root's state never names it */
+		CHECK(c.rootless == (rows[i].runtime && !strncmp(rows[i].path, "/user.slice/", 12)), "row %zu: rootless", i);
 		container_free(&c);
 	}
 }
@@ -120,8 +139,37 @@ static void images(void)
 	}
 }
 
+/* A tenant's 2 MiB of annotations in its bundle: the cache keeps the
+ * seccomp section, not the whole file and its tree */
+static void large_bundle_kept_small(void)
+{
+	const char *head = "{\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"web\",\"x\":\"";
+	const char *tail = "\"},\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":"
+			   "[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}}}";
+	size_t pad = 2u << 20, n = strlen(head) + pad + strlen(tail);
+	char *text = malloc(n + 1);
+	struct container c = {}, small = {};
+
+	strcpy(text, head);
+	memset(text + strlen(head), 'a', pad);
+	strcpy(text + strlen(head) + pad, tail);
+	meta_bundle_config(&c, text, n, "config.json");
+	CHECK_STR(c.pod, "web");
+	CHECK(c.profile && c.profile->n_rules == 1, "the profile, from the section");
+	CHECK(c.profile && strlen(c.profile->text) < 4096, "kept: %zu bytes", c.profile ? strlen(c.profile->text) : 0);
+	CHECK(c.profile && strstr(c.profile->label, "(its linux.seccomp section)"), "said in its label");
+	/* a usual one is kept whole: its lines are the user's file's */
+	const char *usual = "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}}";
+	meta_bundle_config(&small, usual, strlen(usual), "config.json");
+	CHECK(small.profile && !strcmp(small.profile->text, usual), "whole");
+	container_free(&c);
+	container_free(&small);
+	free(text);
+}
+
 int main(void)
 {
+	RUN(large_bundle_kept_small);
 	RUN(layouts);
 	RUN(matching);
 	RUN(images);

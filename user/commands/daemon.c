@@ -77,8 +77,8 @@ static error_t daemon_parse(int key, char *arg, struct argp_state *state)
 			struct sockaddr_storage ss;
 			socklen_t len;
 			if (metrics_parse_addr(arg, &ss, &len))
-				argp_error(state, "--metrics-addr wants HOST:PORT (an IPv4 address, or [IPv6]), "
-						  "or none, not '%s'", arg);
+				argp_error(state, "--metrics-addr wants HOST:PORT (an IPv4 address, [IPv6], a host "
+						  "name, or :PORT for every address), or none, not '%s'", arg);
 		}
 		break;
 	case OPT_RETENTION:

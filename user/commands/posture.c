@@ -23,6 +23,7 @@
 #include "defaults.h"
 #include "json_writer.h"
 #include "names.h"
+#include "observer.h"
 #include "posture.h"
 #include "files.h"
 #include "sclens.h"
@@ -691,11 +692,18 @@ static void kernel_readiness(struct findings *f)
 	bool seccomp = status && strstr(status, "\nSeccomp:");
 
 	free(status);
+	/* what watch's auto would try, from the kernel's BTF: whether fexit
+	 * may attach is only known by trying (watch says what it chose) */
+	const char *method = !btf ? "none (no BTF)"
+			     : observer_fexit_supported()
+				     ? "fexit on __seccomp_filter where the kernel lets tracing programs attach, else one "
+				       "hook on sys_exit"
+			     : observer_one_hook_supported() ? "one hook on sys_exit (the kernel's verdict cache)"
+							     : "two hooks, on sys_enter and sys_exit";
 	findings_add(f, seccomp && btf ? LEVEL_INFO : LEVEL_MEDIUM, "sclens_ready", "host", SCLENS,
 		     btf ? NULL : "a kernel built with CONFIG_DEBUG_INFO_BTF=y",
-		     "seccomp filters %s; BTF %s; capture method: raw tracepoints on sys_enter and sys_exit%s",
-		     seccomp ? "supported" : "NOT supported", btf ? "present" : "MISSING (sclens watch cannot load)",
-		     btf ? "" : " (unavailable)");
+		     "seccomp filters %s; BTF %s; capture method: %s", seccomp ? "supported" : "NOT supported",
+		     btf ? "present" : "MISSING (sclens watch cannot load)", method);
 }
 
 /* ---- output ---- */
@@ -872,6 +880,14 @@ int cmd_posture(int argc, char **argv)
 		return parsed;
 	if (geteuid() != 0)
 		fprintf(stderr, "sclens posture: warning: not root: other users' processes and the engines' files may be unreadable\n");
+	struct stat hr;
+	if (o.host_root && (stat(o.host_root, &hr) || !S_ISDIR(hr.st_mode))) {
+		fprintf(stderr, "sclens posture: --host-root %s: %s (give the directory the host's / is mounted at)\n",
+			o.host_root, errno ? strerror(errno) : "not a directory");
+		if (o.json)
+			print_json_error("invalid --host-root", o.host_root);
+		return EXIT_USAGE;
+	}
 	containers_init(&o.roots);
 	defaults_load(o.host_root);
 	find_containers(&pcs, &n);

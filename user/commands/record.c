@@ -69,6 +69,13 @@ int cmd_record(int argc, char **argv)
 	watch_opts_init(&o.w);
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
+	/* what is recorded is whole cgroups: options that select processes
+	 * or calls would be ignored, so they are refused */
+	if (o.w.pids.n || o.w.comms.n || o.w.syscall_args.n) {
+		fprintf(stderr, "sclens record: -p, -c and -s do not apply: a recording holds every call of whole "
+				"cgroups; select them with --container, --pod, --namespace, --image, --host or --cgroup\n");
+		return EXIT_USAGE;
+	}
 	if (o.output && recorder_check_output(o.output))
 		return EXIT_FAIL;
 	o.w.json = true;

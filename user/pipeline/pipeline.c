@@ -231,9 +231,12 @@ struct watch_run {
 	uint64_t shadow_caps[SCLENS_SHADOW_SLOTS];
 	int n_shadow;
 	bool shadow_full_said;
-	/* cgroups seen undecided: decided between events (decide_pending) */
+	/* cgroups seen undecided: decided between events (decide_pending),
+	 * for the kernel's filter and for the recording */
 	uint64_t pending[PENDING_MAX];
 	int n_pending;
+	uint64_t pending_rec[PENDING_MAX];
+	int n_pending_rec;
 };
 
 /* The candidate as the engine would hand it to the kernel for a container
@@ -307,17 +310,26 @@ static bool decide_cgroup(struct watch_run *w, uint64_t cgid, const struct conta
 /* First sight of a cgroup, once its runtime has named it: the kernel is
  * told what to do with it from now on, after this batch of events (until
  * then, it passes and is selected here) */
+static void queue(uint64_t *q, int *n, uint64_t id)
+{
+	for (int i = 0; i < *n; i++)
+		if (q[i] == id)
+			return;
+	if (*n < PENDING_MAX) /* else: queued again by its next event */
+		q[(*n)++] = id;
+}
+
 static void watch_noticed(void *arg, uint64_t cgroup_id, const struct container *ct, bool naming)
 {
 	struct watch_run *w = arg;
 
-	if (!watch_container_filtering(w->o) || ct->filter_decided || naming)
+	if (naming)
 		return;
-	for (int i = 0; i < w->n_pending; i++)
-		if (w->pending[i] == cgroup_id)
-			return;
-	if (w->n_pending < PENDING_MAX) /* else: queued again by its next event */
-		w->pending[w->n_pending++] = cgroup_id;
+	if (watch_container_filtering(w->o) && !ct->filter_decided)
+		queue(w->pending, &w->n_pending, cgroup_id);
+	/* named while it runs: a short-lived container may be gone by the tick */
+	if (w->out->recording && !recording_find(w->out->recording, cgroup_id))
+		queue(w->pending_rec, &w->n_pending_rec, cgroup_id);
 }
 
 static void decide_pending(struct watch_run *w)
@@ -329,6 +341,9 @@ static void decide_pending(struct watch_run *w)
 			decide_cgroup(w, id, ct);
 	}
 	w->n_pending = 0;
+	for (int i = 0; i < w->n_pending_rec; i++)
+		recording_decide(w->out->recording, w->pending_rec[i]);
+	w->n_pending_rec = 0;
 }
 
 static bool watch_wanted(void *arg, const struct sclens_event *e, const struct container *ct)

@@ -92,7 +92,7 @@ static void decide(struct recording *r, uint64_t id, bool from_start)
 	 * recording it, and it is decided on a later tick */
 	if (naming && !r->no_wait)
 		return;
-	bool want = watch_container_wanted(r->w, ct);
+	bool want = watch_cgroup_wanted(r->w, id, ct);
 	if (ARRAY_GROW(r->seen, r->cap_seen, r->n_seen, 256))
 		return; /* decided on a later tick */
 	r->seen[r->n_seen++] = (struct recorded_cgroup){ .id = id, .recorded = want, .from_start = from_start,
@@ -133,6 +133,12 @@ static int decide_key(const struct sclens_rec_key *k, uint64_t n, void *arg)
 	if (!recording_find(r, k->cgroup_id))
 		decide(r, k->cgroup_id, true);
 	return 0;
+}
+
+void recording_decide(struct recording *r, uint64_t id)
+{
+	if (r->obs && !recording_find(r, id))
+		decide(r, id, true);
 }
 
 void recording_decide_new(struct recording *r, bool final)

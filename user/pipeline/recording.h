@@ -33,6 +33,9 @@ void recording_started(struct recording *r, struct observer *obs);
 /* Between events: decides the cgroups the kernel has been recording
  * undecided; final: also those still waiting for a name */
 void recording_decide_new(struct recording *r, bool final);
+/* Between events: decides a cgroup an event came from, while it runs
+ * (unless its runtime has not named it yet) */
+void recording_decide(struct recording *r, uint64_t cgroup_id);
 /* The decision for a cgroup, or NULL while it waits for a name */
 const struct recorded_cgroup *recording_find(const struct recording *r, uint64_t id);
 /* Every decision, for writing: i from 0 while non-NULL */

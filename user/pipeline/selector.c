@@ -87,3 +87,8 @@ void watch_opts_free(struct watch_opts *o)
 		free((char *)o->profiles[i].container);
 	}
 }
+
+bool watch_cgroup_wanted(const struct watch_opts *o, uint64_t cgroup_id, const struct container *c)
+{
+	return (!o->cgroup_id || cgroup_id == o->cgroup_id) && watch_container_wanted(o, c);
+}

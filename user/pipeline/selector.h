@@ -50,6 +50,9 @@ struct watch_opts {
 void watch_opts_init(struct watch_opts *o);
 /* Does the container match the --container/--pod/--namespace/--image/--host given? */
 bool watch_container_wanted(const struct watch_opts *o, const struct container *c);
+/* The same, and --cgroup: for what is kept per cgroup (the summary's
+ * counts, the recording) */
+bool watch_cgroup_wanted(const struct watch_opts *o, uint64_t cgroup_id, const struct container *c);
 /* Is any of --container, --pod, --namespace, --image given? */
 bool watch_container_filtering(const struct watch_opts *o);
 /* -p, -c and -s, checked in user space (the kernel prefilters one value

@@ -20,6 +20,8 @@
 #include "sclens.h"
 
 #define META_MAX_BYTES (4u << 20)
+/* a bundle's config.json larger than this is cached as its seccomp section */
+#define BUNDLE_KEPT_WHOLE (256u << 10)
 
 static struct container_roots roots = {
 	"/run/runc", "/var/lib/docker", "/run/containerd/io.containerd.runtime.v2.task",
@@ -104,15 +106,47 @@ static bool match_wrapped(const char *comp, size_t len, const char *prefix, cons
 	return is_hex_id(*id, *id_len);
 }
 
+/* comp sits right below parent (from the v2 root: "/system.slice") */
+static bool right_under(const char *path, const char *comp, const char *parent)
+{
+	size_t n = strlen(parent);
+
+	return !strncmp(path, parent, n) && path[n] == '/' && comp == path + n + 1;
+}
+
+/* A rootless engine's user tree: /user.slice/user-UID.slice/user@UID.service/... */
+static bool in_user_tree(const char *path)
+{
+	return !strncmp(path, "/user.slice/user-", 17) && strstr(path, ".slice/user@");
+}
+
+/* Where each runtime makes its containers' cgroups, from the v2 root. A
+ * container's pattern anywhere else (a tenant's delegated subtree, or a
+ * cgroup made inside a container) names nothing: a tenant must not be
+ * shown as another's container. */
+static bool runtime_place(const char *path, const char *comp, const char *runtime)
+{
+	bool kube = !strncmp(path, "/kubepods", 9);
+
+	if (!strcmp(runtime, "docker"))
+		return right_under(path, comp, "/system.slice");
+	if (!strcmp(runtime, "containerd"))
+		return kube || right_under(path, comp, "/system.slice");
+	if (!strcmp(runtime, "cri-o"))
+		return kube;
+	/* podman: systemd's machine.slice, or a rootless user's own tree */
+	return right_under(path, comp, "/machine.slice") || in_user_tree(path);
+}
+
 bool container_from_cgroup_path(const char *path, struct container *c)
 {
 	const char *p = path, *comp, *id;
 	size_t len, id_len;
 	const char *prev = NULL;
 	size_t prev_len = 0;
-	bool found = false;
+	bool found = false, have = false; /* have: a container named; the outermost wins */
+	bool kube = !strncmp(path, "/kubepods", 9);
 
-	/* walk the components; the deepest recognised one wins */
 	while (*p) {
 		while (*p == '/')
 			p++;
@@ -130,40 +164,41 @@ bool container_from_cgroup_path(const char *path, struct container *c)
 			{ "crio-", ".scope", "cri-o" },
 			{ "libpod-", ".scope", "podman" },
 		};
-		for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
-			if (match_wrapped(comp, len, wrapped[i].prefix, wrapped[i].suffix, &id, &id_len)) {
+		for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]) && !have; i++) {
+			if (match_wrapped(comp, len, wrapped[i].prefix, wrapped[i].suffix, &id, &id_len) &&
+			    runtime_place(path, comp, wrapped[i].runtime)) {
 				set(&c->runtime, wrapped[i].runtime);
-				free(c->id);
 				c->id = dupn(id, id_len);
-				found = true;
+				c->rootless = in_user_tree(path);
+				found = have = true;
 			}
 		}
 		/* conmon and podman's own helpers run on the host side */
-		if (!strncmp(comp, "crio-conmon-", 12) || !strncmp(comp, "libpod-conmon-", 14)) {
+		if (!have && (!strncmp(comp, "crio-conmon-", 12) || !strncmp(comp, "libpod-conmon-", 14))) {
 			free(c->unit);
 			c->unit = dupn(comp, len);
-			free(c->runtime);
-			c->runtime = NULL;
 			found = true;
 		}
-		/* cgroupfs driver: /docker/<id>, /libpod_parent/libpod-<id>, kubepods/.../pod<uid>/<id> */
-		if (prev && is_hex_id(comp, len) && len == 64) {
-			if (prev_len == 6 && !strncmp(prev, "docker", 6))
+		/* cgroupfs driver: /docker/<id>, kubepods/.../pod<uid>/<id> */
+		if (!have && prev && is_hex_id(comp, len) && len == 64) {
+			if (prev_len == 6 && !strncmp(prev, "docker", 6) && prev == path + 1)
 				set(&c->runtime, "docker");
-			else if (!strncmp(prev, "pod", 3) || strstr(path, "kubepods"))
+			else if (kube && !strncmp(prev, "pod", 3))
 				set(&c->runtime, "cri");
-			free(c->id);
-			c->id = dupn(comp, len);
-			found = true;
+			if (c->runtime) {
+				c->id = dupn(comp, len);
+				found = have = true;
+			}
 		}
-		if (!strncmp(comp, "libpod-", 7) && match_wrapped(comp, len, "libpod-", "", &id, &id_len)) {
+		/* podman's cgroupfs driver: /libpod_parent/libpod-<id> */
+		if (!have && right_under(path, comp, "/libpod_parent") &&
+		    match_wrapped(comp, len, "libpod-", "", &id, &id_len)) {
 			set(&c->runtime, "podman");
-			free(c->id);
 			c->id = dupn(id, id_len);
-			found = true;
+			found = have = true;
 		}
 		/* kubepods pod uid: "pod<uid>" (cgroupfs) or "kubepods-<qos>-pod<uid_with_underscores>.slice" */
-		if (strstr(path, "kubepods")) {
+		if (kube && !have) {
 			const char *u = NULL, *dash = memmem(comp, len, "-pod", 4);
 			if (len > 3 && !strncmp(comp, "pod", 3))
 				u = comp + 3;
@@ -181,19 +216,22 @@ bool container_from_cgroup_path(const char *path, struct container *c)
 				free(uid);
 			}
 		}
-		if (!strncmp(comp, "machine-", 8) && len > 14 && !strncmp(comp + len - 6, ".scope", 6)) {
+		if (!have && right_under(path, comp, "/machine.slice") && !strncmp(comp, "machine-", 8) && len > 14 &&
+		    !strncmp(comp + len - 6, ".scope", 6)) {
 			set(&c->runtime, "systemd-nspawn");
-			free(c->name);
 			c->name = dupn(comp + 8, len - 14);
-			found = true;
+			found = have = true;
 		}
-		if (len > 8 && !strncmp(comp + len - 8, ".service", 8) && !c->runtime) {
-			free(c->unit);
+		if (!have && !c->unit && len > 8 && !strncmp(comp + len - 8, ".service", 8)) {
 			c->unit = dupn(comp, len);
 			found = true;
 		}
 		prev = comp;
 		prev_len = len;
+	}
+	if (have) { /* a container's own cgroups are its, not a unit's */
+		free(c->unit);
+		c->unit = NULL;
 	}
 	return found;
 }
@@ -245,12 +283,30 @@ void meta_bundle_config(struct container *c, const char *text, size_t len, const
 		}
 	}
 	cJSON *linux_ = cJSON_GetObjectItemCaseSensitive(cfg, "linux");
-	if (cJSON_IsObject(linux_) && !cJSON_GetObjectItemCaseSensitive(linux_, "seccomp"))
+	cJSON *seccomp = cJSON_GetObjectItemCaseSensitive(linux_, "seccomp");
+	if (cJSON_IsObject(linux_) && !seccomp)
 		c->unconfined = true; /* the runtime loads no filter */
+	/* from the same text: the file may be gone or swapped by now. A large
+	 * config.json (its tenant writes env, annotations, mounts) is kept as
+	 * its seccomp section alone: the cache holds what explains denials */
+	char *slim = NULL;
+	char slim_label[512];
+	if (len > BUNDLE_KEPT_WHOLE && cJSON_IsObject(seccomp)) {
+		cJSON *doc = cJSON_CreateObject(), *lx = cJSON_AddObjectToObject(doc, "linux");
+		cJSON_DetachItemViaPointer(linux_, seccomp);
+		if (lx)
+			cJSON_AddItemToObject(lx, "seccomp", seccomp);
+		else
+			cJSON_Delete(seccomp);
+		slim = cJSON_Print(doc);
+		cJSON_Delete(doc);
+		snprintf(slim_label, sizeof(slim_label), "%s (its linux.seccomp section)", label);
+	}
 	cJSON_Delete(cfg);
-	/* from the same text: the file may be gone or swapped by now */
-	if (!c->profile && !c->unconfined && !profile_load_text(text, len, label, &p, &e))
+	if (!c->profile && !c->unconfined &&
+	    !profile_load_text(slim ? slim : text, slim ? strlen(slim) : len, slim ? slim_label : label, &p, &e))
 		c->profile = p;
+	free(slim);
 }
 
 static void read_bundle_config(struct container *c, const char *config_path)
@@ -271,10 +327,10 @@ static void read_bundle_config(struct container *c, const char *config_path)
 	free(text);
 }
 
-static bool runc_state_matches(cJSON *st, uint64_t cgroup_id, const char *leaf)
+/* The state's own cgroup is this one: runc wrote it, no tenant can */
+static bool runc_state_matches(cJSON *st, uint64_t cgroup_id)
 {
 	cJSON *paths = cJSON_GetObjectItemCaseSensitive(st, "cgroup_paths"), *it;
-	const char *id = jstr(st, "id");
 
 	cJSON_ArrayForEach(it, paths)
 	{
@@ -282,8 +338,7 @@ static bool runc_state_matches(cJSON *st, uint64_t cgroup_id, const char *leaf)
 		if (cJSON_IsString(it) && !cgroup_id_of_path(it->valuestring, &cg) && cg == cgroup_id)
 			return true;
 	}
-	/* gone already: the kernel-captured leaf names runc's default path */
-	return leaf && id && !strcmp(leaf, id);
+	return false;
 }
 
 /* Reads one runc state.json; true (and c filled) if it is this cgroup's */
@@ -294,7 +349,7 @@ static bool try_runc_state(struct container *c, const char *path, uint64_t cgrou
 
 	if (!st)
 		return false;
-	if (runc_state_matches(st, cgroup_id, leaf)) {
+	if (runc_state_matches(st, cgroup_id)) {
 		found = true;
 		if (!c->id)
 			set(&c->id, jstr(st, "id"));
@@ -663,7 +718,12 @@ void container_mark_filter_decided(const struct container *c)
 
 static void resolve(struct container *c, const char *path, const char *leaf)
 {
-	container_from_cgroup_path(path ? path : (leaf ? leaf : ""), c);
+	/* a cgroup gone before it was looked at is named by nothing: its
+	 * kernel-captured leaf is a name its tenant chose, and its place can
+	 * no longer be checked (a tenant could make one, deny, and remove it) */
+	if (!path)
+		return;
+	container_from_cgroup_path(path, c);
 	/* runc's default cgroup is /<id>, and an explicit cgroupsPath can be
 	 * anything: ask runc's state unless the path already names a unit */
 	if (!c->unit && (!c->runtime || !strcmp(c->runtime, "cri")))
@@ -675,7 +735,8 @@ static void resolve(struct container *c, const char *path, const char *leaf)
 			resolve_containerd(c);
 		if (!strcmp(c->runtime, "cri-o") || !strcmp(c->runtime, "cri"))
 			resolve_storage(c, roots.crio, "cri-o");
-		if (!strcmp(c->runtime, "podman"))
+		/* a rootless container's state is in its user's home, not root's */
+		if (!strcmp(c->runtime, "podman") && !c->rootless)
 			resolve_storage(c, roots.podman, "podman");
 	}
 }

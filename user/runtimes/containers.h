@@ -39,6 +39,7 @@ struct container {
 	 * (docker run --security-opt seccomp=FILE keeps its content), or NULL */
 	struct profile *source;
 	bool unconfined; /* --security-opt seccomp=unconfined */
+	bool rootless;	 /* in a user's own tree: none of root's engine state names it */
 	bool privileged;
 	struct recognition *recognition; /* which default it runs; computed on first use */
 	bool recognised;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -79,7 +80,40 @@ int metrics_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t 
 		*len = sizeof(*in6);
 		return 0;
 	}
-	return -EINVAL;
+	/* a host name ("localhost", the node's name): its first address */
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	if (getaddrinfo(host, NULL, &hints, &res) || !res)
+		return -EINVAL;
+	if (res->ai_addrlen > sizeof(*ss)) {
+		freeaddrinfo(res);
+		return -EINVAL;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET)
+		in4->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		in6->sin6_port = htons(port);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* "http://ADDR:PORT" of what is bound, for people */
+static void bound_url(const struct sockaddr_storage *ss, char *out, size_t n)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+		snprintf(out, n, "http://[%s]:%u", ip, ntohs(in6->sin6_port));
+	} else {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof(ip));
+		snprintf(out, n, "http://%s:%u", ip, ntohs(in4->sin_port));
+	}
 }
 
 /* A label value: backslash, double quote and newline escaped (the format's
@@ -127,6 +161,25 @@ struct collect {
 
 /* One kernel count, as the label set users query by. Several kernel keys
  * can share one (host processes in many cgroups): summed after sorting. */
+struct raw_counts {
+	struct {
+		struct sclens_count_key k;
+		uint64_t n;
+	} *v;
+	size_t n, cap;
+};
+
+static int copy_count(const struct sclens_count_key *k, uint64_t n, void *arg)
+{
+	struct raw_counts *r = arg;
+
+	if (ARRAY_GROW(r->v, r->cap, r->n, 256))
+		return -ENOMEM;
+	r->v[r->n].k = *k;
+	r->v[r->n++].n = n;
+	return 0;
+}
+
 static int add_count(const struct sclens_count_key *k, uint64_t n, void *arg)
 {
 	struct collect *c = arg;
@@ -244,11 +297,18 @@ char *metrics_render(struct metrics *m, size_t *len)
 	struct utsname u;
 
 	sb_init(&b);
-	pthread_mutex_lock(m->lock);
+	/* the kernel's maps read without the pipeline's lock (a walk of
+	 * 65,536 keys must not stall events); only the labels, from the
+	 * container caches, under it */
+	struct raw_counts raw = {};
 	observer_counts(m->obs, &c);
-	observer_denial_counts(m->obs, add_count, &col);
+	observer_denial_counts(m->obs, copy_count, &raw);
+	pthread_mutex_lock(m->lock);
+	for (size_t i = 0; i < raw.n && !add_count(&raw.v[i].k, raw.v[i].n, &col); i++)
+		;
 	size_t containers = containers_count();
 	pthread_mutex_unlock(m->lock);
+	free(raw.v);
 
 	if (col.n)
 		qsort(col.v, col.n, sizeof(*col.v), cmp_series);
@@ -338,6 +398,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return ret;
 }
 
+#define METRICS_CONNECTIONS 64
+#define METRICS_CONNECTIONS_PER_ADDRESS 4
+
 int metrics_start(struct metrics **out, const struct metrics_opts *o, struct observer *obs, pthread_mutex_t *lock)
 {
 	struct sockaddr_storage ss;
@@ -370,8 +433,12 @@ int metrics_start(struct metrics **out, const struct metrics_opts *o, struct obs
 	}
 	m->httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				    0, NULL, NULL, on_request, m, MHD_OPTION_LISTEN_SOCKET, fd,
-				    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16, MHD_OPTION_CONNECTION_TIMEOUT,
-				    (unsigned int)10, MHD_OPTION_END);
+				    /* a client trickling header bytes holds its
+				     * connection until the idle timeout: each address
+				     * may hold a few, so one cannot lock out scrapes */
+				    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS,
+				    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS_PER_ADDRESS,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
 	if (!m->httpd) {
 		close(fd);
 		free(m);
@@ -511,7 +578,15 @@ static int msink_started(struct sink *s, struct observer *obs)
 			err == -EADDRINUSE ? " (another process listens there: choose another --metrics-addr)" : "");
 		return err;
 	}
-	fprintf(stderr, "sclens: metrics at http://%s/metrics\n", ms->o.addr);
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char url[128];
+	metrics_parse_addr(ms->o.addr, &ss, &sl);
+	bound_url(&ss, url, sizeof(url));
+	fprintf(stderr, "sclens: metrics at %s/metrics%s\n", url,
+		(ss.ss_family == AF_INET && ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY)) ||
+				(ss.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr))
+			? " (every address of this host)" : "");
 	return 0;
 }
 

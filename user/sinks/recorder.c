@@ -29,8 +29,12 @@ struct denial_kind {
 	char *explanation; /* the first one's, as JSON: rendered once */
 };
 
+#define RECORDER_KINDS_PER_CGROUP 256
+#define RECORDER_KINDS_MAX 16384
+
 struct recorder {
 	struct sink base;
+	uint64_t kinds_lost; /* denials of a kind past the budgets */
 	struct recording *rec;
 	const char *output;
 	struct denial_kind *denials;
@@ -67,16 +71,24 @@ static void record_record(struct sink *s, const struct denial_record *d)
 	sc = recording_find(r->rec, e->cgroup_id);
 	if (sc && !sc->recorded)
 		return;
+	size_t of_cgroup = 0;
 	for (size_t i = 0; i < r->n_denials; i++) {
 		struct denial_kind *k = &r->denials[i];
-		if (k->cgroup_id == e->cgroup_id && k->arch == e->arch && k->nr == e->nr && k->action == d->action &&
-		    k->err == e->err) {
+		if (k->cgroup_id != e->cgroup_id)
+			continue;
+		of_cgroup++;
+		if (k->arch == e->arch && k->nr == e->nr && k->action == d->action && k->err == e->err) {
 			k->count++;
 			return;
 		}
 	}
-	if (ARRAY_GROW(r->denials, r->cap_denials, r->n_denials, 32))
+	/* its tenant chooses numbers and errnos: a budget per cgroup, and
+	 * one for all, what does not fit counted in the file's "lost" */
+	if (of_cgroup >= RECORDER_KINDS_PER_CGROUP || r->n_denials >= RECORDER_KINDS_MAX ||
+	    ARRAY_GROW(r->denials, r->cap_denials, r->n_denials, 32)) {
+		r->kinds_lost++;
 		return;
+	}
 	char *x = NULL;
 	if (d->explained) {
 		sb_reset(&r->scratch);
@@ -172,6 +184,7 @@ static void recorder_write(struct recorder *r, struct observer *obs)
 	str_array(&w, "images", &sel->images);
 	str_array(&w, "namespaces", &sel->namespaces);
 	jw_kv_bool(&w, "host_only", sel->host_only);
+	jw_kv_str_opt(&w, "cgroup", sel->cgroup_path);
 	jw_kv_bool(&w, "ioctl", sel->filters.record_ioctl);
 	jw_obj_end(&w);
 	/* what the kernel maps could not hold: never lost silently */
@@ -180,6 +193,7 @@ static void recorder_write(struct recorder *r, struct observer *obs)
 	jw_kv_u64(&w, "calls", oc.record_overflow);
 	jw_kv_u64(&w, "arg_values", oc.record_args_overflow);
 	jw_kv_u64(&w, "denial_events", oc.lost);
+	jw_kv_u64(&w, "denial_kinds", r->kinds_lost);
 	jw_obj_end(&w);
 	jw_key(&w, "recorded");
 	jw_arr_begin(&w);

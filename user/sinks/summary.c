@@ -40,7 +40,7 @@ static int keep_count(const struct sclens_count_key *k, uint64_t n, void *arg)
 	struct count_rows *r = arg;
 	const struct container *c = container_lookup(k->cgroup_id, cgroup_path_of_id(k->cgroup_id), NULL);
 
-	if (!watch_container_wanted(r->opts, c))
+	if (!watch_cgroup_wanted(r->opts, k->cgroup_id, c))
 		return 0;
 	if (r->opts->syscalls.n && !syscall_set_has(&r->opts->syscalls, syscall_name(k->arch, k->nr)))
 		return 0;
