@@ -287,3 +287,24 @@ teardown() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"profile show: takes one ID"* ]]
 }
+
+@test "profile IDs as users say Docker's versions: docker, docker-27, docker-24.0.7 name the default that version runs" {
+	cmp <("$SCLENS" profile show docker) <("$SCLENS" profile show docker-29)
+	cmp <("$SCLENS" profile show docker-27) "$ROOT/profiles/docker/docker-v26.0-v28.1.json"
+	cmp <("$SCLENS" profile show docker-24.0.7) "$ROOT/profiles/docker/docker-v23.0-v24.0.json"
+	run "$SCLENS" explain -f docker-27 -s clock_settime
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Docker 26.0-28.1 default"* ]]
+	run "$SCLENS" explain -f docker-19.03 -s clock_settime
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"the oldest is docker-20.10"* ]]
+}
+
+@test "a misspelt capability: did you mean" {
+	run "$SCLENS" explain -f docker --cap-add SYS_TIMEE -s clock_settime
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown capability 'SYS_TIMEE' (did you mean SYS_TIME?)"* ]]
+	run "$SCLENS" run -f docker --cap-drop cap_net_rwa -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"(did you mean NET_RAW?)"* ]]
+}

@@ -69,7 +69,8 @@ static error_t common_cap_parse(int key, char *arg, struct argp_state *state, st
 	case OPT_CAP_ADD:
 	case OPT_CAP_DROP:
 		if (cap_opts_add(c, arg, key == OPT_CAP_ADD))
-			argp_error(state, "unknown capability '%s'", arg);
+			argp_error(state, "unknown capability '%s'%s%s%s", arg, cap_suggest(arg) ? " (did you mean " : "",
+				   cap_suggest(arg) ? cap_suggest(arg) : "", cap_suggest(arg) ? "?)" : "");
 		return 0;
 	case OPT_KERNEL:
 		c->kernel = arg;

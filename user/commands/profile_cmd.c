@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <cjson/cJSON.h>
 #include "builtin.h"
@@ -332,7 +333,8 @@ static int cmd_profile_show(const char *id)
 	}
 	struct profile *p;
 	struct sc_error e;
-	if (!strcmp(id, "podman") && !profile_load_named(id, &p, &e)) {
+	/* the IDs' aliases (docker, docker-27, docker-24.0.7) and podman: never a file */
+	if (!strchr(id, '/') && access(id, F_OK) && !profile_load_named(id, &p, &e)) {
 		fputs(p->text, stdout);
 		profile_free(p);
 		return EXIT_OK;

@@ -18,6 +18,7 @@
 #include "child.h"
 #include "cli.h"
 #include "commands.h"
+#include "names.h"
 #include "observer.h"
 #include "profile.h"
 #include "pipeline.h"
@@ -72,7 +73,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CAP_ADD:
 	case OPT_CAP_DROP:
 		if (cap_opts_add(&o->caps, arg, key == OPT_CAP_ADD))
-			argp_error(state, "unknown capability '%s'", arg);
+			argp_error(state, "unknown capability '%s'%s%s%s", arg, cap_suggest(arg) ? " (did you mean " : "",
+				   cap_suggest(arg) ? cap_suggest(arg) : "", cap_suggest(arg) ? "?)" : "");
 		break;
 	case OPT_KEEP_CAPS:
 		o->keep_caps = true;

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <seccomp.h>
@@ -298,4 +299,19 @@ const char *count_syscall_name(uint32_t audit_arch, int32_t nr)
 		return "over_budget";
 	name = nr == SCLENS_COUNT_NR_UNKNOWN ? NULL : syscall_name(audit_arch, nr);
 	return name ? name : "unknown";
+}
+
+const char *cap_suggest(const char *name)
+{
+	const char *bare = strncasecmp(name, "CAP_", 4) ? name : name + 4;
+	const char *choices[SCLENS_CAP_LAST + 1];
+	char upper[64];
+	size_t i;
+
+	for (i = 0; bare[i] && i < sizeof(upper) - 1; i++)
+		upper[i] = toupper((unsigned char)bare[i]);
+	upper[i] = 0;
+	for (int c = 0; c <= SCLENS_CAP_LAST; c++)
+		choices[c] = cap_names[c] + 4;
+	return word_suggest(upper, choices, SCLENS_CAP_LAST + 1);
 }

@@ -37,6 +37,9 @@ int errno_from_name(const char *name);
 const char *cap_name(int cap);
 /* Accepts "SYS_TIME", "CAP_SYS_TIME", any case; -1 if unknown */
 int cap_from_name(const char *name);
+/* The capability name closest to a misspelt one ("SYS_TIME" for
+ * "SYS_TIMES"), without CAP_, or NULL */
+const char *cap_suggest(const char *name);
 
 /* The call of a kernel count row: its name, "unknown" for numbers no
  * table has (the kernel counts them as one), "over_budget" for a cgroup's

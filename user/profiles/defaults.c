@@ -30,11 +30,55 @@ int defaults_load_builtin(const char *id, struct profile **out, struct sc_error 
 	return -ENOENT;
 }
 
+/* "docker-27" -> 27 * 1000 + 0; -1 if not docker-MAJOR[.MINOR[.PATCH]] */
+static long docker_version(const char *id)
+{
+	unsigned major, minor = 0;
+	int n = 0;
+
+	if (strncmp(id, "docker-", 7) || sscanf(id + 7, "%u%n", &major, &n) != 1)
+		return -1;
+	const char *rest = id + 7 + n;
+	if (*rest == '.' && sscanf(rest + 1, "%u%n", &minor, &n) == 1)
+		rest += 1 + n;
+	if (*rest == '.') { /* a patch release: the minor's profile */
+		unsigned patch;
+		if (sscanf(rest + 1, "%u%n", &patch, &n) != 1)
+			return -1;
+		rest += 1 + n;
+	}
+	return *rest ? -1 : (long)major * 1000 + minor;
+}
+
+/* The shipped default a Docker version runs: "docker" is the newest,
+ * "docker-27" or "docker-24.0.7" the one whose range holds it (each id is
+ * the first version of its range) */
+static const char *docker_alias(const char *name)
+{
+	long want = strcmp(name, "docker") ? docker_version(name) : 1000000;
+	const char *best = NULL;
+	long best_v = -1;
+
+	if (want < 0)
+		return NULL;
+	for (int i = 0; i < n_builtin_profiles; i++) {
+		long v = docker_version(builtin_profiles[i].id);
+		if (v >= 0 && v <= want && v > best_v) {
+			best = builtin_profiles[i].id;
+			best_v = v;
+		}
+	}
+	return best;
+}
+
 int profile_load_named(const char *name, struct profile **out, struct sc_error *e)
 {
 	if (strchr(name, '/') || !access(name, F_OK))
 		return profile_load_file(name, out, e);
 	if (!defaults_load_builtin(name, out, e))
+		return 0;
+	const char *alias = docker_alias(name);
+	if (alias && !defaults_load_builtin(alias, out, e))
 		return 0;
 	if (!strcmp(name, "podman")) {
 		defaults_load(NULL);
@@ -43,7 +87,12 @@ int profile_load_named(const char *name, struct profile **out, struct sc_error *
 			return profile_load_file(d->profile->label, out, e);
 	}
 	memset(e, 0, sizeof(*e));
-	snprintf(e->msg, sizeof(e->msg), "no such file, and no built-in profile of that name (sclens profile list names them)");
+	if (docker_version(name) >= 0)
+		snprintf(e->msg, sizeof(e->msg), "no built-in profile for a Docker that old (the oldest is docker-20.10; "
+						 "sclens profile list names them)");
+	else
+		snprintf(e->msg, sizeof(e->msg),
+			 "no such file, and no built-in profile of that name (sclens profile list names them)");
 	return -ENOENT;
 }
 

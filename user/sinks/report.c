@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "clock.h"
 #include "observer.h"
 #include "report.h"
 
@@ -67,6 +68,11 @@ void print_summary_json(uint64_t reported, const struct observer_counts *c, cons
 	jw_init(&w, &b);
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "type", "summary");
+	/* like every other line: when and where, for a collector of many nodes */
+	char when[48];
+	event_time_rfc3339(event_clock_now_ns(), when, sizeof(when));
+	jw_kv_str(&w, "time", when);
+	jw_kv_str(&w, "node", node_name());
 	jw_kv_u64(&w, "denials_reported", reported);
 	jw_kv_u64(&w, "denials_seen", c->denials);
 	jw_kv_u64(&w, "events_lost", c->lost);
