@@ -53,7 +53,7 @@ call_and_wait() {
 	park errno_errno
 	run "$SCLENS" filter eval "$BG_PID" --syscall getuid --json
 	[ "$status" -eq 0 ]
-	echo "$output" | jq -e '.action == "errno" and .errno == 13 and .errno_name == "EACCES" and .filter == 0 and .filters == 2'
+	echo "$output" | jq -e '.action == "errno" and .errno == 13 and .errno_name == "EACCES" and .filter == 1 and .filters == 2 and .type == "filter_eval"'
 	call_and_wait
 	grep -q 'call=getuid .*errno=13' "$OUT"
 	# other calls are allowed by both
@@ -66,7 +66,7 @@ call_and_wait() {
 		park "$kind"
 		run "$SCLENS" filter eval "$BG_PID" --syscall getppid --json
 		[ "$status" -eq 0 ]
-		want=$([ "$kind" = errno_kill ] && echo 0 || echo 1)
+		want=$([ "$kind" = errno_kill ] && echo 1 || echo 2)
 		echo "$output" | jq -e --argjson f "$want" '.action == "kill_process" and .filter == $f'
 		kill -USR1 "$BG_PID"
 		st=0

@@ -203,6 +203,7 @@ int cmd_explain(int argc, char **argv)
 			struct jw w;
 			jw_init(&w, &b);
 			jw_obj_begin(&w);
+			jw_kv_str(&w, "type", "explain");
 			jw_kv_str(&w, "syscall", call.name);
 			jw_kv_str(&w, "profile", p->label);
 			explanation_json(&w, &x, p, &call);

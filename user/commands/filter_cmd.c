@@ -203,6 +203,7 @@ static int cmd_filter_eval(int argc, char **argv)
 		sb_init(&b);
 		jw_init(&w, &b);
 		jw_obj_begin(&w);
+		jw_kv_str(&w, "type", "filter_eval");
 		jw_kv_i64(&w, "pid", o.pid);
 		jw_kv_str(&w, "syscall", o.syscall);
 		jw_kv_i64(&w, "nr", nr & ~SCLENS_X32_SYSCALL_BIT);
@@ -213,7 +214,7 @@ static int cmd_filter_eval(int argc, char **argv)
 		} else if (act != SCLENS_ACT_ALLOW && act != SCLENS_ACT_LOG) {
 			jw_kv_u64(&w, "data", data);
 		}
-		jw_kv_i64(&w, "filter", v.filter);
+		jw_kv_i64(&w, "filter", v.filter + 1); /* from 1, newest first, as watch's replay */
 		jw_kv_i64(&w, "filters", s.n);
 		jw_kv_u64(&w, "insn", v.insn);
 		jw_key(&w, "filter_id");

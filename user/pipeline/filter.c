@@ -532,6 +532,7 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json, 
 	if (w) {
 		jw_init(w, b);
 		jw_obj_begin(w);
+		jw_kv_str(w, "type", "filter_dump");
 		jw_key(w, "filters");
 		jw_arr_begin(w);
 	}
@@ -542,7 +543,7 @@ void filter_stack_dump(struct sbuf *b, const struct filter_stack *s, bool json, 
 
 		if (w) {
 			jw_obj_begin(w);
-			jw_kv_i64(w, "index", i);
+			jw_kv_i64(w, "index", i + 1); /* from 1, newest first: as the text and watch's replay count */
 			jw_kv_u64(w, "insns", p->len);
 			jw_key(w, "id");
 			jw_hex(w, p->hash, 16);
