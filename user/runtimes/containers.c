@@ -754,9 +754,16 @@ const struct container *container_resolve(uint64_t cgroup_id, const char *path, 
 		return old;
 	}
 	old = *slot;
-	if (old->runtime || old->unit || !path || !old->first_seen_ns ||
-	    event_clock_now_ns() - old->first_seen_ns >= CONTAINER_NAMING_NS)
+	uint64_t now = event_clock_now_ns();
+	if (old->runtime || old->unit || !path || !old->first_seen_ns || now - old->first_seen_ns >= CONTAINER_NAMING_NS)
 		return old;
+	/* asked again at most every CONTAINER_RETRY_NS: a storm from a new
+	 * cgroup must not re-read every runtime's state on each event */
+	if (now - old->last_try_ns < CONTAINER_RETRY_NS) {
+		*naming = true;
+		return old;
+	}
+	old->last_try_ns = now;
 	resolve(&c, path, leaf);
 	if (!c.runtime && !c.unit) {
 		container_free(&c);
@@ -765,6 +772,7 @@ const struct container *container_resolve(uint64_t cgroup_id, const char *path, 
 	}
 	/* named now; in place: pointers to the entry stay valid */
 	c.first_seen_ns = old->first_seen_ns;
+	c.last_try_ns = old->last_try_ns;
 	container_free(old);
 	*old = c;
 	return old;
@@ -787,7 +795,7 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
 		container_free(&c);
 		return &unknown;
 	}
-	c.first_seen_ns = event_clock_now_ns();
+	c.first_seen_ns = c.last_try_ns = event_clock_now_ns();
 	*heap = c;
 	*cache_slot(cgroup_id) = heap;
 	n_cache++;

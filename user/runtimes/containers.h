@@ -45,6 +45,7 @@ struct container {
 	bool recognised;
 	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
 	uint64_t first_seen_ns; /* CLOCK_MONOTONIC, when first looked up */
+	uint64_t last_try_ns;	/* when its runtime was last asked for its name */
 };
 
 void containers_init(const struct container_roots *roots);
@@ -62,6 +63,8 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
  * in place, for CONTAINER_NAMING_NS after it was first seen, and *naming
  * says so; a decision about it should wait until it is false. */
 #define CONTAINER_NAMING_NS (5 * 1000000000ULL)
+/* ... asked at most this often meanwhile */
+#define CONTAINER_RETRY_NS (100 * 1000000ULL)
 const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming);
 /* Which known default c's effective profile is (computed once, from what
  * was read when the container was first seen: a container that is gone
