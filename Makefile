@@ -13,7 +13,7 @@ PKGS := libbpf libseccomp libcjson libmicrohttpd yaml-0.1
 USER_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard user/*/*.c user/*/*.h))))
 USER_HDRS := $(wildcard user/*/*.h)
 INCLUDES := -Iinclude -I$(BUILD) $(addprefix -I,$(USER_DIRS))
-LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lmicrohttpd -lyaml -lpthread
+LDLIBS := -lbpf -lelf -lz -lseccomp -lcjson -lmicrohttpd -lyaml -lcrypt -lpthread
 
 USER_SRCS := $(wildcard user/*/*.c)
 USER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(USER_SRCS))) $(BUILD)/obj/builtin_profiles.o

@@ -8,12 +8,12 @@ if [ "${1:-}" = --cross ]; then
 	arch=$2
 	dpkg --print-foreign-architectures | grep -qx "$arch" || { dpkg --add-architecture "$arch"; apt-get update -q; }
 	pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:$arch libelf-dev:$arch zlib1g-dev:$arch
-libseccomp-dev:$arch libcjson-dev:$arch libmicrohttpd-dev:$arch libyaml-dev:$arch mmdebstrap qemu-system-arm"
+libseccomp-dev:$arch libcjson-dev:$arch libmicrohttpd-dev:$arch libyaml-dev:$arch libcrypt-dev:$arch mmdebstrap qemu-system-arm"
 else
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
 libseccomp-dev pkg-config bats jq runc busybox-static gcc-multilib libclang-rt-14-dev
 docker.io podman containerd strace python3-jsonschema
-libmicrohttpd-dev libyaml-dev prometheus python3-yaml systemd
+libmicrohttpd-dev libyaml-dev libcrypt-dev openssl prometheus python3-yaml systemd
 debhelper dpkg-dev man-db qemu-system-x86 mmdebstrap"
 fi
 missing=""

@@ -290,6 +290,52 @@ PY
 	[ "$status" -eq 2 ]
 }
 
+@test "--web.config.file: a real Prometheus scrapes over TLS with a password; no password, a wrong one or plain HTTP get nothing" {
+	command -v prometheus >/dev/null || skip "prometheus is not installed"
+	command -v openssl >/dev/null || skip "openssl is not installed"
+	w=$BATS_TEST_TMPDIR/web
+	mkdir "$w"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$w/server.key" -out "$w/server.crt" -days 2 \
+		-subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+	hash=$(python3 -W ignore -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))")
+	# the exporters' format; paths relative to the file's folder
+	printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prom: %s\n' "$hash" >"$w/web.yml"
+	start_daemon --web.config.file "$w/web.yml"
+	grep -q "metrics at https://127.0.0.1:$DPORT/metrics" "$D_ERR"
+	[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$w/server.crt" "https://127.0.0.1:$DPORT/metrics")" = 401 ]
+	[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$w/server.crt" -u prom:wrong "https://127.0.0.1:$DPORT/metrics")" = 401 ]
+	! curl -sf --max-time 3 "http://127.0.0.1:$DPORT/metrics"
+	curl -sf --cacert "$w/server.crt" -u prom:s3cret "https://127.0.0.1:$DPORT/metrics" | grep -q '^sclens_denials_seen_total'
+	ppport=$((DPORT + 600))
+	cat >"$BATS_TEST_TMPDIR/prom.yml" <<YAML
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: sclens
+    scheme: https
+    tls_config: { ca_file: $w/server.crt }
+    basic_auth: { username: prom, password: s3cret }
+    static_configs: [ { targets: ["127.0.0.1:$DPORT"] } ]
+YAML
+	prometheus --config.file="$BATS_TEST_TMPDIR/prom.yml" --storage.tsdb.path="$BATS_TEST_TMPDIR/tsdb" \
+		--web.listen-address="127.0.0.1:$ppport" >"$BATS_TEST_TMPDIR/prom.log" 2>&1 &
+	PROM_PID=$!
+	up=none
+	for _ in $(seq 60); do
+		up=$(curl -sfG "http://127.0.0.1:$ppport/api/v1/query" --data-urlencode 'query=up{job="sclens"}' |
+			jq -r '.data.result[0].value[1] // "none"')
+		[ "$up" = 1 ] && break
+		sleep 0.5
+	done
+	echo "up: $up" >&3
+	[ "$up" = 1 ]
+	# and a file with what sclens does not do is refused, never half-read
+	printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n' >"$w/mtls.yml"
+	run "$SCLENS" daemon --web.config.file "$w/mtls.yml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"client_auth_type is not supported by sclens"* ]]
+	stop_daemon
+}
+
 @test "daemon: bad options and a taken port are clear errors" {
 	run "$SCLENS" daemon --metrics-addr nowhere
 	[ "$status" -eq 2 ]

@@ -79,16 +79,16 @@ profile() { # profile NAME JSON: writes a profile, prints its path
 }
 
 @test "a failed write is an error: profile convert and explain to /dev/full" {
-	run bash -c "'$SCLENS' profile convert -f ../shared/profiles/docker-default.json > /dev/full"
+	run bash -c "'$SCLENS' profile convert -f docker-20.10 > /dev/full"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"writing the output failed: No space left on device"* ]]
-	run bash -c "'$SCLENS' explain -f ../shared/profiles/docker-default.json -s clock_settime > /dev/full"
+	run bash -c "'$SCLENS' explain -f docker-20.10 -s clock_settime > /dev/full"
 	[ "$status" -eq 1 ]
-	run bash -c "'$SCLENS' explain -f ../shared/profiles/docker-default.json -s clock_settime >&-"
+	run bash -c "'$SCLENS' explain -f docker-20.10 -s clock_settime >&-"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Bad file descriptor"* ]]
 	# a reader that leaves is not an error
-	run bash -c "set -o pipefail; '$SCLENS' profile convert -f ../shared/profiles/docker-default.json | head -1"
+	run bash -c "set -o pipefail; '$SCLENS' profile convert -f docker-20.10 | head -1"
 	[[ "$output" != *"failed"* ]]
 }
 

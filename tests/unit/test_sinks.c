@@ -17,6 +17,8 @@
 #include "report.h"
 #include "sink_log.h"
 #include "tune.h"
+#include "web_config.h"
+#include <crypt.h>
 #include <cjson/cJSON.h>
 
 /* ---- the fake source ---- */
@@ -329,8 +331,76 @@ static void tighten_keeps_what_was_called(void)
 	profile_free(p);
 }
 
+/* ---- the endpoint's web configuration ---- */
+
+static char *put(const char *dir, const char *name, const char *text)
+{
+	char *path;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return NULL;
+	f = fopen(path, "we");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return path;
+}
+
+static void web_config_files(void)
+{
+	char dir[] = "/tmp/sclens-web-XXXXXX", msg[256], yaml[512];
+	struct crypt_data cd = {};
+	struct web_config wc;
+
+	CHECK(mkdtemp(dir), "mkdtemp");
+	free(put(dir, "c.pem", "CERT"));
+	free(put(dir, "k.pem", "KEY"));
+	/* a bcrypt hash made here: cost 4, for speed */
+	char *hash = strdup(crypt_r("s3cret", "$2b$04$abcdefghijklmnopqrstuu", &cd));
+	snprintf(yaml, sizeof(yaml), "tls_server_config:\n  cert_file: c.pem\n  key_file: %s/k.pem\n"
+				     "basic_auth_users:\n  prom: '%s'\n", dir, hash);
+	char *ok = put(dir, "ok.yml", yaml);
+	CHECK(!web_config_load(ok, &wc, msg, sizeof(msg)), "%s", msg);
+	CHECK_STR(wc.cert_pem, "CERT"); /* relative to the file's folder */
+	CHECK_STR(wc.key_pem, "KEY");
+	CHECK(wc.n_users == 1, "%d users", wc.n_users);
+	CHECK(web_config_check(&wc, "prom", "s3cret"), "the right password");
+	CHECK(web_config_check(&wc, "prom", "s3cret"), "again, from the cache");
+	CHECK(!web_config_check(&wc, "prom", "s3cre"), "a wrong one");
+	CHECK(!web_config_check(&wc, "other", "s3cret"), "another user");
+	CHECK(!web_config_check(&wc, NULL, NULL), "no credentials");
+	web_config_free(&wc);
+	static const struct {
+		const char *yaml, *msg;
+	} bad[] = {
+		{ "http_server_config: {http2: false}\n", "http_server_config is not supported" },
+		{ "tls_server_config:\n  cert_file: c.pem\n", "needs cert_file and key_file" },
+		{ "tls_server_config:\n  cert_file: c.pem\n  key_file: k.pem\n  min_version: TLS13\n",
+		  "min_version is not supported" },
+		{ "tls_server_config:\n  cert_file: nope.pem\n  key_file: k.pem\n", "cannot read" },
+		{ "basic_auth_users:\n  prom: plaintext\n", "not a bcrypt hash" },
+		{ "[1, 2]\n", "not a mapping" },
+		{ "a: [\n", "not YAML" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *path = put(dir, "bad.yml", bad[i].yaml);
+		msg[0] = 0;
+		CHECK(web_config_load(path, &wc, msg, sizeof(msg)) < 0, "bad %zu accepted", i);
+		CHECK(strstr(msg, bad[i].msg), "bad %zu: %s", i, msg);
+		free(path);
+	}
+	free(ok);
+	free(hash);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(!system(cmd), "cleanup");
+}
+
 int main(void)
 {
+	RUN(web_config_files);
 	setenv("SCLENS_NODE_NAME", "node-a", 1);
 	RUN(report_json_line);
 	RUN(report_plain_line);

@@ -18,6 +18,7 @@
 #include "sink_log.h"
 #include "summary.h"
 #include "text.h"
+#include "web_config.h"
 
 struct daemon_opts {
 	struct watch_opts w;
@@ -25,11 +26,12 @@ struct daemon_opts {
 	long retention_s;
 	struct log_sink_opts log;
 	const char *record; /* --record FILE */
+	struct web_config web; /* --web.config.file: TLS, basic authentication */
 };
 
 enum {
 	OPT_METRICS_ADDR = 3000, OPT_RETENTION, OPT_LOG_FILE, OPT_LOG_MAX_MB, OPT_LOG_KEEP, OPT_LOG_FIRST,
-	OPT_LOG_INTERVAL, OPT_RECORD,
+	OPT_LOG_INTERVAL, OPT_RECORD, OPT_WEB_CONFIG,
 };
 
 static const struct argp_option daemon_options[] = {
@@ -45,6 +47,9 @@ static const struct argp_option daemon_options[] = {
 	  "Write the first N denials per container, call and action in each interval, and one \"repeat\" "
 	  "line with the count of the rest (default 10; 0: write every one)", 1 },
 	{ "log-interval", OPT_LOG_INTERVAL, "TIME", 0, "The interval of --log-first (default 60s)", 1 },
+	{ "web.config.file", OPT_WEB_CONFIG, "FILE", 0,
+	  "TLS and basic authentication for the metrics, in the format Prometheus exporters read "
+	  "(tls_server_config: cert_file, key_file; basic_auth_users: USER: BCRYPT_HASH)", 1 },
 	{ "record", OPT_RECORD, "FILE", 0,
 	  "Also record what the selected containers call (as sclens record), written to FILE on SIGHUP and at "
 	  "exit", 1 },
@@ -88,6 +93,13 @@ static error_t daemon_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LOG_FILE: o->log.path = arg; break;
 	case OPT_RECORD: o->record = arg; break;
+	case OPT_WEB_CONFIG: {
+		char msg[512];
+		web_config_free(&o->web);
+		if (web_config_load(arg, &o->web, msg, sizeof(msg)))
+			argp_error(state, "--web.config.file %s: %s", arg, msg);
+		break;
+	}
 	case OPT_LOG_MAX_MB:
 		if (parse_int(arg, 0, 1 << 20, &v))
 			argp_error(state, "invalid --log-max-mb '%s'", arg);
@@ -125,7 +137,8 @@ struct daemon {
 
 static int daemon_sinks(struct daemon *d, struct daemon_opts *o, struct pipeline_outputs *po)
 {
-	struct metrics_opts mo = { .addr = o->metrics_addr, .retention_s = o->retention_s, .version = SCLENS_VERSION };
+	struct metrics_opts mo = { .addr = o->metrics_addr, .retention_s = o->retention_s, .version = SCLENS_VERSION,
+				   .web = o->web.cert_pem || o->web.n_users ? &o->web : NULL };
 	int err = log_sink_open(&d->log, &o->log);
 
 	if (err) {
@@ -190,6 +203,7 @@ int cmd_daemon(int argc, char **argv)
 	if ((rc = daemon_sinks(&d, &o, &po)) == EXIT_OK)
 		rc = pipeline_run(&o.w, &po);
 	rc = daemon_free(&d, rc);
+	web_config_free(&o.web);
 	pthread_mutex_destroy(&d.lock);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "actions.h"
 #include "clock.h"
 #include "metrics.h"
+#include "web_config.h"
 #include "names.h"
 #include "text.h"
 #include "array.h"
@@ -101,18 +102,19 @@ int metrics_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t 
 }
 
 /* "http://ADDR:PORT" of what is bound, for people */
-static void bound_url(const struct sockaddr_storage *ss, char *out, size_t n)
+static void bound_url(const struct sockaddr_storage *ss, bool tls, char *out, size_t n)
 {
+	const char *scheme = tls ? "https" : "http";
 	char ip[INET6_ADDRSTRLEN] = "?";
 
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
-		snprintf(out, n, "http://[%s]:%u", ip, ntohs(in6->sin6_port));
+		snprintf(out, n, "%s://[%s]:%u", scheme, ip, ntohs(in6->sin6_port));
 	} else {
 		const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
 		inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof(ip));
-		snprintf(out, n, "http://%s:%u", ip, ntohs(in4->sin_port));
+		snprintf(out, n, "%s://%s:%u", scheme, ip, ntohs(in4->sin_port));
 	}
 }
 
@@ -368,6 +370,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)upload;
 	(void)upload_len;
 	(void)state;
+	if (m->o.web && m->o.web->n_users) {
+		char *pass = NULL, *user = MHD_basic_auth_get_username_password(conn, &pass);
+		bool ok = web_config_check(m->o.web, user, pass);
+		MHD_free(user);
+		MHD_free(pass);
+		if (!ok) {
+			static const char msg[] = "unauthorized\n";
+			resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+			if (!resp)
+				return MHD_NO;
+			ret = MHD_queue_basic_auth_fail_response(conn, "sclens", resp);
+			MHD_destroy_response(resp);
+			return ret;
+		}
+	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		static const char msg[] = "only GET\n";
 		resp = MHD_create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
@@ -431,14 +448,26 @@ int metrics_start(struct metrics **out, const struct metrics_opts *o, struct obs
 		free(m);
 		return err;
 	}
-	m->httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				    0, NULL, NULL, on_request, m, MHD_OPTION_LISTEN_SOCKET, fd,
-				    /* a client trickling header bytes holds its
-				     * connection until the idle timeout: each address
-				     * may hold a few, so one cannot lock out scrapes */
-				    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS,
-				    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS_PER_ADDRESS,
-				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
+	bool tls = o->web && o->web->cert_pem;
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		close(fd);
+		free(m);
+		return -EPROTONOSUPPORT;
+	}
+	/* a client trickling header bytes holds its connection until the idle
+	 * timeout: each address may hold a few, so one cannot lock out scrapes */
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, METRICS_CONNECTIONS, NULL },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, METRICS_CONNECTIONS_PER_ADDRESS, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, 10, NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls ? o->web->key_pem : NULL },
+		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? o->web->cert_pem : NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	m->httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) |
+					    (tls ? MHD_USE_TLS : 0),
+				    0, NULL, NULL, on_request, m, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!m->httpd) {
 		close(fd);
 		free(m);
@@ -575,14 +604,17 @@ static int msink_started(struct sink *s, struct observer *obs)
 	err = metrics_start(&ms->m, &ms->o, obs, ms->lock);
 	if (err) {
 		fprintf(stderr, "sclens: cannot serve metrics at %s: %s%s\n", ms->o.addr, strerror(-err),
-			err == -EADDRINUSE ? " (another process listens there: choose another --metrics-addr)" : "");
+			err == -EADDRINUSE ? " (another process listens there: choose another --metrics-addr)"
+			: err == -EIO && ms->o.web && ms->o.web->cert_pem
+				? " (are --web.config.file's cert_file and key_file a matching PEM pair?)"
+			: err == -EPROTONOSUPPORT ? " (this libmicrohttpd has no TLS)" : "");
 		return err;
 	}
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	char url[128];
 	metrics_parse_addr(ms->o.addr, &ss, &sl);
-	bound_url(&ss, url, sizeof(url));
+	bound_url(&ss, ms->o.web && ms->o.web->cert_pem, url, sizeof(url));
 	fprintf(stderr, "sclens: metrics at %s/metrics%s\n", url,
 		(ss.ss_family == AF_INET && ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY)) ||
 				(ss.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr))

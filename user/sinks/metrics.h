@@ -14,8 +14,11 @@
 #include "observer.h"
 #include "sink.h"
 
+struct web_config;
+
 struct metrics_opts {
 	const char *addr;	/* HOST:PORT or [V6]:PORT */
+	struct web_config *web; /* TLS and basic authentication, or NULL */
 	uint64_t retention_s;	/* series of cgroups gone this long are dropped */
 	const char *version;
 };
