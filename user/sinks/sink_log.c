@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,11 @@ struct log_sink {
 	uint64_t dropped;	   /* lines a failed write dropped, not yet said */
 	int dropped_err;
 	uint64_t interval_start_ns;
+	/* the last rotation's compression, off the event thread: one at a time */
+	pthread_t gz_thread;
+	bool gz_running;
+	int gz_err;
+	char gz_src[4096], gz_dst[4096];
 	uint64_t lost_said; /* ring-buffer losses already told in the log */
 	uint64_t suppressed_said; /* events over their cgroup's rate, told */
 	struct sbuf line;
@@ -193,11 +199,45 @@ static int recover(struct log_sink *l)
 	return gzip_file(plain, gz);
 }
 
+static void *gzip_thread(void *arg)
+{
+	struct log_sink *l = arg;
+
+	l->gz_err = gzip_file(l->gz_src, l->gz_dst);
+	return NULL;
+}
+
+/* Waits for the last compression; a failed one leaves PATH.1 plain, which
+ * recover() compresses before anything is renamed over it */
+static void gzip_join(struct log_sink *l)
+{
+	if (!l->gz_running)
+		return;
+	pthread_join(l->gz_thread, NULL);
+	l->gz_running = false;
+	if (l->gz_err)
+		fprintf(stderr, "sclens: compressing %s failed: %s; it is kept uncompressed and compressed again at "
+				"the next rotation\n", l->gz_src, strerror(-l->gz_err));
+}
+
+/* A 100 MB log takes seconds to compress: never on the event thread */
+static int gzip_start(struct log_sink *l, const char *src, const char *dst)
+{
+	snprintf(l->gz_src, sizeof(l->gz_src), "%s", src);
+	snprintf(l->gz_dst, sizeof(l->gz_dst), "%s", dst);
+	l->gz_err = 0;
+	if (pthread_create(&l->gz_thread, NULL, gzip_thread, l))
+		return gzip_file(src, dst); /* no thread: here, as before */
+	l->gz_running = true;
+	return 0;
+}
+
 static int rotate(struct log_sink *l)
 {
 	char from[4096], to[4096];
 	int err;
 
+	gzip_join(l);
 	/* PATH.1 still uncompressed (a gzip that failed): compress it first,
 	 * never rename over it */
 	if (l->o.keep && (err = recover(l)))
@@ -221,7 +261,7 @@ static int rotate(struct log_sink *l)
 	if ((err = open_log(l)))
 		return err;
 	rotated_name(from, sizeof(from), l->o.path, 1, true);
-	return l->o.keep ? gzip_file(to, from) : (unlink(to) ? -errno : 0);
+	return l->o.keep ? gzip_start(l, to, from) : (unlink(to) ? -errno : 0);
 }
 
 static void put_now(struct jw *w);
@@ -540,6 +580,7 @@ int log_sink_close(struct log_sink *l)
 
 	if (!l)
 		return 0;
+	gzip_join(l);
 	err = l->err ? l->err : l->rep.write_err;
 	if (l->o.path && l->fd >= 0 && close(l->fd) && !err)
 		err = -errno;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* The daemon's JSON lines log: every line whole, in one write(2), so that a
  * crash loses only what was in flight; rotated by size into gzip files
- * (PATH.1.gz newest ... PATH.KEEP.gz); volume control that writes the first
+ * (PATH.1.gz newest ... PATH.KEEP.gz), compressed off the event thread;
+ * volume control that writes the first
  * N events per (container, call, action) per interval and sums the rest into
  * "repeat" lines; losses and events over a cgroup's rate said once a
  * second as they happen ("lost", "suppressed" lines). */
