@@ -398,8 +398,46 @@ static void web_config_files(void)
 	CHECK(!system(cmd), "cleanup");
 }
 
+/* ---- profile generate's logic ---- */
+
+static void generate_keeps_relied_on_errnos(void)
+{
+	const char *recording = "{\"kind\":\"sclens-recording\",\"recorded\":[{\"calls\":["
+				"{\"arch\":\"x86_64\",\"syscall\":\"read\",\"count\":5,\"filtered\":true},"
+				"{\"arch\":\"x86_64\",\"syscall\":\"clone\",\"count\":1,\"filtered\":true}],"
+				"\"denials\":["
+				"{\"arch\":\"x86_64\",\"syscall\":\"clone3\",\"action\":\"errno\",\"errno\":38,\"count\":1},"
+				"{\"arch\":\"x86_64\",\"syscall\":\"mount\",\"action\":\"errno\",\"errno\":1,\"count\":1}]}]}";
+	struct rset s = {};
+	struct sbuf b;
+	char msg[128];
+
+	cJSON *doc = cJSON_Parse(recording);
+	CHECK(!rset_add_recording(&s, doc, msg, sizeof(msg)), "%s", msg);
+	cJSON_Delete(doc);
+	sb_init(&b);
+	tune_generate(&b, &s, "test");
+	cJSON *p = cJSON_Parse(b.s), *e;
+	int clone3 = 0, mount = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "syscalls")) {
+		const char *name = cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(e, "names"), 0));
+		if (name && !strcmp(name, "clone3")) {
+			clone3++;
+			CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "action")), "SCMP_ACT_ERRNO");
+			CHECK(cJSON_GetObjectItem(e, "errnoRet")->valueint == 38, "ENOSYS kept");
+		}
+		mount += name && !strcmp(name, "mount");
+	}
+	CHECK(clone3 == 1, "clone3 gets ENOSYS again, as glibc needs to fall back: %s", b.s);
+	CHECK(mount == 0, "an EPERM denial is the default's");
+	cJSON_Delete(p);
+	sb_free(&b);
+	rset_free(&s);
+}
+
 int main(void)
 {
+	RUN(generate_keeps_relied_on_errnos);
 	RUN(web_config_files);
 	setenv("SCLENS_NODE_NAME", "node-a", 1);
 	RUN(report_json_line);

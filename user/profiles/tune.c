@@ -63,8 +63,22 @@ static struct rcall *rset_get(struct rset *s, const char *name)
 	return &s->v[s->n++];
 }
 
+static int rset_deny(struct rset *s, const char *name, int err)
+{
+	for (int i = 0; i < s->n_denied; i++)
+		if (!strcmp(s->denied[i].name, name) && s->denied[i].err == err)
+			return 0;
+	if (ARRAY_GROW(s->denied, s->cap_denied, s->n_denied, 16))
+		return -ENOMEM;
+	s->denied[s->n_denied] = (struct rdenied){ .name = strdup(name), .err = err };
+	return s->denied[s->n_denied++].name ? 0 : -ENOMEM;
+}
+
 void rset_free(struct rset *s)
 {
+	for (int i = 0; i < s->n_denied; i++)
+		free(s->denied[i].name);
+	free(s->denied);
 	for (int i = 0; i < s->n; i++)
 		free(s->v[i].name);
 	free(s->v);
@@ -137,6 +151,15 @@ int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_t msg_l
 			rc->arches |= arch_bit(arch->valuestring);
 			s->arches |= arch_bit(arch->valuestring);
 		}
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "denials")) {
+			const cJSON *name = cJSON_GetObjectItem(it, "syscall"), *action = cJSON_GetObjectItem(it, "action");
+			const cJSON *err = cJSON_GetObjectItem(it, "errno");
+			if (!cJSON_IsString(name) || !cJSON_IsString(action) || strcmp(action->valuestring, "errno") ||
+			    !cJSON_IsNumber(err) || err->valueint < 1 || err->valueint > 4095)
+				continue;
+			if (rset_deny(s, name->valuestring, err->valueint))
+				return -ENOMEM;
+		}
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "args")) {
 			const cJSON *name = cJSON_GetObjectItem(it, "syscall"), *arg = cJSON_GetObjectItem(it, "arg");
 			const cJSON *value = cJSON_GetObjectItem(it, "value");
@@ -179,6 +202,32 @@ static void names_entry(struct jw *w, struct rset *s, bool runtime, const char *
 	jw_kv_str(w, "action", "SCMP_ACT_ALLOW");
 	jw_kv_str(w, "comment", comment);
 	jw_obj_end(w);
+}
+
+/* Calls denied with an errno other than the default's EPERM while
+ * recorded, and never allowed: the same errno again, since the workload
+ * relied on it (an ENOSYS that makes a library fall back stays ENOSYS) */
+static void denied_entries(struct jw *w, const struct rset *s)
+{
+	for (int i = 0; i < s->n_denied; i++) {
+		const struct rdenied *d = &s->denied[i];
+		bool first = true, allowed = false;
+		for (int j = 0; j < s->n && !allowed; j++)
+			allowed = !strcmp(s->v[j].name, d->name);
+		for (int j = 0; j < i && first; j++)
+			first = strcmp(s->denied[j].name, d->name) != 0;
+		if (d->err == 1 || allowed || !first) /* EPERM is the default; one errno a call */
+			continue;
+		jw_obj_begin(w);
+		jw_key(w, "names");
+		jw_arr_begin(w);
+		jw_str(w, d->name);
+		jw_arr_end(w);
+		jw_kv_str(w, "action", "SCMP_ACT_ERRNO");
+		jw_kv_u64(w, "errnoRet", d->err);
+		jw_kv_str(w, "comment", "denied with this errno while recorded: the workload relied on that answer");
+		jw_obj_end(w);
+	}
 }
 
 /* The profile (Docker's format; OCI's is the same object) allowing what
@@ -234,6 +283,7 @@ void tune_generate(struct sbuf *b, struct rset *s, const char *source)
 			jw_obj_end(&w);
 		}
 	}
+	denied_entries(&w, s);
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	sb_putc(b, '\n');

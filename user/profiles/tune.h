@@ -33,9 +33,18 @@ struct rcall {
 };
 
 /* The calls of a set of recordings */
+/* A call the workload was denied with an errno while recorded: it relied on
+ * that answer (glibc falls back from clone3 on ENOSYS, not on EPERM) */
+struct rdenied {
+	char *name;
+	int err;
+};
+
 struct rset {
 	struct rcall *v;
 	int n, cap;
+	struct rdenied *denied;
+	int n_denied, cap_denied;
 	uint32_t arches;
 	int containers;
 	int unconfined; /* recorded without a filter: setup calls included */
