@@ -195,20 +195,28 @@ YAML
 	[ "$(jq -c . "$BATS_TEST_TMPDIR/d.json" | wc -l)" -eq "$(wc -l <"$BATS_TEST_TMPDIR/d.json")" ]
 }
 
-@test "series of a cgroup gone past --metrics-retention are dropped, and its cache entries" {
+# gone_container NAME DAEMON_ARGS...: the daemon started; a runc container
+# NAME denied getppid twice, then deleted: its series outlive it
+gone_container() {
+	local a=$1
+	shift
 	command -v runc >/dev/null || skip "runc is not installed"
 	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
 	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
 { "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
   "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
 JSON
-	start_daemon --metrics-retention 3s
-	a=sclens-r-$$
+	start_daemon "$@"
 	CONTAINERS+=("$a")
 	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" /bin/calls 2 0
 	run_container "$BATS_TEST_TMPDIR/a" "$a"
 	runc delete -f "$a" 2>/dev/null || true
 	sleep 1
+}
+
+@test "series of a cgroup gone past --metrics-retention are dropped, and its cache entries" {
+	a=sclens-r-$$
+	gone_container "$a" --metrics-retention 3s
 	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep sclens_denials_total >&3 || true
 	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q "container_id=\"$a\""
 	# gone: kept for 3 s, checked every 5 s
@@ -221,19 +229,8 @@ JSON
 }
 
 @test "SIGHUP keeps the names of gone containers whose series are still served: a logrotate relabels nothing" {
-	command -v runc >/dev/null || skip "runc is not installed"
-	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
-	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
-{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
-JSON
-	start_daemon --metrics-retention 1h
 	a=sclens-hup-$$
-	CONTAINERS+=("$a")
-	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" /bin/calls 2 0
-	run_container "$BATS_TEST_TMPDIR/a" "$a"
-	runc delete -f "$a" 2>/dev/null || true
-	sleep 1
+	gone_container "$a" --metrics-retention 1h
 	before=$(curl -sf "http://127.0.0.1:$DPORT/metrics" | grep "^sclens_denials_total.*container_id=\"$a\"")
 	[ -n "$before" ]
 	kill -HUP "$DAEMON_PID"
@@ -334,6 +331,25 @@ YAML
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"client_auth_type is not supported by sclens"* ]]
 	stop_daemon
+}
+
+@test "once started, the daemon keeps only the capabilities it uses, and no new privileges" {
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json"
+	eff=$(awk '/^CapEff:/ { print $2 }' "/proc/$DAEMON_PID/status")
+	bnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$DAEMON_PID/status")
+	echo "CapEff $eff CapBnd $bnd" >&3
+	# BPF, PERFMON, DAC_READ_SEARCH, SYS_PTRACE, SYS_RESOURCE at most
+	[ $(( 0x$eff & ~0xc001080004 )) -eq 0 ]
+	[ $(( 0x$bnd & ~0xc001080004 )) -eq 0 ]
+	[ "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$DAEMON_PID/status")" = 1 ]
+	grep -q "capabilities dropped" "$D_ERR"
+	# and it still does its work: a denial counted, logged, scraped
+	"$SCDENY" errno >/dev/null
+	sleep 0.5
+	curl -sf "http://127.0.0.1:$DPORT/metrics" | grep -q 'syscall="getuid",arch="[a-z0-9_]*",action="errno",errno="EACCES"'
+	stop_daemon
+	[ "$D_RC" -eq 0 ]
+	jq -se 'any(.[]; .type == "denial" and .syscall == "getuid")' "$BATS_TEST_TMPDIR/d.json"
 }
 
 @test "daemon: bad options and a taken port are clear errors" {

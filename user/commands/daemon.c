@@ -202,6 +202,8 @@ int cmd_daemon(int argc, char **argv)
 	pthread_mutex_init(&d.lock, NULL);
 	if ((rc = daemon_sinks(&d, &o, &po)) == EXIT_OK)
 		rc = pipeline_run(&o.w, &po);
+	else
+		watch_opts_free(&o.w);
 	rc = daemon_free(&d, rc);
 	web_config_free(&o.web);
 	pthread_mutex_destroy(&d.lock);

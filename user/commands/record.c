@@ -74,15 +74,21 @@ int cmd_record(int argc, char **argv)
 	if (o.w.pids.n || o.w.comms.n || o.w.syscall_args.n) {
 		fprintf(stderr, "sclens record: -p, -c and -s do not apply: a recording holds every call of whole "
 				"cgroups; select them with --container, --pod, --namespace, --image, --host or --cgroup\n");
+		watch_opts_free(&o.w);
 		return EXIT_USAGE;
 	}
-	if (o.output && recorder_check_output(o.output))
+	if (o.output && recorder_check_output(o.output)) {
+		watch_opts_free(&o.w);
 		return EXIT_FAIL;
+	}
 	o.w.json = true;
-	if (recording_new(&rec, &o.w))
+	if (recording_new(&rec, &o.w)) {
+		watch_opts_free(&o.w);
 		return EXIT_FAIL;
+	}
 	if (!(recorder = recorder_new(rec, o.output))) {
 		recording_free(rec);
+		watch_opts_free(&o.w);
 		return EXIT_FAIL;
 	}
 	po.sinks[po.n_sinks++] = recorder;

@@ -19,6 +19,7 @@
 #include "json_writer.h"
 #include "names.h"
 #include "pipeline.h"
+#include "privileges.h"
 #include "profile.h"
 #include "recording.h"
 #include "replay.h"
@@ -694,6 +695,21 @@ static int loop(struct watch_run *w)
 	return EXIT_OK;
 }
 
+/* Attached, files open, port bound: what root gave beyond what a daemon
+ * still uses goes (a process of sclens taken over can do less) */
+static void drop_privileges(void)
+{
+	uint64_t kept;
+	int err = privileges_drop_to(SCLENS_DAEMON_CAPS, &kept);
+
+	if (err)
+		fprintf(stderr, "sclens: warning: cannot drop capabilities: %s; running with all it was given\n",
+			strerror(-err));
+	else
+		fprintf(stderr, "sclens: capabilities dropped to %#llx (BPF, PERFMON, DAC_READ_SEARCH, SYS_PTRACE, "
+				"SYS_RESOURCE, as given), no new privileges\n", (unsigned long long)kept);
+}
+
 /* Attaches the programs and starts every sink: the exit code */
 static int start(struct watch_run *w)
 {
@@ -733,6 +749,8 @@ static int start(struct watch_run *w)
 		if (s->started && (err = s->started(s, w->obs)))
 			return err == -EADDRINUSE || err == -EACCES ? EXIT_ENV : EXIT_FAIL;
 	}
+	if (w->out->long_running)
+		drop_privileges();
 	const char *why = observer_method_note(w->obs);
 	fprintf(stderr, "sclens: watching for seccomp denials (method %s%s%s); Ctrl-C to stop\n",
 		observer_method(w->obs), why ? ": " : "", why ? why : "");

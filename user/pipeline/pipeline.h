@@ -39,7 +39,8 @@ struct pipeline_outputs {
 	/* the cgroups to record (sclens record, daemon --record), or NULL */
 	struct recording *recording;
 	/* a daemon: caches of gone cgroups pruned, SIGHUP re-reads the
-	 * runtimes and reopens the sinks' files */
+	 * runtimes and reopens the sinks' files; once started, it keeps only
+	 * the capabilities it still uses (privileges.h) */
 	bool long_running;
 };
 

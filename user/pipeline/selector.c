@@ -86,6 +86,7 @@ void watch_opts_free(struct watch_opts *o)
 		profile_free(o->profiles[i].profile);
 		free((char *)o->profiles[i].container);
 	}
+	o->n_profiles = 0; /* freed once, whoever frees it again */
 }
 
 bool watch_cgroup_wanted(const struct watch_opts *o, uint64_t cgroup_id, const struct container *c)
