@@ -155,7 +155,7 @@ park_deep() { # N
 	kill -STOP "$PARKED"
 	run timeout 20 "$SCLENS" filter eval "$PARKED" -s getuid --json
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | jq -r '.errno_name + " " + (.filters|tostring) + " " + (.filter|tostring)')" = "EPERM 70 9" ]
+	[ "$(echo "$output" | jq -r '.errno_name + " " + (.filters|tostring) + " " + (.filter|tostring)')" = "EPERM 70 10" ]
 	run timeout 20 "$SCLENS" filter dump "$PARKED"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"filter 70 of 70"* ]]
