@@ -28,6 +28,9 @@ in_tenant() {
 }
 
 @test "a flood of 20,000 distinct numbers and errnos: its own counts stay exact in sum, a quiet tenant's one denial is counted exactly" {
+	# made here, not inside `run` (a subshell): teardown must know them
+	in_tenant "sclens-flood-$$" true
+	in_tenant "sclens-quiet-$$" true
 	start_watch --json
 	run in_tenant "sclens-flood-$$" "$SCDENY" flood 20000
 	[[ "$output" == *"call=flood"*"ret=20000"* ]]
