@@ -266,30 +266,21 @@ static int rotate(struct log_sink *l)
 
 static void put_now(struct jw *w);
 
-/* Lines a full disk dropped, said in the file once it takes lines again */
-static void say_dropped(struct log_sink *l)
+/* Lines a full disk dropped, said in the file once it takes lines again:
+ * the {"type":"dropped"} line and the line that found room go in one write,
+ * so a disk with room for the short line only says it once, not per line */
+static void dropped_line(struct log_sink *l, struct sbuf *b)
 {
-	struct sbuf b;
 	struct jw w;
 
-	sb_init(&b);
-	jw_init(&w, &b);
+	jw_init(&w, b);
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "type", "dropped");
 	put_now(&w);
 	jw_kv_u64(&w, "count", l->dropped);
 	jw_kv_str(&w, "reason", strerror(-l->dropped_err));
 	jw_obj_end(&w);
-	sb_putc(&b, '\n');
-	if (!b.oom && !write_all(l->fd, b.s, b.len)) {
-		l->size += b.len;
-		fprintf(stderr, "sclens: %s takes lines again; %llu were dropped, said in it\n",
-			l->o.path ? l->o.path : "the log", (unsigned long long)l->dropped);
-		l->dropped = 0;
-	} else if (l->o.path && ftruncate(l->fd, l->size) == 0) {
-		lseek(l->fd, 0, SEEK_END);
-	}
-	sb_free(&b);
+	sb_putc(b, '\n');
 }
 
 /* One whole line, in one write, rotating first if it would pass the size */
@@ -300,8 +291,6 @@ static int log_write(void *arg, const char *line, size_t len)
 
 	if (l->fd < 0)
 		return -EBADF;
-	if (l->dropped)
-		say_dropped(l);
 	if (l->o.path && l->o.max_bytes && l->size && l->size + len > l->o.max_bytes) {
 		err = rotate(l);
 		if (err) {
@@ -310,7 +299,23 @@ static int log_write(void *arg, const char *line, size_t len)
 				return err;
 		}
 	}
+	struct sbuf with_dropped;
+	sb_init(&with_dropped);
+	if (l->dropped) {
+		dropped_line(l, &with_dropped);
+		sb_printf(&with_dropped, "%.*s", (int)len, line);
+		if (!with_dropped.oom) {
+			line = with_dropped.s;
+			len = with_dropped.len;
+		}
+	}
 	err = write_all(l->fd, line, len);
+	if (!err && l->dropped && with_dropped.s == line)
+		fprintf(stderr, "sclens: %s takes lines again; %llu were dropped, said in it\n",
+			l->o.path ? l->o.path : "the log", (unsigned long long)l->dropped);
+	if (!err && with_dropped.s == line)
+		l->dropped = 0;
+	sb_free(&with_dropped);
 	if (err) {
 		/* a full disk wrote part of the line: cut the file back to the
 		 * last whole line, so that the next one is not glued onto it */
