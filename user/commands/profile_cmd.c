@@ -316,10 +316,10 @@ out:
 static int cmd_profile_list(void)
 {
 	defaults_load(NULL);
-	printf("%-14s %-8s %s\n", "ID", "ENGINE", "PROFILE");
+	printf("%-15s %-11s %s\n", "ID", "ENGINE", "PROFILE");
 	for (int i = 0; i < defaults_count(); i++) {
 		const struct known_default *d = defaults_get(i);
-		printf("%-14s %-8s %s\n", d->id, d->engine ? d->engine : "-", d->title);
+		printf("%-15s %-11s %s\n", d->id, d->engine ? d->engine : "-", d->title);
 	}
 	return EXIT_OK;
 }

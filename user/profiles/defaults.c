@@ -80,6 +80,10 @@ int profile_load_named(const char *name, struct profile **out, struct sc_error *
 	const char *alias = docker_alias(name);
 	if (alias && !defaults_load_builtin(alias, out, e))
 		return 0;
+	/* "containerd": the newest containerd default shipped */
+	for (int i = n_builtin_profiles - 1; i >= 0 && !strcmp(name, "containerd"); i--)
+		if (!strncmp(builtin_profiles[i].id, "containerd-", 11))
+			return defaults_load_builtin(builtin_profiles[i].id, out, e);
 	if (!strcmp(name, "podman")) {
 		defaults_load(NULL);
 		const struct known_default *d = defaults_find("podman");
@@ -121,7 +125,8 @@ int defaults_load(const char *host_root)
 			fprintf(stderr, "sclens: internal error: built-in profile %s: %s\n", builtin_profiles[i].id, e.msg);
 			continue;
 		}
-		add(builtin_profiles[i].id, builtin_profiles[i].title, "docker", p);
+		bool containerd = !strncmp(builtin_profiles[i].id, "containerd-", 11);
+		add(builtin_profiles[i].id, builtin_profiles[i].title, containerd ? "containerd" : "docker", p);
 	}
 	/* containers-common: /etc overrides /usr/share, as Podman reads it */
 	static const char *const podman_paths[] = { "/etc/containers/seccomp.json", "/usr/share/containers/seccomp.json" };

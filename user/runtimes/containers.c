@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include "cgroup.h"
 #include "containers.h"
+#include "containerd.h"
 #include "clock.h"
 #include "files.h"
 #include "names.h"
@@ -397,7 +398,8 @@ static void runtime_from_bundle(struct container *c)
 {
 	const char *t = c->bundle ? strstr(c->bundle, "io.containerd.runtime.v2.task/") : NULL;
 
-	if (c->runtime)
+	/* a kubepods cgroup ("cri") whose bundle is containerd's is its */
+	if (c->runtime && (strcmp(c->runtime, "cri") || !t))
 		return;
 	if (!t) {
 		set(&c->runtime, "runc");
@@ -517,26 +519,43 @@ static void resolve_docker(struct container *c)
 	}
 }
 
-static void resolve_containerd(struct container *c)
+/* Finds id's bundle in one task root, in any containerd namespace */
+static bool bundle_in_task_root(struct container *c, const char *task_root)
 {
-	DIR *d = opendir(roots.containerd);
+	DIR *d = opendir(task_root);
 	struct dirent *de;
 	char path[4096];
+	bool found = false;
 
 	if (!d)
-		return;
-	while ((de = readdir(d))) {
+		return false;
+	while (!found && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s/config.json", roots.containerd, de->d_name, c->id);
+		snprintf(path, sizeof(path), "%s/%s/%s/config.json", task_root, de->d_name, c->id);
 		if (access(path, F_OK))
 			continue;
 		read_bundle_config(c, path);
-		if (!strcmp(c->runtime, "cri"))
-			set(&c->runtime, "containerd");
-		break;
+		found = true;
 	}
 	closedir(d);
+	return found;
+}
+
+/* The bundle of a containerd task: where runc's state said, else in the
+ * configured task root, else in those of the containerd daemons running
+ * on the host (their state can be anywhere: k3s, a second instance) */
+static void resolve_containerd(struct container *c)
+{
+	int n;
+	const char *const *found = containerd_task_roots(&n);
+	bool done = c->bundle != NULL; /* runc's state led to it, and it was read */
+
+	if (!done && !bundle_in_task_root(c, roots.containerd))
+		for (int i = 0; i < n && !bundle_in_task_root(c, found[i]); i++)
+			;
+	if (c->bundle && !strcmp(c->runtime, "cri"))
+		set(&c->runtime, "containerd");
 }
 
 /* containers/storage keeps names and images in one list */
