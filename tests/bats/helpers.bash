@@ -11,6 +11,14 @@ aarch64) NR_CLOCK_SETTIME=112 NR_GETPPID=173 ;;
 *) NR_CLOCK_SETTIME=227 NR_GETPPID=110 ;;
 esac
 
+# wait_until SECONDS CMD...: runs CMD every 0.2 s until it succeeds
+wait_until() {
+	local n=$(($1 * 5))
+	shift
+	for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+	return 1
+}
+
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (loads BPF programs)"
 }

@@ -87,12 +87,14 @@ stop_cri() {
 }
 
 # cri_pod NAME SECCOMP [--cap-add X] -- CMD...: a pod (namespace
-# sclens-test) with one container NAME, started; prints "POD CONTAINER"
+# sclens-test) with one container NAME, started, the seccomp profile set
+# for the Pod (spec.securityContext.seccompProfile: the kubelet passes it
+# to the sandbox and the container); prints "POD CONTAINER"
 cri_pod() {
 	local name=$1 seccomp=$2 pod ctr uid
 	shift 2
 	uid=$(cat /proc/sys/kernel/random/uuid)
-	pod=$(cri run-pod "$name" sclens-test "$uid") || return 1
+	pod=$(cri run-pod "$name" sclens-test "$uid" --seccomp "$seccomp") || return 1
 	ctr=$(cri create "$pod" "$name" "$CRI_IMAGE" --seccomp "$seccomp" "$@") || return 1
 	cri start "$ctr" || return 1
 	echo "$pod $ctr"

@@ -25,14 +25,6 @@ workload_image() {
 	"$DOCKER" import "$tar" "$image" >/dev/null
 }
 
-# wait_until SECONDS CMD...: runs CMD every 0.2 s until it succeeds
-wait_until() {
-	local n=$(($1 * 5))
-	shift
-	for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-	return 1
-}
-
 # kinds FILE: the (call action errno) of a recording's denials, one a line
 rec_denial_kinds() {
 	jq -r '.recorded[].denials[] | "\(.syscall) \(.action) \(.errno // "")"' "$1" | sort -u

@@ -491,12 +491,18 @@ static void container_findings(struct findings *f, struct posture_container *pc)
 	if (v->seccomp == 0) {
 		snprintf(pc->profile, sizeof(pc->profile), "none (unconfined)");
 		snprintf(fix, sizeof(fix), "%s",
-			 k8s ? "securityContext.seccompProfile: {type: RuntimeDefault}"
-			     : c->unconfined ? "remove --security-opt seccomp=unconfined" : "run it with the engine's default profile");
+			 k8s && c->sandbox ? "the Pod's spec.securityContext.seccompProfile: {type: RuntimeDefault}"
+			 : k8s		   ? "securityContext.seccompProfile: {type: RuntimeDefault}"
+			 : c->unconfined   ? "remove --security-opt seccomp=unconfined"
+					   : "run it with the engine's default profile");
 		findings_add(f, LEVEL_HIGH, "seccomp_unconfined", pc->label, SCLENS, fix,
 			     "no seccomp filter (Seccomp: 0): every syscall is allowed");
 	} else if (v->seccomp == 1) {
 		snprintf(pc->profile, sizeof(pc->profile), "strict mode");
+	} else if (c->source && c->localhost_ref) {
+		snprintf(pc->profile, sizeof(pc->profile), "Localhost %s", c->localhost_ref);
+		findings_add(f, LEVEL_INFO, "seccomp_custom", pc->label, SCLENS, NULL,
+			     "the Pod's Localhost profile %s (%d entries)", c->source->label, c->source->n_rules);
 	} else if (c->source) {
 		snprintf(pc->profile, sizeof(pc->profile), "custom (given to the engine), %d filter%s", v->filters,
 			 v->filters == 1 ? "" : "s");
@@ -636,8 +642,13 @@ static int find_containers(struct posture_container **out, int *n)
 			(*n)--;
 			continue;
 		}
-		snprintf(pc->label, sizeof(pc->label), "%s/%s", c->runtime,
-			 c->name ? c->name : c->container_name ? c->container_name : c->id);
+		if (c->pod && c->namespace) /* Kubernetes: as kubectl names it */
+			snprintf(pc->label, sizeof(pc->label), "%s/%s%s%s", c->namespace, c->pod,
+				 c->sandbox ? " (sandbox)" : c->container_name ? "/" : "",
+				 c->sandbox || !c->container_name ? "" : c->container_name);
+		else
+			snprintf(pc->label, sizeof(pc->label), "%s/%s", c->runtime,
+				 c->name ? c->name : c->container_name ? c->container_name : c->id);
 	}
 	closedir(proc);
 	return 0;
@@ -814,7 +825,8 @@ static void print_json(struct posture_container *pcs, int n, struct findings *f,
 
 /* ---- the command ---- */
 
-enum { OPT_FAIL_ON = 1000, OPT_HOST_ROOT, OPT_DOCKER_ROOT, OPT_PODMAN_ROOT, OPT_CONTAINERD_ROOT, OPT_RUNC_ROOT };
+enum { OPT_FAIL_ON = 1000, OPT_HOST_ROOT, OPT_DOCKER_ROOT, OPT_PODMAN_ROOT, OPT_CONTAINERD_ROOT, OPT_RUNC_ROOT,
+       OPT_KUBELET_SECCOMP };
 
 static const struct argp_option posture_options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object (docs/posture.md)", 0 },
@@ -822,7 +834,11 @@ static const struct argp_option posture_options[] = {
 	{ "host-root", OPT_HOST_ROOT, "DIR", 0, "Read the host's files (/etc/group, audit rules, daemon.json, the socket) below DIR", 0 },
 	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
 	{ "podman-root", OPT_PODMAN_ROOT, "DIR", 0, "Podman containers (default /var/lib/containers/storage/overlay-containers)", 0 },
-	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0, "containerd tasks", 0 },
+	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
+	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task; those of every containerd "
+	  "running on the host are found without it)", 0 },
+	{ "kubelet-seccomp-root", OPT_KUBELET_SECCOMP, "DIR", 0,
+	  "where the kubelet keeps pods' Localhost profiles (default /var/lib/kubelet/seccomp)", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{},
 };
@@ -859,6 +875,7 @@ static error_t posture_parse(int key, char *arg, struct argp_state *state)
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
 	case OPT_PODMAN_ROOT: o->roots.podman = arg; break;
 	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
+	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = arg; break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;

@@ -31,7 +31,7 @@ static const char watch_doc[] =
 
 enum {
 	OPT_CGROUP = 1000, OPT_INSTALLS, OPT_PROFILE, OPT_DOCKER_DEFAULT, OPT_CONTAINER, OPT_POD,
-	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT,
+	OPT_NAMESPACE, OPT_HOST, OPT_ALL, OPT_RUNC_ROOT, OPT_DOCKER_ROOT, OPT_CONTAINERD_ROOT, OPT_KUBELET_SECCOMP,
 	OPT_CRIO_ROOT, OPT_PODMAN_ROOT, OPT_NO_REPLAY, OPT_BUFFER, OPT_METHOD, OPT_SHADOW, OPT_IMAGE, OPT_RATE_LIMIT,
 };
 
@@ -76,7 +76,10 @@ static const struct argp_option watch_options[] = {
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{ "docker-root", OPT_DOCKER_ROOT, "DIR", 0, "Docker data (default /var/lib/docker)", 0 },
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
-	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task)", 0 },
+	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task; those of every containerd "
+	  "running on the host are found without it)", 0 },
+	{ "kubelet-seccomp-root", OPT_KUBELET_SECCOMP, "DIR", 0,
+	  "where the kubelet keeps pods' Localhost profiles (default /var/lib/kubelet/seccomp)", 0 },
 	{ "crio-root", OPT_CRIO_ROOT, "DIR", 0, "CRI-O containers (default /run/containers/storage/overlay-containers)", 0 },
 	{ "podman-root", OPT_PODMAN_ROOT, "DIR", 0,
 	  "Podman containers (default /var/lib/containers/storage/overlay-containers)", 0 },
@@ -193,6 +196,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
 	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
+	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = arg; break;
 	case OPT_CRIO_ROOT: o->roots.crio = arg; break;
 	case OPT_PODMAN_ROOT: o->roots.podman = arg; break;
 	case ARGP_KEY_ARG:

@@ -142,6 +142,7 @@ const struct explained *explainer_explain(struct explainer *x, const struct scle
 	x->copy.engine = src->engine;
 	x->copy.profile_ref = src->profile_ref;
 	x->copy.profile_title = src->title;
+	x->copy.localhost_ref = src->localhost_ref;
 	settle_id(x, cached, src);
 	o->x = &x->copy;
 	o->profile = src->profile;

@@ -17,6 +17,7 @@ struct explain_src {
 	const char *engine;	       /* for the fix's words; NULL: every engine's */
 	const char *profile_ref;       /* --profile argument that names it, or NULL */
 	const char *title;	       /* what the container runs, said for people; NULL: the label */
+	const char *localhost_ref;     /* a pod's Localhost profile, relative to the kubelet's root */
 };
 
 struct explainer;

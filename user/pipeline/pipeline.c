@@ -188,6 +188,10 @@ static bool explain_src_for(const struct watch_opts *o, const struct container *
 		return true;
 	if (c->source) {
 		src->profile = c->source;
+		if (c->localhost_ref) { /* the user's own file: the fix writes beside it */
+			src->profile_ref = c->source->label;
+			src->localhost_ref = c->localhost_ref;
+		}
 		return true;
 	}
 	const struct recognition *r = name ? container_recognition(c) : NULL;

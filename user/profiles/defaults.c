@@ -282,6 +282,35 @@ static int cmp_match(const void *a, const void *b)
 	return x->differences - y->differences;
 }
 
+int profile_converts_to(const struct profile *src, const struct profile *eff, uint64_t caps, bool *same)
+{
+	struct sc_target t;
+	struct profile *conv;
+	struct sc_error e;
+	char **differing = NULL;
+	int n_eff, n_conv, n_diff = 0, err;
+
+	*same = false;
+	sc_target_host(&t);
+	t.caps = caps;
+	if ((err = profile_effective(src, &t, &conv, &e)))
+		return err;
+	struct sig *s_eff = signatures(eff, &n_eff), *s_conv = signatures(conv, &n_conv);
+	bool same_default = conv->default_action == eff->default_action &&
+			    (conv->default_action != SCLENS_ACT_ERRNO ||
+			     (conv->has_default_errno ? conv->default_errno : 1) ==
+				     (eff->has_default_errno ? eff->default_errno : 1));
+	err = !s_eff || !s_conv ? -ENOMEM : compare(s_eff, n_eff, s_conv, n_conv, &differing, &n_diff);
+	*same = !err && same_default && !n_diff && same_arches(conv, eff);
+	for (int i = 0; i < n_diff; i++)
+		free(differing[i]);
+	free(differing);
+	free(s_eff);
+	free(s_conv);
+	profile_free(conv);
+	return err;
+}
+
 int defaults_recognise(const struct profile *eff, uint64_t caps, struct recognition *out)
 {
 	struct sc_target t;

@@ -56,6 +56,9 @@ struct recognition {
  * caps (the container's bounding set). */
 int defaults_recognise(const struct profile *eff, uint64_t caps, struct recognition *out);
 void recognition_free(struct recognition *r);
+/* Is eff exactly what an engine makes of src for a container with caps
+ * (same default action, arches and entries)? 0 or -errno. */
+int profile_converts_to(const struct profile *src, const struct profile *eff, uint64_t caps, bool *same);
 /* The default that explains a denial of name exactly: an exact match, or
  * the closest default whose entries for name are the same as the
  * container's. NULL: none does (a custom profile). */

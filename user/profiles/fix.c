@@ -276,8 +276,30 @@ static void cap_command(char *out, size_t n, const char *engine, const char *cap
 		snprintf(out, n, "add CAP_%s to the container's capabilities (%s)", cap, engine);
 }
 
-static void profile_command(char *out, size_t n, const char *engine)
+/* A Localhost profile's fixed copy, beside it: "dir/name-fixed.json"
+ * relative to the kubelet's root (ref) and its full path (file) */
+static bool localhost_fixed(const struct explanation *x, char *ref, size_t n_ref, char *file, size_t n_file)
 {
+	const char *r = x->localhost_ref, *full = x->profile_ref;
+	size_t lr = r ? strlen(r) : 0, lf = full ? strlen(full) : 0;
+
+	if (!r || !full || lf < lr || strcmp(full + lf - lr, r))
+		return false;
+	int stem = lr > 5 && !strcmp(r + lr - 5, ".json") ? (int)lr - 5 : (int)lr;
+	snprintf(ref, n_ref, "%.*s-fixed.json", stem, r);
+	snprintf(file, n_file, "%.*s%s", (int)(lf - lr), full, ref);
+	return true;
+}
+
+static void profile_command(char *out, size_t n, const struct explanation *x)
+{
+	const char *engine = x->engine;
+	char ref[1024], file[2048];
+
+	if (localhost_fixed(x, ref, sizeof(ref), file, sizeof(file))) {
+		snprintf(out, n, "securityContext.seccompProfile: {type: Localhost, localhostProfile: %s}", ref);
+		return;
+	}
 	if (engine && !strcmp(engine, "docker"))
 		snprintf(out, n, "docker run --security-opt seccomp=FIXED.json ...");
 	else if (engine && !strcmp(engine, "podman"))
@@ -457,20 +479,27 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		sb_printf(b, "%s%sfix:%s  change the profile (JSON Patch, RFC 6902): %s\n", in, color_on("1;32"), color_off(),
 			  p ? p : "");
 		free(p);
+		char ref[1024], file[2048];
+		bool localhost = localhost_fixed(x, ref, sizeof(ref), file, sizeof(file));
 		if (x->profile_ref) {
 			sb_printf(b, "%s      write it: sclens explain --profile ", in);
 			sb_put_esc(b, x->profile_ref);
-			sb_printf(b, " -s %s --write-profile FIXED.json\n", call->name);
+			sb_printf(b, " -s %s --write-profile ", call->name);
+			sb_put_esc(b, localhost ? file : "FIXED.json");
+			sb_puts(b, "\n");
 		} else if (x->engine) {
 			sb_printf(b, "%s      in the profile file you gave the engine\n", in);
 		}
-		profile_command(cmd, sizeof(cmd), x->engine);
+		profile_command(cmd, sizeof(cmd), x);
 		sb_printf(b, "%s      then: %s\n", in, cmd);
 	}
-	if (x->kernel_cap_missing && !x->n_caps)
-		sb_printf(b, "%snote: the kernel itself requires CAP_%s%s%s for %s: add it too (--cap-add %s)\n", in,
+	if (x->kernel_cap_missing && !x->n_caps) {
+		char add[256];
+		cap_command(add, sizeof(add), x->engine, bare_cap(x->kernel_cap));
+		sb_printf(b, "%snote: the kernel itself requires CAP_%s%s%s for %s: add it too (%s)\n", in,
 			  bare_cap(x->kernel_cap), x->kernel_cap_when ? " " : "",
-			  x->kernel_cap_when ? x->kernel_cap_when : "", call->name, bare_cap(x->kernel_cap));
+			  x->kernel_cap_when ? x->kernel_cap_when : "", call->name, add);
+	}
 }
 
 void explanation_summary(struct sbuf *b, const struct explanation *x, const struct profile *src,
@@ -587,13 +616,17 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		jw_kv_str(w, "docker", "--security-opt seccomp=FILE");
 		jw_kv_str(w, "kubernetes", "securityContext.seccompProfile: {type: Localhost, localhostProfile: FILE}");
 		char cmd[256];
-		profile_command(cmd, sizeof(cmd), x->engine);
+		profile_command(cmd, sizeof(cmd), x);
 		jw_kv_str_opt(w, "engine", x->engine);
 		jw_kv_str(w, "command", cmd);
+		char ref[1024], file[2048];
+		bool localhost = localhost_fixed(x, ref, sizeof(ref), file, sizeof(file));
+		if (localhost)
+			jw_kv_str(w, "localhost_profile", ref);
 		if (x->profile_ref) {
-			char wr[512];
-			snprintf(wr, sizeof(wr), "sclens explain --profile %s -s %s --write-profile FIXED.json", x->profile_ref,
-				 call->name);
+			char wr[4096];
+			snprintf(wr, sizeof(wr), "sclens explain --profile %s -s %s --write-profile %s", x->profile_ref,
+				 call->name, localhost ? file : "FIXED.json");
 			jw_kv_str(w, "write_with", wr);
 		}
 		jw_obj_end(w);

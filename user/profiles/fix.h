@@ -46,6 +46,9 @@ struct explanation {
 	/* how the profile is named in the why (a recognised default:
 	 * "containerd's default (...)"); NULL: its label */
 	const char *profile_title;
+	/* a pod's Localhost profile (profile_ref is its path): the fixed file
+	 * goes beside it, and the Pod names it relative to the kubelet's root */
+	const char *localhost_ref;
 };
 
 /* Explains call against src for target; 0 or a negative errno. */

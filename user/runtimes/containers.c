@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "containers.h"
 #include "containerd.h"
+#include "kubelet.h"
 #include "clock.h"
 #include "files.h"
 #include "names.h"
@@ -27,7 +28,7 @@
 static struct container_roots roots = {
 	"/run/runc", "/var/lib/docker", "/run/containerd/io.containerd.runtime.v2.task",
 	"/run/containers/storage/overlay-containers", "/var/lib/containers/storage/overlay-containers",
-	"/run/docker/containerd/daemon/io.containerd.runtime.v2.task",
+	"/run/docker/containerd/daemon/io.containerd.runtime.v2.task", KUBELET_SECCOMP_ROOT,
 };
 
 void containers_init(const struct container_roots *r)
@@ -38,6 +39,7 @@ void containers_init(const struct container_roots *r)
 	if (r->crio) roots.crio = r->crio;
 	if (r->podman) roots.podman = r->podman;
 	if (r->docker_containerd) roots.docker_containerd = r->docker_containerd;
+	if (r->kubelet_seccomp) roots.kubelet_seccomp = r->kubelet_seccomp;
 }
 
 /* A small file's text, NUL-terminated, without following a symlink in
@@ -259,6 +261,10 @@ void meta_bundle_config(struct container *c, const char *text, size_t len, const
 		set(&c->namespace, jstr(ann, "io.kubernetes.cri.sandbox-namespace"));
 		set(&c->container_name, jstr(ann, "io.kubernetes.cri.container-name"));
 		set(&c->image, jstr(ann, "io.kubernetes.cri.image-name"));
+		const char *type = jstr(ann, "io.kubernetes.cri.container-type");
+		if (!type)
+			type = jstr(ann, "io.kubernetes.cri-o.ContainerType");
+		c->sandbox = type && !strcmp(type, "sandbox");
 		/* CRI-O (Podman writes some io.kubernetes.cri-o.* keys too, never these) */
 		set(&c->pod, jstr(ann, "io.kubernetes.pod.name"));
 		set(&c->namespace, jstr(ann, "io.kubernetes.pod.namespace"));
@@ -646,6 +652,7 @@ void container_free(struct container *c)
 	free(c->bundle);
 	profile_free(c->profile);
 	profile_free(c->source);
+	free(c->localhost_ref);
 	if (c->recognition) {
 		recognition_free(c->recognition);
 		free(c->recognition);
@@ -735,6 +742,29 @@ void container_mark_filter_decided(const struct container *c)
 		(*slot)->filter_decided = true;
 }
 
+/* A pod's profile that is a file under the kubelet's seccomp root
+ * (Localhost), unless it is also exactly an engine's default: then the
+ * Pod asked for RuntimeDefault, as far as anything on the node can say */
+static void resolve_localhost(struct container *c)
+{
+	uint64_t caps = c->has_caps ? c->caps : docker_default_caps();
+	struct profile *src;
+	char *ref;
+
+	if (kubelet_localhost_find(roots.kubelet_seccomp, c->profile, caps, &src, &ref))
+		return;
+	for (int i = 0; i < defaults_count(); i++) {
+		bool same = false;
+		if (!profile_converts_to(defaults_get(i)->profile, c->profile, caps, &same) && same) {
+			profile_free(src);
+			free(ref);
+			return;
+		}
+	}
+	c->source = src;
+	c->localhost_ref = ref;
+}
+
 static void resolve(struct container *c, const char *path, const char *leaf)
 {
 	/* a cgroup gone before it was looked at is named by nothing: its
@@ -758,6 +788,8 @@ static void resolve(struct container *c, const char *path, const char *leaf)
 		if (!strcmp(c->runtime, "podman") && !c->rootless)
 			resolve_storage(c, roots.podman, "podman");
 	}
+	if (c->pod && c->profile && !c->source)
+		resolve_localhost(c);
 }
 
 const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming)
@@ -918,6 +950,9 @@ void container_json(struct jw *w, const struct container *c)
 	jw_kv_str_opt(w, "namespace", c->namespace);
 	jw_kv_str_opt(w, "container_name", c->container_name);
 	jw_kv_str_opt(w, "pod_uid", c->pod_uid);
+	jw_kv_str_opt(w, "localhost_profile", c->localhost_ref);
+	if (c->sandbox)
+		jw_kv_bool(w, "sandbox", true);
 	jw_obj_end(w);
 }
 

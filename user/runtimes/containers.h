@@ -20,6 +20,7 @@ struct container_roots {
 	const char *podman;	/* /var/lib/containers/storage/overlay-containers */
 	/* Docker 20.10 runs its own containerd; 23 and later the system's */
 	const char *docker_containerd; /* /run/docker/containerd/daemon/io.containerd.runtime.v2.task */
+	const char *kubelet_seccomp;   /* /var/lib/kubelet/seccomp: pods' Localhost profiles */
 };
 
 struct container {
@@ -38,9 +39,13 @@ struct container {
 	/* the Docker-format profile the user gave the engine
 	 * (docker run --security-opt seccomp=FILE keeps its content), or NULL */
 	struct profile *source;
+	/* a pod's Localhost profile: source's path relative to the kubelet's
+	 * seccomp root (the Pod's localhostProfile), or NULL */
+	char *localhost_ref;
 	bool unconfined; /* --security-opt seccomp=unconfined */
 	bool rootless;	 /* in a user's own tree: none of root's engine state names it */
 	bool privileged;
+	bool sandbox;	 /* a pod's sandbox (pause) container, as its CRI runtime marks it */
 	struct recognition *recognition; /* which default it runs; computed on first use */
 	bool recognised;
 	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
