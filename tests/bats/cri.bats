@@ -179,5 +179,27 @@ json.dump(d["spec"], open(sys.argv[2], "w"), indent=2)' "$BATS_TEST_TMPDIR/tuned
 	start_watch --json --pod tuned3
 	cri exec "$probe" -- /bin/sh -c 'date -s "2001-02-03 04:05:06"' >/dev/null 2>&1 || true
 	stop_watch
-	denials 'select(.syscall == "clock_settime")' | head -1 | jq -e '.container.localhost_profile == "operator/sclens-test/tuned.json" and .explanation.rule == null and .explanation.decided_by == "default_action"'
+	denials 'select(.syscall == "clock_settime")' | head -1 >"$BATS_TEST_TMPDIR/d"
+	jq -e '.container.localhost_profile == "operator/sclens-test/tuned.json" and .explanation.rule == null and .explanation.decided_by == "default_action"' "$BATS_TEST_TMPDIR/d"
+	# the fix for the operator's users: the SeccompProfile changed, by kubectl
+	jq -r '.explanation.fix[] | select(.kind == "profile") | .spo' "$BATS_TEST_TMPDIR/d" >"$BATS_TEST_TMPDIR/spo"
+	cat "$BATS_TEST_TMPDIR/spo"
+	grep -q "^kubectl -n sclens-test patch seccompprofile tuned --type json -p '\[{\"op\":\"add\",\"path\":\"/spec/syscalls/" "$BATS_TEST_TMPDIR/spo"
+	# that patch, applied to the SeccompProfile's spec, allows the call
+	/usr/bin/python3 -c 'import json, sys, yaml
+cmd = open(sys.argv[1]).read()
+patch = json.loads(cmd[cmd.index("-p ") + 4:].strip().rstrip("\x27"))
+doc = yaml.safe_load(open(sys.argv[2]))
+for op in patch:
+    parts = op["path"].split("/")[1:]
+    target = doc
+    for p in parts[:-1]:
+        target = target[int(p)] if isinstance(target, list) else target[p]
+    last = parts[-1]
+    if op["op"] == "add" and isinstance(target, list):
+        target.insert(len(target) if last == "-" else int(last), op["value"])
+    else:
+        target[int(last) if isinstance(target, list) else last] = op["value"]
+json.dump(doc["spec"], open(sys.argv[3], "w"))' "$BATS_TEST_TMPDIR/spo" "$BATS_TEST_TMPDIR/tuned.yaml" "$BATS_TEST_TMPDIR/patched.json"
+	"$SCLENS" explain -f "$BATS_TEST_TMPDIR/patched.json" -s clock_settime --json | jq -e '.action == "allow"'
 }

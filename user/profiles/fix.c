@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +342,40 @@ static char *patch_text(const struct explanation *x, const struct profile *src)
 	return text;
 }
 
+/* A Localhost profile the Security Profiles Operator installed
+ * (operator/NAMESPACE/NAME.json under the kubelet's root) is changed in
+ * its SeccompProfile, whose spec is the profile: the same patch under
+ * /spec, as one kubectl command. NULL when it is not the operator's. */
+static char *spo_command(const struct explanation *x, const char *patch)
+{
+	const char *r = x->localhost_ref, *ns, *name, *slash;
+	char *cmd = NULL;
+
+	if (!r || strncmp(r, "operator/", 9) || !patch)
+		return NULL;
+	ns = r + 9;
+	slash = strchr(ns, '/');
+	name = slash ? slash + 1 : NULL;
+	size_t nl = name ? strlen(name) : 0;
+	if (!name || strchr(name, '/') || nl <= 5 || strcmp(name + nl - 5, ".json"))
+		return NULL;
+	cJSON *ops = cJSON_Parse(patch), *op;
+	cJSON_ArrayForEach(op, ops)
+	{
+		cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
+		char spec[4096];
+		if (cJSON_IsString(path) && snprintf(spec, sizeof(spec), "/spec%s", path->valuestring) < (int)sizeof(spec))
+			cJSON_SetValuestring(path, spec);
+	}
+	char *text = ops ? cJSON_PrintUnformatted(ops) : NULL;
+	if (text && asprintf(&cmd, "kubectl -n %.*s patch seccompprofile %.*s --type json -p '%s'", (int)(slash - ns), ns,
+			     (int)(nl - 5), name, text) < 0)
+		cmd = NULL;
+	free(text);
+	cJSON_Delete(ops);
+	return cmd;
+}
+
 static void put_entry_ref(struct sbuf *b, const struct explanation *x, const struct profile *src, int index, int line)
 {
 	sb_printf(b, "syscalls[%d]", index);
@@ -478,7 +513,6 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		char cmd[256];
 		sb_printf(b, "%s%sfix:%s  change the profile (JSON Patch, RFC 6902): %s\n", in, color_on("1;32"), color_off(),
 			  p ? p : "");
-		free(p);
 		char ref[1024], file[2048];
 		bool localhost = localhost_fixed(x, ref, sizeof(ref), file, sizeof(file));
 		if (x->profile_ref) {
@@ -492,6 +526,14 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 		}
 		profile_command(cmd, sizeof(cmd), x);
 		sb_printf(b, "%s      then: %s\n", in, cmd);
+		char *spo = spo_command(x, p);
+		if (spo) {
+			sb_printf(b, "%s      or, where the Security Profiles Operator keeps it: ", in);
+			sb_put_esc(b, spo);
+			sb_puts(b, "\n");
+		}
+		free(spo);
+		free(p);
 	}
 	if (x->kernel_cap_missing && !x->n_caps) {
 		char add[256];
@@ -623,6 +665,10 @@ void explanation_json(struct jw *w, const struct explanation *x, const struct pr
 		bool localhost = localhost_fixed(x, ref, sizeof(ref), file, sizeof(file));
 		if (localhost)
 			jw_kv_str(w, "localhost_profile", ref);
+		char *spo = spo_command(x, p);
+		if (spo)
+			jw_kv_str(w, "spo", spo);
+		free(spo);
 		if (x->profile_ref) {
 			char wr[4096];
 			snprintf(wr, sizeof(wr), "sclens explain --profile %s -s %s --write-profile %s", x->profile_ref,
