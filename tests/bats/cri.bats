@@ -47,6 +47,7 @@ setup() {
 
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
+	[ -n "${DAEMON_PID:-}" ] && kill -TERM "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null || true
 	[ -n "${REC_PID:-}" ] && kill -INT "$REC_PID" 2>/dev/null && wait "$REC_PID" 2>/dev/null || true
 	cri remove-all >/dev/null 2>&1 || true
 }
@@ -202,4 +203,23 @@ for op in patch:
         target[int(last) if isinstance(target, list) else last] = op["value"]
 json.dump(doc["spec"], open(sys.argv[3], "w"))' "$BATS_TEST_TMPDIR/spo" "$BATS_TEST_TMPDIR/tuned.yaml" "$BATS_TEST_TMPDIR/patched.json"
 	"$SCLENS" explain -f "$BATS_TEST_TMPDIR/patched.json" -s clock_settime --json | jq -e '.action == "allow"'
+}
+
+@test "the daemon on CRI pods: exact counts with the pod, namespace, container and runtime labels, the log naming the pod" {
+	port=$((19900 + RANDOM % 90))
+	"$SCLENS" daemon --metrics-addr "127.0.0.1:$port" --log-file "$BATS_TEST_TMPDIR/d.json" >/dev/null 2>"$BATS_TEST_TMPDIR/d.err" &
+	DAEMON_PID=$!
+	wait_until 20 grep -q watching "$BATS_TEST_TMPDIR/d.err"
+	read -r _ ctr < <(cri_pod metered runtime-default -- /bin/sleep 60)
+	for _ in 1 2 3; do settime "$ctr"; done
+	sleep 1.5
+	curl -sf "http://127.0.0.1:$port/metrics" | grep '^sclens_denials_total{' | grep 'pod="metered"' >"$BATS_TEST_TMPDIR/m"
+	kill -TERM "$DAEMON_PID"
+	wait "$DAEMON_PID"
+	DAEMON_PID=
+	cat "$BATS_TEST_TMPDIR/m"
+	# date -s calls clock_settime once each time: exactly 3
+	grep 'syscall="clock_settime"' "$BATS_TEST_TMPDIR/m" | grep 'namespace="sclens-test"' | grep 'container="metered"' |
+		grep 'runtime="kubernetes"' | grep -q ' 3$'
+	jq -se 'any(.[]; .type == "denial" and .container.pod == "metered" and .container.namespace == "sclens-test" and .syscall == "clock_settime")' "$BATS_TEST_TMPDIR/d.json"
 }
