@@ -1,7 +1,9 @@
 // cgroup layouts the runtimes really create, one row per layout.
+#include <errno.h>
 #include <stdlib.h>
 #include "unit.h"
 #include "containers.h"
+#include "containerd.h"
 #include "profile.h"
 
 #define ID64 "4f1e8b3a9c2d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"
@@ -167,8 +169,66 @@ static void large_bundle_kept_small(void)
 	free(text);
 }
 
+/* Where a containerd keeps its tasks, from its command line and config
+ * as the node runs it (the config text stands in for the file) */
+static const char *config_text;
+
+static char *fake_config(const char *path, void *arg)
+{
+	*(const char **)arg = path;
+	return config_text ? strdup(config_text) : NULL;
+}
+
+static const struct {
+	const char *argv[8];
+	const char *config; /* NULL: no such file */
+	const char *config_path;
+	const char *state;
+} state_rows[] = {
+	/* Debian's containerd.service: no flag, the default config */
+	{ { "/usr/bin/containerd" }, "version = 2\n[plugins]\n", "/etc/containerd/config.toml", "/run/containerd" },
+	{ { "/usr/bin/containerd" }, NULL, "/etc/containerd/config.toml", "/run/containerd" },
+	/* k3s: flags on the command line */
+	{ { "containerd", "-c", "/var/lib/rancher/k3s/agent/etc/containerd/config.toml", "-a",
+	    "/run/k3s/containerd/containerd.sock", "--state", "/run/k3s/containerd", "--root" },
+	  "", NULL, "/run/k3s/containerd" },
+	{ { "containerd", "--state=/run/k3s/containerd" }, NULL, NULL, "/run/k3s/containerd" },
+	/* Docker 20.10's own: the state in its config */
+	{ { "containerd", "--config", "/var/run/docker/containerd/containerd.toml", "--log-level", "info" },
+	  "version = 0\nroot = \"/var/lib/docker/containerd/daemon\"\nstate = \"/var/run/docker/containerd/daemon\"\n",
+	  "/var/run/docker/containerd/containerd.toml", "/var/run/docker/containerd/daemon" },
+	/* a table's state is not the daemon's; single quotes; comments */
+	{ { "containerd", "-c", "/x.toml" }, "[plugins.foo]\nstate = \"/nope\"\n", "/x.toml", "/run/containerd" },
+	{ { "containerd", "-c", "/x.toml" }, "# state = \"/nope\"\n  state   =   '/srv/ctd' # here\n", "/x.toml", "/srv/ctd" },
+};
+
+static void containerd_state(void)
+{
+	for (size_t i = 0; i < sizeof(state_rows) / sizeof(state_rows[0]); i++) {
+		const char *read = NULL;
+		char out[256];
+		int argc = 0;
+		while (argc < 8 && state_rows[i].argv[argc])
+			argc++;
+		config_text = state_rows[i].config;
+		int err = containerd_state_of(state_rows[i].argv, argc, fake_config, &read, out, sizeof(out));
+		CHECK(!err, "row %zu: %d", i, err);
+		if (!err)
+			CHECK_STR(out, state_rows[i].state);
+		if (state_rows[i].config_path)
+			CHECK_STR(read, state_rows[i].config_path);
+		else
+			CHECK(!read || !strcmp(state_rows[i].argv[1], "-c"), "row %zu: --state wins without reading", i);
+	}
+	char small[8];
+	CHECK(containerd_toml_top_string("state = \"/a/long/path\"\n", "state", small, sizeof(small)) == -ENAMETOOLONG,
+	      "too long for the buffer");
+	CHECK(containerd_toml_top_string("states = \"/x\"\n", "state", small, sizeof(small)) == -ENOENT, "another key");
+}
+
 int main(void)
 {
+	RUN(containerd_state);
 	RUN(large_bundle_kept_small);
 	RUN(layouts);
 	RUN(matching);
