@@ -54,6 +54,25 @@ complete_words() { # complete_words WORD...: what TAB offers for the last word
 	complete_words sclens profile show pod | grep -qx podman
 }
 
+@test "bash completion: only real options, values for each option that takes a closed set, paths with spaces whole" {
+	# the examples' words are not options (docker run --security-opt ...)
+	[ -z "$(complete_words sclens profile generate --s)" ]
+	complete_words sclens profile generate -- | grep -qx -- --format
+	[ "$(complete_words sclens explain --cap-add SYS_TI)" = SYS_TIME ]
+	[ "$(complete_words sclens watch --method fe)" = fexit ]
+	[ "$(complete_words sclens profile generate --format s)" = spo ]
+	complete_words sclens watch --kub | grep -qx -- --kubelet-root
+	complete_words sclens watch -p 1 | grep -qx 1
+	mkdir -p "$BATS_TEST_TMPDIR/a dir"
+	touch "$BATS_TEST_TMPDIR/a dir/web profile.json"
+	[ "$(complete_words sclens explain -f "$BATS_TEST_TMPDIR/a dir/web")" = "$BATS_TEST_TMPDIR/a dir/web profile.json" ]
+	[ "$(complete_words sclens record -o "$BATS_TEST_TMPDIR/a dir/web")" = "$BATS_TEST_TMPDIR/a dir/web profile.json" ]
+	[ "$(complete_words sclens help wat)" = watch ]
+	# every capability explain accepts
+	"$SCLENS" __complete capabilities | grep -qx SYS_ADMIN
+	[ "$("$SCLENS" __complete capabilities | wc -l)" -ge 41 ]
+}
+
 @test "the Debian package builds, installs and works" {
 	need_root
 	command -v dpkg-buildpackage >/dev/null || skip "dpkg-dev is not installed"

@@ -8,6 +8,10 @@
 
 /* the options of watch, also those of daemon and record (an argp child) */
 extern const struct argp watch_argp;
+/* record and daemon: EXIT_USAGE (said on stderr) when an option for the
+ * terminal's report (--json, --color, --installs) was given, else 0 */
+struct watch_opts;
+int watch_refuse_terminal_options(const struct watch_opts *o, const char *command, const char *writes);
 
 int cmd_watch(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

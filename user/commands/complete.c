@@ -27,10 +27,16 @@ int cmd_complete(int argc, char **argv)
 		defaults_load(NULL);
 		for (int i = 0; i < defaults_count(); i++)
 			puts(defaults_get(i)->id);
-	} else if (!strcmp(what, "containers")) {
-		posture_print_container_names();
+	} else if (!strcmp(what, "containers") || !strcmp(what, "pods") || !strcmp(what, "namespaces") ||
+		   !strcmp(what, "images")) {
+		posture_print_container_words(what);
+	} else if (!strcmp(what, "capabilities")) {
+		for (int cap = 0; cap <= SCLENS_CAP_LAST; cap++)
+			if (cap_name(cap))
+				puts(cap_name(cap) + 4); /* as --cap-add takes it: SYS_TIME */
 	} else {
-		fprintf(stderr, "sclens __complete: commands, syscalls, profiles or containers\n");
+		fprintf(stderr, "sclens __complete: commands, syscalls, profiles, containers, pods, namespaces, images "
+				"or capabilities\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -197,6 +197,10 @@ int cmd_daemon(int argc, char **argv)
 	watch_opts_init(&o.w);
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
 		return rc;
+	if ((rc = watch_refuse_terminal_options(&o.w, "daemon", "writes JSON lines to its --log-file and metrics"))) {
+		watch_opts_free(&o.w);
+		return rc;
+	}
 	o.w.json = true;
 	node_name(); /* settled before the metrics thread reads it */
 	pthread_mutex_init(&d.lock, NULL);

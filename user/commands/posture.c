@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "containers.h"
+#include "kubelet.h"
 #include "defaults.h"
 #include "json_writer.h"
 #include "names.h"
@@ -654,7 +655,7 @@ static int find_containers(struct posture_container **out, int *n)
 	return 0;
 }
 
-void posture_print_container_names(void)
+void posture_print_container_words(const char *what)
 {
 	struct posture_container *pcs;
 	int n;
@@ -663,10 +664,24 @@ void posture_print_container_names(void)
 		return;
 	for (int i = 0; i < n; i++) {
 		const struct container *c = pcs[i].c;
-		const char *name = c->name ? c->name : c->container_name;
-		/* names a shell can take as they are */
-		if (name && !strpbrk(name, " \t\n'\"\\$`"))
-			puts(name);
+		const char *word = !strcmp(what, "pods")	   ? c->pod
+				   : !strcmp(what, "namespaces") ? c->namespace
+				   : !strcmp(what, "images")	   ? c->image
+				   : c->name		   ? c->name
+							   : c->container_name;
+		/* words a shell can take as they are; each once */
+		bool again = false;
+		for (int k = 0; k < i && word && !again; k++) {
+			const struct container *o = pcs[k].c;
+			const char *w = !strcmp(what, "pods")	     ? o->pod
+					: !strcmp(what, "namespaces") ? o->namespace
+					: !strcmp(what, "images")     ? o->image
+					: o->name		      ? o->name
+								      : o->container_name;
+			again = w && !strcmp(w, word);
+		}
+		if (word && !again && !strpbrk(word, " \t\n'\"\\$`"))
+			puts(word);
 	}
 	free(pcs);
 }
@@ -837,8 +852,8 @@ static const struct argp_option posture_options[] = {
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
 	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task; those of every containerd "
 	  "running on the host are found without it)", 0 },
-	{ "kubelet-seccomp-root", OPT_KUBELET_SECCOMP, "DIR", 0,
-	  "where the kubelet keeps pods' Localhost profiles (default /var/lib/kubelet/seccomp)", 0 },
+	{ "kubelet-root", OPT_KUBELET_SECCOMP, "DIR", 0,
+	  "The kubelet's --root-dir (default /var/lib/kubelet): pods' Localhost profiles are in its seccomp/", 0 },
 	{ "runc-root", OPT_RUNC_ROOT, "DIR", 0, "runc state (default /run/runc)", 0 },
 	{},
 };
@@ -875,7 +890,7 @@ static error_t posture_parse(int key, char *arg, struct argp_state *state)
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
 	case OPT_PODMAN_ROOT: o->roots.podman = arg; break;
 	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
-	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = arg; break;
+	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = kubelet_seccomp_root(arg); break;
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;

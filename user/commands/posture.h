@@ -42,7 +42,8 @@ void posture_check_docker_socket(struct findings *f, const char *host_root);
 int findings_add(struct findings *f, enum posture_level level, const char *check, const char *subject,
 		 const char *source, const char *fix, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void findings_free(struct findings *f);
-/* The names of the running containers, one a line (for completion) */
-void posture_print_container_names(void);
+/* For completion: the running containers' names (what: "containers"),
+ * or their "pods", "namespaces" or "images", each once, one a line */
+void posture_print_container_words(const char *what);
 
 #endif

@@ -71,6 +71,10 @@ int cmd_record(int argc, char **argv)
 		return rc;
 	/* what is recorded is whole cgroups: options that select processes
 	 * or calls would be ignored, so they are refused */
+	if ((rc = watch_refuse_terminal_options(&o.w, "record", "writes a recording (JSON) to its --output"))) {
+		watch_opts_free(&o.w);
+		return rc;
+	}
 	if (o.w.pids.n || o.w.comms.n || o.w.syscall_args.n) {
 		fprintf(stderr, "sclens record: -p, -c and -s do not apply: a recording holds every call of whole "
 				"cgroups; select them with --container, --pod, --namespace, --image, --host or --cgroup\n");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "commands.h"
+#include "kubelet.h"
 #include "pipeline.h"
 #include "report.h"
 #include "summary.h"
@@ -78,8 +79,8 @@ static const struct argp_option watch_options[] = {
 	{ "containerd-root", OPT_CONTAINERD_ROOT, "DIR", 0,
 	  "containerd tasks (default /run/containerd/io.containerd.runtime.v2.task; those of every containerd "
 	  "running on the host are found without it)", 0 },
-	{ "kubelet-seccomp-root", OPT_KUBELET_SECCOMP, "DIR", 0,
-	  "where the kubelet keeps pods' Localhost profiles (default /var/lib/kubelet/seccomp)", 0 },
+	{ "kubelet-root", OPT_KUBELET_SECCOMP, "DIR", 0,
+	  "The kubelet's --root-dir (default /var/lib/kubelet): pods' Localhost profiles are in its seccomp/", 0 },
 	{ "crio-root", OPT_CRIO_ROOT, "DIR", 0, "CRI-O containers (default /run/containers/storage/overlay-containers)", 0 },
 	{ "podman-root", OPT_PODMAN_ROOT, "DIR", 0,
 	  "Podman containers (default /var/lib/containers/storage/overlay-containers)", 0 },
@@ -96,6 +97,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case 1999:
 		if (color_mode_set(arg))
 			argp_error(state, "--color takes auto, always or never, not '%s'", arg);
+		o->terminal_given |= WATCH_GIVEN_COLOR;
 		break;
 	case 'p': {
 		int first = o->pids.n;
@@ -135,9 +137,11 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		o->json = true;
+		o->terminal_given |= WATCH_GIVEN_JSON;
 		break;
 	case OPT_INSTALLS:
 		o->installs = true;
+		o->terminal_given |= WATCH_GIVEN_INSTALLS;
 		break;
 	case 'v':
 		o->verbose = true;
@@ -196,7 +200,7 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	case OPT_RUNC_ROOT: o->roots.runc = arg; break;
 	case OPT_DOCKER_ROOT: o->roots.docker = arg; break;
 	case OPT_CONTAINERD_ROOT: o->roots.containerd = arg; break;
-	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = arg; break;
+	case OPT_KUBELET_SECCOMP: o->roots.kubelet_seccomp = kubelet_seccomp_root(arg); break;
 	case OPT_CRIO_ROOT: o->roots.crio = arg; break;
 	case OPT_PODMAN_ROOT: o->roots.podman = arg; break;
 	case ARGP_KEY_ARG:
@@ -230,4 +234,20 @@ int cmd_watch(int argc, char **argv)
 	report_sink_free(&out);
 	summary_sink_free(summary);
 	return rc;
+}
+
+int watch_refuse_terminal_options(const struct watch_opts *o, const char *command, const char *writes)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} opts[] = { { WATCH_GIVEN_JSON, "--json" }, { WATCH_GIVEN_COLOR, "--color" }, { WATCH_GIVEN_INSTALLS, "--installs" } };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (o->terminal_given & opts[i].bit) {
+			fprintf(stderr, "sclens %s: %s does not apply: %s %s, not a report on the terminal\n", command,
+				opts[i].name, command, writes);
+			return EXIT_USAGE;
+		}
+	return 0;
 }

@@ -19,6 +19,10 @@ struct profile_opt {
 	struct profile *profile;
 };
 
+#define WATCH_GIVEN_JSON 1u
+#define WATCH_GIVEN_COLOR 2u
+#define WATCH_GIVEN_INSTALLS 4u
+
 /* What watch, daemon and record select and explain (their shared options) */
 struct watch_opts {
 	struct observer_filters filters;
@@ -40,6 +44,9 @@ struct watch_opts {
 	long duration_s;
 	long max_count;
 	bool json;
+	/* which options for the terminal's report were given (WATCH_GIVEN_*):
+	 * record and daemon write no such report, and refuse them */
+	unsigned terminal_given;
 	bool verbose;
 	bool installs; /* also report filter installs */
 	bool no_replay;

@@ -60,6 +60,14 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 		free(names);
 }
 
+const char *kubelet_seccomp_root(const char *root_dir)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/seccomp", root_dir);
+	return path;
+}
+
 int kubelet_localhost_find(const char *root, const struct profile *eff, uint64_t caps, struct profile **src,
 			   char **ref)
 {

@@ -14,6 +14,9 @@
 #include "profile.h"
 
 #define KUBELET_SECCOMP_ROOT "/var/lib/kubelet/seccomp"
+/* The seccomp root under a kubelet's --root-dir (a static buffer: the last
+ * one asked for) */
+const char *kubelet_seccomp_root(const char *root_dir);
 /* files looked at, at most, under the root (depth 4: the operator's
  * operator/<namespace>/<name>.json is 3) */
 #define KUBELET_MAX_FILES 256
