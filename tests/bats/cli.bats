@@ -45,6 +45,16 @@ teardown() {
 	[ "$status" -eq 2 ]
 }
 
+@test "record and daemon refuse the terminal report's options instead of ignoring them" {
+	for args in "record --json" "record --color always" "record --installs" "daemon --json" "daemon --color never" "daemon --installs"; do
+		# shellcheck disable=SC2086 # the command and its option, split on purpose
+		run "$SCLENS" $args
+		[ "$status" -eq 2 ] || { echo "$args: $status"; false; }
+		opt=${args#* }
+		[[ "$output" == "sclens ${args%% *}: ${opt%% *} does not apply: "* ]]
+	done
+}
+
 @test "unknown syscall name: exit 2, and a JSON error in JSON mode" {
 	run "$SCLENS" watch --syscall no_such_call
 	[ "$status" -eq 2 ]
