@@ -32,7 +32,9 @@ enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_ARG, OPT_KERNEL, OPT_WRITE };
 
 static const struct argp_option explain_options[] = {
 	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
-	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format, or a bundle's config.json)", 0 },
+	{ "profile", 'f', "FILE|ID", 0,
+	  "Seccomp profile: a file (Docker or OCI format, or a bundle's config.json) or a default's id (docker-20.10, "
+	  "containerd, podman: sclens profile list)", 0 },
 	{ "syscall", 's', "NAME", 0, "The syscall to explain", 0 },
 	{ "arch", 'a', "ARCH", 0, "Arch of the call: x86_64, i386, x32, aarch64, arm (default: this host's)", 0 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
@@ -248,7 +250,7 @@ struct convert_opts {
 };
 
 static const struct argp_option convert_options[] = {
-	{ "profile", 'f', "FILE", 0, "Docker-format seccomp profile", 0 },
+	{ "profile", 'f', "FILE|ID", 0, "Docker-format seccomp profile: a file or a default's id (sclens profile list)", 0 },
 	{ "arch", 'a', "ARCH", 0, "Host arch (default: this one): x86_64, aarch64, ...", 0 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
 	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },

@@ -35,7 +35,7 @@ static const struct argp_option dump_options[] = {
 
 static const struct argp_option eval_options[] = {
 	{ "syscall", 's', "NAME", 0, "The call to evaluate", 0 },
-	{ "arch", 'a', "ARCH", 0, "Its arch: x86_64 (default), i386, x32", 0 },
+	{ "arch", 'a', "ARCH", 0, "Its arch: x86_64 (default), i386, x32, aarch64, arm", 0 },
 	{ "arg", OPT_ARG, "N=VALUE", 0, "Value of argument N (0-5)", 0 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "ptrace", OPT_PTRACE, NULL, 0,

@@ -35,7 +35,8 @@ enum { OPT_CAP_ADD = 1000, OPT_CAP_DROP, OPT_KEEP_CAPS };
 
 static const struct argp_option run_options[] = {
 	{ "color", 1999, "WHEN", 0, "Colour: auto (on a terminal, unless NO_COLOR is set), always, never", 0 },
-	{ "profile", 'f', "FILE", 0, "Seccomp profile (Docker or OCI format)", 0 },
+	{ "profile", 'f', "FILE|ID", 0,
+	  "Seccomp profile: a file (Docker or OCI format) or a default's id (docker-20.10, containerd, podman)", 0 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Add a capability to Docker's default set (ALL accepted)", 0 },
 	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability from it (ALL accepted)", 0 },
 	{ "keep-caps", OPT_KEEP_CAPS, NULL, 0, "Run with this process's capabilities, not the container's set", 0 },

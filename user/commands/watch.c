@@ -22,7 +22,7 @@ static const char watch_doc[] =
 	"  sclens watch                      # every denial, one line each\n"
 	"  sclens watch --json               # JSON lines (docs/json-schema.md)\n"
 	"  sclens watch -p 1234 -s clock_settime\n"
-	"  sclens watch --cgroup /sys/fs/cgroup/unified/mycontainer\n"
+	"  sclens watch --cgroup /sys/fs/cgroup/system.slice/myapp.service\n"
 	"  sclens watch --count 1 --duration 30\n"
 	"  sclens watch --profile docker-default.json      # explain against a profile\n"
 	"  sclens watch --container web --profile web=web-seccomp.json\n"
