@@ -20,6 +20,20 @@ static const struct {
 	{ "ioctl", { 0, 0x5412, 7 }, "(0, TIOCSTI, 0x7)" },
 	{ "getuid", { 1, 2 }, "()" },
 	{ "nosuchcall", { 1, 2, 3, 4, 5, 6 }, "(0x1, 0x2, 0x3, 0x4, 0x5, 0x6)" },
+	/* signals by name; real-time ones as strace says them */
+	{ "kill", { 1, 9 }, "(1, SIGKILL)" },
+	{ "tgkill", { 10, 11, 31 }, "(10, 11, SIGSYS)" },
+	{ "kill", { 5, 34 }, "(5, SIGRT_2)" },
+	{ "rt_sigqueueinfo", { 7, 31, 0x7ffe0000 }, "(7, SIGSYS, 0x7ffe0000)" },
+	/* a mode only where the flags create a file */
+	{ "openat", { 0xffffff9c, 0x4000, 0x80000, 0x7ffe }, "(AT_FDCWD, 0x4000, O_RDONLY|O_CLOEXEC)" },
+	{ "open", { 0x4000, 0x2, 0x55 }, "(0x4000, O_RDWR)" },
+	{ "open", { 0x4000, 0x441, 0600 }, "(0x4000, O_WRONLY|O_CREAT|O_APPEND, 0600)" },
+	/* undecoded calls: as many arguments as the kernel declares */
+	{ "uname", { 0x7ffe1000, 7, 8, 9, 10, 11 }, "(0x7ffe1000)" },
+	{ "getrandom", { 0x7ffe1000, 16, 1, 9, 9, 9 }, "(0x7ffe1000, 0x10, 0x1)" },
+	{ "sched_yield", { 3, 3, 3, 3, 3, 3 }, "()" },
+	{ "mmap", { 0, 4096, 3, 0x22, 0xffffffff, 0 }, "(0, 0x1000, 0x3, 0x22, 0xffffffff, 0)" },
 };
 
 /* path arguments read from the process replace the pointer */

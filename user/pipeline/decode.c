@@ -2,6 +2,7 @@
 #include <string.h>
 #include "decode.h"
 #include "sclens.h"
+#include "syscall_arity.h"
 
 struct sym {
 	uint64_t v;
@@ -75,6 +76,15 @@ static const struct sym ioctls[] = {
 	{ 0x5451, "FIOCLEX" }, { 0x541b, "FIONREAD" }, { 0x4b3a, "KDSETMODE" }, {},
 };
 static const struct sym at_fds[] = { { (uint32_t)-100, "AT_FDCWD" }, {} };
+static const struct sym signals[] = {
+	{ 0, "0" },	      { 1, "SIGHUP" },	   { 2, "SIGINT" },    { 3, "SIGQUIT" },  { 4, "SIGILL" },
+	{ 5, "SIGTRAP" },     { 6, "SIGABRT" },	   { 7, "SIGBUS" },    { 8, "SIGFPE" },	  { 9, "SIGKILL" },
+	{ 10, "SIGUSR1" },    { 11, "SIGSEGV" },   { 12, "SIGUSR2" },  { 13, "SIGPIPE" }, { 14, "SIGALRM" },
+	{ 15, "SIGTERM" },    { 16, "SIGSTKFLT" }, { 17, "SIGCHLD" },  { 18, "SIGCONT" }, { 19, "SIGSTOP" },
+	{ 20, "SIGTSTP" },    { 21, "SIGTTIN" },   { 22, "SIGTTOU" },  { 23, "SIGURG" },  { 24, "SIGXCPU" },
+	{ 25, "SIGXFSZ" },    { 26, "SIGVTALRM" }, { 27, "SIGPROF" },  { 28, "SIGWINCH" }, { 29, "SIGIO" },
+	{ 30, "SIGPWR" },     { 31, "SIGSYS" },	   {},
+};
 
 static const struct sym *lookup(const struct sym *t, uint64_t v)
 {
@@ -123,7 +133,8 @@ static void put_open_flags(struct sbuf *b, uint64_t v)
 	}
 }
 
-enum kind { K_HEX, K_CLONE, K_MOUNT, K_OPEN, K_MODE, K_FAMILY, K_SOCKTYPE, K_PERSONA, K_PTRACE, K_KEYCTL, K_IOCTL, K_DIRFD, K_INT };
+enum kind { K_HEX, K_CLONE, K_MOUNT, K_OPEN, K_MODE, K_FAMILY, K_SOCKTYPE, K_PERSONA, K_PTRACE, K_KEYCTL, K_IOCTL, K_DIRFD, K_INT,
+	    K_SIG };
 
 static const struct {
 	const char *name;
@@ -154,13 +165,36 @@ static const struct {
 	{ "getpid", 0, {} },
 	{ "getppid", 0, {} },
 	{ "setuid", 1, { K_INT } },
-	{ "kill", 2, { K_INT, K_INT } },
+	{ "kill", 2, { K_INT, K_SIG } },
+	{ "tkill", 2, { K_INT, K_SIG } },
+	{ "tgkill", 3, { K_INT, K_INT, K_SIG } },
+	{ "rt_sigqueueinfo", 3, { K_INT, K_SIG } },
+	{ "rt_tgsigqueueinfo", 4, { K_INT, K_INT, K_SIG } },
+	{ "pidfd_send_signal", 4, { K_INT, K_SIG } },
 	{ "bpf", 3, { K_INT } },
 	{ "perf_event_open", 5, { K_HEX, K_INT, K_INT, K_INT } },
 	{ "reboot", 4, {} },
 	{ "fchdir", 1, { K_INT } },
 	{ "flock", 2, { K_INT, K_INT } },
 };
+
+/* How many of the six registers are arguments: the decoder's own table,
+ * the kernel's declarations, else all six. open's mode is one only with
+ * O_CREAT or O_TMPFILE (as strace shows it). */
+static int nargs_of(const char *name, const uint64_t args[6])
+{
+	const uint64_t creates = 0100 | 020000000;
+
+	if (name && !strcmp(name, "open") && !(args[1] & creates))
+		return 2;
+	if (name && !strcmp(name, "openat") && !(args[2] & creates))
+		return 3;
+	for (size_t c = 0; name && c < sizeof(calls) / sizeof(calls[0]); c++)
+		if (!strcmp(calls[c].name, name))
+			return calls[c].nargs;
+	int n = syscall_arity(name);
+	return n >= 0 ? n : 6;
+}
 
 bool decode_arg(struct sbuf *b, const char *name, int i, uint64_t v)
 {
@@ -196,6 +230,13 @@ bool decode_arg(struct sbuf *b, const char *name, int i, uint64_t v)
 		case K_IOCTL: put_value(b, ioctls, v & 0xffffffffULL); return true;
 		case K_DIRFD: put_value(b, at_fds, v & 0xffffffffULL); return true;
 		case K_INT: sb_printf(b, "%d", (int)v); return true;
+		case K_SIG:
+			/* real-time signals as strace names them: SIGRTMIN+n (34 up) */
+			if ((v & 0xffffffffULL) >= 32 && (v & 0xffffffffULL) <= 64)
+				sb_printf(b, "SIGRT_%d", (int)v - 32);
+			else
+				put_value(b, signals, v & 0xffffffffULL);
+			return true;
 		case K_HEX: break;
 		}
 		sb_printf(b, "%#llx", (unsigned long long)v);
@@ -207,8 +248,10 @@ bool decode_arg(struct sbuf *b, const char *name, int i, uint64_t v)
 
 void decode_args(struct sbuf *b, const char *name, const uint64_t args[6], const char *const strs[6])
 {
+	int n = nargs_of(name, args);
+
 	sb_putc(b, '(');
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < n; i++) {
 		struct sbuf one;
 		sb_init(&one);
 		if (!decode_arg(&one, name, i, args[i])) {
