@@ -226,6 +226,24 @@ teardown() {
 	denials 'select(.syscall == "mount")' | jq -e '.arg_strings == [{"index":0,"value":"none"},{"index":1,"value":"/mnt"},{"index":2,"value":"tmpfs"}]'
 }
 
+@test "output width: on an 80-column terminal (COLUMNS=80) no line of watch, explain or posture passes 80; piped, lines stay whole for grep" {
+	run env COLUMNS=80 "$SCLENS" explain -f docker-20.10 -s clock_settime,mount
+	[ "$status" -eq 0 ]
+	[ "$(awk '{ print length }' <<<"$output" | sort -n | tail -1)" -le 80 ]
+	[[ "$output" == *$'\n      containers with CAP_SYS_TIME'* ]] # wrapped under the why's text
+	run "$SCLENS" explain -f docker-20.10 -s clock_settime
+	[[ "$output" == *"why:  Docker 20.10 default allows settimeofday, stime and clock_settime only for containers with CAP_SYS_TIME"* ]]
+	need_root
+	COLUMNS=80 start_watch -c scdeny
+	"$SCDENY" mount >/dev/null 2>&1 || true
+	stop_watch
+	cat "$WATCH_OUT"
+	grep -q 'mount(' "$WATCH_OUT"
+	[ "$(awk '{ print length }' "$WATCH_OUT" | sort -n | tail -1)" -le 80 ]
+	run env COLUMNS=80 "$SCLENS" posture
+	[ "$(awk '{ print length }' <<<"$output" | sort -n | tail -1)" -le 80 ]
+}
+
 @test "human output: kernel capability notes, grouped why lines, colour, notes and privilege messages" {
 	run "$SCLENS" explain -f docker-20.10 -s setpriority
 	[[ "$output" == *"the kernel also requires CAP_SYS_NICE"* ]]

@@ -181,8 +181,44 @@ static void proc_syscall_lines(void)
 	}
 }
 
+/* Plain lines on an 80-column terminal: wrapped at spaces, each
+ * continuation under its text */
+static const struct {
+	const char *in;
+	int width;
+	const char *want;
+} wrap_rows[] = {
+	{ "short line\n", 80, "short line\n" },
+	{ "    why:  aaaa bbbb cccc dddd\n", 20, "    why:  aaaa bbbb\n          cccc dddd\n" },
+	{ "          write it: sclens explain --profile /x.json\n", 30,
+	  "          write it: sclens\n                    explain\n                    --profile\n                    /x.json\n" },
+	{ "12:00:00 web  date[1]  errno  clock_settime(0, 0x7ffc) = -1 EPERM\n", 40,
+	  "12:00:00 web  date[1]  errno\n    clock_settime(0, 0x7ffc) = -1 EPERM\n" },
+	/* a word longer than the line stays whole; width 0 wraps nothing */
+	{ "    fix:  averyveryverylongword end\n", 12, "    fix:  averyveryverylongword\n          end\n" },
+	{ "    why:  aaaa bbbb cccc dddd\n", 0, "    why:  aaaa bbbb cccc dddd\n" },
+};
+
+static void wrapping(void)
+{
+	for (size_t i = 0; i < sizeof(wrap_rows) / sizeof(wrap_rows[0]); i++) {
+		struct sbuf b;
+		sb_init(&b);
+		sb_put_lines_wrapped(&b, wrap_rows[i].in, strlen(wrap_rows[i].in), wrap_rows[i].width);
+		CHECK_STR(b.s, wrap_rows[i].want);
+		sb_free(&b);
+	}
+	struct sbuf b;
+	sb_init(&b);
+	sb_puts(&b, "       fix: ");
+	sb_put_wrapped(&b, "set \"icc\": false in daemon.json and restart", 12, 12, 40);
+	CHECK_STR(b.s, "       fix: set \"icc\": false in\n            daemon.json and restart");
+	sb_free(&b);
+}
+
 int main(void)
 {
+	RUN(wrapping);
 	RUN(json_writer);
 	RUN(terminal_escaping);
 	RUN(json_strings);

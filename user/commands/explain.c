@@ -214,8 +214,15 @@ int cmd_explain(int argc, char **argv)
 		} else {
 			explanation_plain(&b, &x, p, &call, "");
 		}
-		if (!b.oom)
+		struct sbuf wrapped;
+		sb_init(&wrapped);
+		if (!o.json && output_width() > 0 && !b.oom) /* a terminal: no line past its edge */
+			sb_put_lines_wrapped(&wrapped, b.s, b.len, output_width());
+		if (wrapped.s && !wrapped.oom)
+			fputs(wrapped.s, stdout);
+		else if (!b.oom)
 			fputs(b.s, stdout);
+		sb_free(&wrapped);
 		if (o.write_profile && calls.n > 1) {
 			fprintf(stderr, "sclens: --write-profile takes one syscall\n");
 			rc = EXIT_USAGE;

@@ -742,42 +742,53 @@ static int cmp_level_desc(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
+/* Tables that fit the terminal (80 columns when not one): the last
+ * column, and each finding's text and fix, wrap under themselves */
 static void print_plain(struct posture_container *pcs, int n, struct findings *f)
 {
+	int width = output_width(), label_w = 9;
 	struct sbuf b;
 
-	sb_init(&b);
-	sb_printf(&b, "%-36s %-6s %-7s %-5s %-4s %s\n", "CONTAINER", "PID", "SECCOMP", "ROOT", "NNP", "PROFILE");
 	for (int i = 0; i < n; i++) {
-		const struct proc_view *v = &pcs[i].v;
-		char esc_label[200];
 		struct sbuf t;
 		sb_init(&t);
 		sb_put_esc(&t, pcs[i].label);
-		snprintf(esc_label, sizeof(esc_label), "%s", t.s ? t.s : "");
+		if ((int)t.len > label_w)
+			label_w = t.len > 36 ? 36 : (int)t.len;
 		sb_free(&t);
-		sb_printf(&b, "%-36s %-6d %-7s %-5s %-4s ", esc_label, v->pid,
-			  v->seccomp == 2 ? "filter" : v->seccomp == 1 ? "strict" : "none",
+	}
+	sb_init(&b);
+	sb_printf(&b, "%-*s %-6s %-7s %-6s %-3s  %s\n", label_w, "CONTAINER", "PID", "SECCOMP", "ROOT", "NNP", "PROFILE");
+	int profile_col = label_w + 1 + 6 + 1 + 7 + 1 + 6 + 1 + 3 + 2;
+	for (int i = 0; i < n; i++) {
+		const struct proc_view *v = &pcs[i].v;
+		size_t at = b.len;
+		sb_put_esc(&b, pcs[i].label);
+		if ((int)(b.len - at) > label_w) { /* a long name: the rest of the row on the next line */
+			sb_putc(&b, '\n');
+			at = b.len;
+		}
+		while ((int)(b.len - at) < label_w)
+			sb_putc(&b, ' ');
+		sb_printf(&b, " %-6d %-7s %-6s %-3s  ", v->pid, v->seccomp == 2 ? "filter" : v->seccomp == 1 ? "strict" : "none",
 			  v->uid == 0 ? (v->userns && v->root_on_host != 0 ? "userns" : "yes") : "no", v->nnp ? "yes" : "no");
-		sb_put_esc(&b, pcs[i].profile);
+		sb_put_wrapped(&b, pcs[i].profile, profile_col, profile_col, width);
 		sb_putc(&b, '\n');
 	}
 	if (!n)
 		sb_puts(&b, "(no containers running)\n");
-	sb_printf(&b, "\n%-6s %-28s %-26s %s\n", "LEVEL", "SUBJECT", "CHECK", "FINDING");
+	/* findings: level, subject and check on one line, then what and the fix */
+	sb_puts(&b, "\nLEVEL  SUBJECT, CHECK\n");
 	for (int i = 0; i < f->n; i++) {
 		const struct finding *x = &f->v[i];
 		sb_printf(&b, "%-6s ", posture_level_name(x->level));
-		size_t at = b.len;
 		sb_put_esc(&b, x->subject);
-		while (b.len - at < 28)
-			sb_putc(&b, ' ');
-		sb_printf(&b, " %-26s ", x->check);
-		sb_put_esc(&b, x->message);
+		sb_printf(&b, "  %s\n       ", x->check);
+		sb_put_wrapped(&b, x->message, 7, 7, width);
 		sb_putc(&b, '\n');
 		if (x->fix[0]) {
-			sb_printf(&b, "%-6s %-28s %-26s fix: ", "", "", "");
-			sb_put_esc(&b, x->fix);
+			sb_puts(&b, "       fix: ");
+			sb_put_wrapped(&b, x->fix, 12, 12, width);
 			sb_putc(&b, '\n');
 		}
 	}

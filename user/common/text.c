@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -313,4 +314,105 @@ void sb_put_esc(struct sbuf *b, const char *s)
 {
 	if (s)
 		sb_put_escaped(b, s, strlen(s));
+}
+
+void sb_put_wrapped(struct sbuf *b, const char *s, int col, int indent, int width)
+{
+	struct sbuf esc;
+	const char *p;
+	bool first = true;
+
+	sb_init(&esc);
+	sb_put_esc(&esc, s);
+	p = esc.s ? esc.s : "";
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		const char *end = strchr(p, ' ');
+		int len = end ? (int)(end - p) : (int)strlen(p);
+		if (width > 0 && col > indent && col + !first + len > width) {
+			sb_putc(b, '\n');
+			for (col = 0; col < indent; col++)
+				sb_putc(b, ' ');
+		} else if (!first) {
+			sb_putc(b, ' ');
+			col++;
+		}
+		sb_printf(b, "%.*s", len, p);
+		col += len;
+		first = false;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	sb_free(&esc);
+}
+
+int output_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	long v;
+
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
+		return ws.ws_col;
+	if (env && !parse_int(env, 40, 1000, &v))
+		return (int)v;
+	return 0;
+}
+
+/* Where a wrapped line's continuation starts: under the text after a
+ * "label:" (letters and spaces, up to 16) and its spaces ("    why:  " ->
+ * 10), else 4 past the line's own indent */
+static int continuation(const char *line, size_t len)
+{
+	size_t i = 0, k;
+
+	while (i < len && line[i] == ' ')
+		i++;
+	for (k = i; k < len && k < i + 16 && ((line[k] >= 'a' && line[k] <= 'z') || line[k] == ' '); k++)
+		;
+	if (k == i || k >= len || line[k] != ':' || k + 1 >= len || line[k + 1] != ' ')
+		return (int)i + 4;
+	for (k++; k < len && line[k] == ' '; k++)
+		;
+	return (int)k;
+}
+
+void sb_put_lines_wrapped(struct sbuf *b, const char *text, size_t len, int width)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = (nl ? nl : end) - p;
+		if (width <= 0 || (int)n <= width) {
+			sb_printf(b, "%.*s", (int)n, p);
+		} else {
+			int indent = continuation(p, n), col = 0;
+			const char *q = p, *stop = p + n;
+			while (q < stop) {
+				/* the spaces before a word (columns keep theirs), then the word */
+				const char *gap = q;
+				while (q < stop && *q == ' ')
+					q++;
+				const char *sp = memchr(q, ' ', stop - q);
+				size_t w = (sp ? sp : stop) - q, g = q - gap;
+				if (col > indent && col + (int)g + (int)w > width) {
+					sb_printf(b, "\n%*s", indent, "");
+					col = indent;
+				} else {
+					sb_printf(b, "%.*s", (int)g, gap);
+					col += g;
+				}
+				sb_printf(b, "%.*s", (int)w, q);
+				col += w;
+				q += w;
+			}
+		}
+		if (!nl)
+			break;
+		sb_putc(b, '\n');
+		p = nl + 1;
+	}
 }

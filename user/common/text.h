@@ -54,6 +54,19 @@ void sb_put_u64(struct sbuf *b, uint64_t v);
 void sb_put_escaped(struct sbuf *b, const char *s, size_t n);
 /* sb_put_escaped of a whole string (NULL appends nothing) */
 void sb_put_esc(struct sbuf *b, const char *s);
+/* sb_put_esc of s, wrapped at spaces so that no line passes width
+ * columns: the first line goes on from column col (where the buffer's
+ * line is now), the next ones start with indent spaces. A word longer
+ * than a line stays whole. */
+void sb_put_wrapped(struct sbuf *b, const char *s, int col, int indent, int width);
+/* The width plain output wraps at: the terminal's (TIOCGWINSZ) when
+ * stdout is one, else $COLUMNS when set; 0 (no wrapping: lines stay
+ * whole for grep and logs) otherwise. sb_put_wrapped takes 0 as that. */
+int output_width(void);
+/* Appends text with every line longer than width wrapped at spaces: a
+ * line's continuation is indented under its text (past a leading "label:"
+ * of an indented line, else by 4). width 0: text as it is. */
+void sb_put_lines_wrapped(struct sbuf *b, const char *text, size_t len, int width);
 /* Appends a JSON string literal (with quotes). Bytes >= 0x80 that do not
  * form valid UTF-8 become "\u00NN" so the output is always valid JSON. */
 void sb_put_json_str(struct sbuf *b, const char *s, size_t n);

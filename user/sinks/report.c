@@ -10,17 +10,21 @@ void reporter_init(struct reporter *r, bool json)
 {
 	memset(r, 0, sizeof(*r));
 	r->json = json;
+	r->width = json ? 0 : output_width();
 	sb_init(&r->line);
+	sb_init(&r->wrapped);
 }
 
 void reporter_free(struct reporter *r)
 {
 	sb_free(&r->line);
+	sb_free(&r->wrapped);
 	explanation_memo_free(&r->memo);
 }
 
 void reporter_set_output(struct reporter *r, reporter_write_fn fn, void *arg)
 {
+	r->width = 0; /* a file: lines stay whole */
 	r->write = fn;
 	r->write_arg = arg;
 }
@@ -55,6 +59,11 @@ void reporter_record(struct reporter *r, const struct denial_record *rec)
 		event_format_plain(b, rec);
 	}
 	sb_putc(b, '\n');
+	if (r->width > 0 && !b->oom) { /* a terminal: no line past its edge */
+		sb_reset(&r->wrapped);
+		sb_put_lines_wrapped(&r->wrapped, b->s, b->len, r->width);
+		b = &r->wrapped;
+	}
 	emit(r, b);
 }
 

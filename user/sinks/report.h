@@ -20,7 +20,8 @@ struct reporter {
 	void *write_arg;
 	int write_err;		 /* the first failed write */
 	bool header_done;
-	struct sbuf line;
+	int width; /* plain lines wrap at it; 0: they do not (not a terminal) */
+	struct sbuf line, wrapped;
 	struct explanation_memo memo;
 };
 
