@@ -534,3 +534,16 @@ JSON
 	[[ "$output" == *"link.json"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/target" ]
 }
+
+@test "a fresh host: the log's own directory is made (0750), never its parents; a missing parent says so" {
+	need_root
+	run "$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" --log-file "$BATS_TEST_TMPDIR/sclens/denials.json" -d 1
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == *"made the log's directory $BATS_TEST_TMPDIR/sclens"* ]]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/sclens")" = 750 ]
+	[ -f "$BATS_TEST_TMPDIR/sclens/denials.json" ]
+	run "$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" --log-file "$BATS_TEST_TMPDIR/no/such/denials.json" -d 1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"its directory's parent is missing too"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "commands.h"
 #include "clock.h"
@@ -141,8 +142,23 @@ static int daemon_sinks(struct daemon *d, struct daemon_opts *o, struct pipeline
 				   .web = o->web.cert_pem || o->web.n_users ? &o->web : NULL };
 	int err = log_sink_open(&d->log, &o->log);
 
+	/* a fresh host has no /var/log/sclens: the log's own directory is
+	 * made (root's, 0750: logs name every tenant), never its parents */
+	if (err == -ENOENT && o->log.path) {
+		char *dir = strdup(o->log.path), *slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash && slash != dir) {
+			*slash = 0;
+			if (!mkdir(dir, 0750)) {
+				fprintf(stderr, "sclens: made the log's directory %s\n", dir);
+				err = log_sink_open(&d->log, &o->log);
+			}
+		}
+		free(dir);
+	}
 	if (err) {
-		fprintf(stderr, "sclens: cannot open the log %s: %s\n", o->log.path, strerror(-err));
+		fprintf(stderr, "sclens: cannot open the log %s: %s%s\n", o->log.path, strerror(-err),
+			err == -ENOENT ? " (its directory's parent is missing too: make it, or choose another --log-file)"
+					: "");
 		return err == -EACCES || err == -EROFS ? EXIT_ENV : EXIT_FAIL;
 	}
 	po->sinks[po->n_sinks++] = log_sink_base(d->log);
