@@ -158,6 +158,16 @@ struct {
 	__type(value, __u64);
 } denial_counts SEC(".maps");
 
+/* Of each key's denials, those whose event went into the ring buffer:
+ * the rest (paced, lost, or not wanted here) are the count's repeats,
+ * exact in the kernel whatever is still in flight to user space */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SCLENS_COUNT_ENTRIES);
+	__type(key, struct sclens_count_key);
+	__type(value, __u64);
+} denial_sent SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SCLENS_COUNT_CGROUPS);
@@ -173,12 +183,13 @@ struct {
  * Returns the cgroup's budget, whose event rate decides whether the event
  * is sent, or NULL when it must be: the first of its key, or no budget. */
 static __always_inline struct sclens_count_budget *count_denial(__u64 cgid, __u32 arch, __s32 nr, __u32 action,
-								 __s32 err)
+								 __s32 err, struct sclens_count_key *counted)
 {
 	struct sclens_count_key k = { .cgroup_id = cgid, .arch = arch, .nr = nr, .action = action, .err = err };
 	struct sclens_count_budget *b, fresh = {};
 	__u64 one = 1, *v;
 
+	counted->cgroup_id = 0; /* set below when the key has a count of its own */
 	if (nr < 0 || (nr & ~SCLENS_X32_SYSCALL_BIT) >= SCLENS_COUNT_NR_LIMIT)
 		k.nr = SCLENS_COUNT_NR_UNKNOWN;
 	if (err > SCLENS_COUNT_ERRNO_NAMED && action != SCLENS_ACT_TRAP && action != SCLENS_ACT_KILL_PROCESS &&
@@ -187,6 +198,7 @@ static __always_inline struct sclens_count_budget *count_denial(__u64 cgid, __u3
 	v = bpf_map_lookup_elem(&denial_counts, &k);
 	if (v) {
 		__sync_fetch_and_add(v, 1);
+		*counted = k;
 		return event_interval_ns ? bpf_map_lookup_elem(&count_budgets, &cgid) : NULL;
 	}
 	b = bpf_map_lookup_elem(&count_budgets, &cgid);
@@ -204,11 +216,13 @@ static __always_inline struct sclens_count_budget *count_denial(__u64 cgid, __u3
 	}
 	if (!bpf_map_update_elem(&denial_counts, &k, &one, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&b->keys, 1);
+		*counted = k;
 		return NULL; /* the first of its key */
 	}
 	v = bpf_map_lookup_elem(&denial_counts, &k); /* created meanwhile by another CPU */
 	if (v) {
 		__sync_fetch_and_add(v, 1);
+		*counted = k;
 	} else {
 		__sync_fetch_and_add(&b->over, 1);
 		count(SCLENS_CNT_COUNT_OVERFLOW);
@@ -365,6 +379,21 @@ static __always_inline struct sclens_event *new_call_event(struct task_struct *t
 	read_syscall_regs(task, regs, e);
 	fill_task(task, e);
 	return e;
+}
+
+/* The event of a counted denial is in the ring buffer */
+static __always_inline void count_sent(const struct sclens_count_key *k)
+{
+	__u64 one = 1, *v;
+
+	if (!k->cgroup_id)
+		return;
+	v = bpf_map_lookup_elem(&denial_sent, k);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else if (bpf_map_update_elem(&denial_sent, k, &one, BPF_NOEXIST) &&
+		 (v = bpf_map_lookup_elem(&denial_sent, k)))
+		__sync_fetch_and_add(v, 1); /* made meanwhile by another CPU */
 }
 
 static __always_inline void submit(struct sclens_event *e)
@@ -546,12 +575,14 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 		j.err = errno_ret ? -ret : 0;
 	}
 	struct sclens_count_budget *budget = NULL;
+	struct sclens_count_key counted = {};
 
 	if (how == J_DENIAL)
-		budget = count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err);
+		budget = count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err, &counted);
 	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return;
+	count_sent(&counted);
 	infer_from_return(e, ret);
 	if (settled)
 		set_verdict(e, &j);
@@ -733,11 +764,14 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	st = state_get(task, true);
 	if (st)
 		st->flags |= ST_SIGSYS_REPORTED;
+	struct sclens_count_key counted = {};
 	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
-			      BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno));
+			      BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno),
+			      &counted);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return 0;
+	count_sent(&counted);
 	/* siginfo holds what the filter saw: trust it over the registers */
 	e->nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 	e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
@@ -784,12 +818,14 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 		if (settled)
 			j.action = ret_action(j.verdict);
 	}
+	struct sclens_count_key counted = {};
 	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(),
 			      task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
-			      (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff);
+			      (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff, &counted);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
 	if (!e)
 		return 0;
+	count_sent(&counted);
 	e->action = j.action;
 	e->err = j.verdict & 0xffff;
 	if (settled)

@@ -88,12 +88,26 @@ storm_beside_quiet() {
 	# every denial counted exactly, whatever was sent
 	[ "$(echo "$SUMMARY" | jq "[.counts[] | select(.cgroup_id == $STORM) | .count] | add")" = 2000000 ]
 	[ "$(echo "$SUMMARY" | jq "[.counts[] | select(.cgroup_id == $QUIET) | .count] | add")" = 3 ]
+	# and said as it happens: the storm's key repeated (at most one line a
+	# second), the lines shown and the repeats adding up to the kernel's count
+	repeats=$(jq -c "select(.type == \"repeat\" and .cgroup_id == $STORM)" "$WATCH_OUT" | wc -l)
+	repeated=$(jq -s "[.[] | select(.type == \"repeat\" and .cgroup_id == $STORM) | .count] | add // 0" "$WATCH_OUT")
+	echo "storm: $storm lines shown, $repeats repeat lines for $repeated more" >&3
+	[ "$repeats" -ge 1 ] && [ "$repeats" -le 120 ]
+	[ $((storm + repeated)) -eq 2000000 ]
+	jq -se "[.[] | select(.type == \"repeat\" and .cgroup_id == $STORM)] | all(.syscall == \"getppid\" and .action == \"errno\" and .errno == 1)" "$WATCH_OUT"
+	# nothing for the quiet tenant: all it did was shown
+	[ "$(jq -c "select(.type == \"repeat\" and .cgroup_id == $QUIET)" "$WATCH_OUT" | wc -l)" -eq 0 ]
 }
 
 @test "the same storm unpaced (--rate-limit 0) fills the ring buffer: the attack the pacing stops is real" {
 	storm_beside_quiet 2000000 --rate-limit 0
 	echo "$SUMMARY" | jq -e '.events_lost > 0 and .events_suppressed == 0'
 	[ "$(echo "$SUMMARY" | jq "[.counts[] | select(.cgroup_id == $STORM) | .count] | add")" = 2000000 ]
+	# the lost ones are repeated too: shown and repeated add up
+	storm=$(denials "select(.cgroup_id == $STORM)" | wc -l)
+	repeated=$(jq -s "[.[] | select(.type == \"repeat\" and .cgroup_id == $STORM) | .count] | add // 0" "$WATCH_OUT")
+	[ $((storm + repeated)) -eq 2000000 ]
 }
 
 @test "--rate-limit: bad values are refused" {

@@ -20,7 +20,7 @@ setup() {
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
 	[ -n "${REC_PID:-}" ] && kill -INT "$REC_PID" 2>/dev/null && wait "$REC_PID" 2>/dev/null || true
-	"$DOCKER" rm -f wl-redis wl-redis-2 wl-nginx wl-nginx-2 >/dev/null 2>&1 || true
+	"$DOCKER" rm -f wl-redis wl-redis-2 wl-nginx wl-nginx-2 wl-probe >/dev/null 2>&1 || true
 }
 
 # redis_load NAME OUT: what a user's Redis does, in the running container
@@ -132,3 +132,40 @@ nginx_load() {
 	cat "$BATS_TEST_TMPDIR/extra.txt" >&3
 	[ ! -s "$BATS_TEST_TMPDIR/extra.txt" ]
 }
+
+# The kubescape #918 method: rare calls made at known times while the
+# server is under full load must all be in the recording, with those the
+# runtime's init made before exec'ing the server
+@test "nothing missed under load: a probe's rare calls during redis-benchmark are all recorded, exactly counted, and the runtime's init before exec" {
+	workload_image redis redis-server redis-tools || skip "cannot make the Redis image from Debian's packages"
+	[ -x "$ROOT/build/tests/calls" ] || skip "no calls helper"
+	rec=$BATS_TEST_TMPDIR/probe.rec.json
+	"$SCLENS" record --container wl-probe -o "$rec" >/dev/null 2>"$BATS_TEST_TMPDIR/rec.err" &
+	REC_PID=$!
+	wait_until 20 grep -q watching "$BATS_TEST_TMPDIR/rec.err"
+	"$DOCKER" run -d --name wl-probe sclens-redis "${REDIS[@]}" >/dev/null
+	wait_until 20 sh -c "\"$DOCKER\" exec wl-probe redis-cli ping | grep -q PONG"
+	"$DOCKER" cp "$ROOT/build/tests/calls" wl-probe:/usr/local/bin/calls
+	# full load on both cores, and three probes at known times during it
+	"$DOCKER" exec wl-probe redis-benchmark -q -n 60000 -c 50 -P 16 -t set,get,lpush,incr >/dev/null &
+	bench=$!
+	for _ in 1 2 3; do
+		sleep 0.5
+		"$DOCKER" exec wl-probe calls 0 333
+	done
+	wait "$bench"
+	"$DOCKER" stop -t 5 wl-probe >/dev/null
+	kill -INT "$REC_PID"
+	wait "$REC_PID"
+	REC_PID=
+	jq -e '.lost | .calls == 0 and .arg_values == 0' "$rec"
+	jq -e '.recorded | length == 1 and .[0].from_start' "$rec"
+	# getpgid: the probes' 999 (Redis itself never asks for a process group)
+	got=$(jq '[.recorded[0].calls[] | select(.syscall == "getpgid") | .count] | add // 0' "$rec")
+	echo "getpgid counted $got times (3 probes of 333)" >&3
+	[ "$got" -ge 999 ]
+	# the runtime's init, before it exec'd redis-server: capabilities set,
+	# then execve (a recording that starts late has neither)
+	jq -e '[.recorded[0].calls[].syscall] | index("capset") and index("execve")' "$rec"
+}
+

@@ -600,6 +600,25 @@ int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
 	return n;
 }
 
+int observer_denial_unsent(struct observer *o, const struct sclens_count_key *k, uint64_t *n)
+{
+	__u64 count, sent = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.denial_counts), k, &count))
+		return -ENOENT;
+	bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.denial_sent), k, &sent);
+	/* the two are added to a moment apart: never below zero */
+	*n = count > sent ? count - sent : 0;
+	return 0;
+}
+
+uint64_t observer_cgroup_suppressed(struct observer *o, uint64_t cgid)
+{
+	struct sclens_count_budget b;
+
+	return bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.count_budgets), &cgid, &b) ? 0 : b.suppressed;
+}
+
 int observer_record_counts(struct observer *o, observer_rec_fn fn, void *arg)
 {
 	return walk_counts(bpf_map__fd(o->skel->maps.record_counts), sizeof(struct sclens_rec_key),
@@ -648,6 +667,7 @@ int observer_record_forget(struct observer *o, uint64_t cgid)
 int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
 {
 	bpf_map_delete_elem(bpf_map__fd(o->skel->maps.count_budgets), &cgroup_id);
+	forget_cgroup(bpf_map__fd(o->skel->maps.denial_sent), sizeof(struct sclens_count_key), cgroup_id);
 	return forget_cgroup(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key), cgroup_id);
 }
 

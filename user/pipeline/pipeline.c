@@ -22,6 +22,7 @@
 #include "privileges.h"
 #include "profile.h"
 #include "recording.h"
+#include "repeats.h"
 #include "replay.h"
 #include "status.h"
 #include "text.h"
@@ -33,6 +34,7 @@ struct pipeline {
 	struct observer *obs;
 	struct replay *replay;
 	struct explainer *explainer;
+	struct repeats *repeats;
 	struct sink *sinks[PIPELINE_MAX_SINKS];
 	int n_sinks;
 	uint64_t reported;
@@ -50,6 +52,11 @@ int pipeline_new(struct pipeline **out, const struct pipeline_stages *st, struct
 	p->st = *st;
 	p->max_count = st->max_count;
 	if ((err = explainer_new(&p->explainer))) {
+		free(p);
+		return err;
+	}
+	if ((err = repeats_new(&p->repeats))) {
+		explainer_free(p->explainer);
 		free(p);
 		return err;
 	}
@@ -71,6 +78,7 @@ void pipeline_free(struct pipeline *p)
 		return;
 	replay_stop(p->replay);
 	explainer_free(p->explainer);
+	repeats_free(p->repeats);
 	sb_free(&p->where);
 	sb_free(&p->note);
 	free(p);
@@ -136,7 +144,9 @@ int pipeline_event(const struct sclens_event *e, void *arg)
 		if (!p->st.installs)
 			return 0;
 	}
-	if (!wanted || (p->st.selected && !p->st.selected(p->st.arg, e)))
+	bool shown = wanted && (!p->st.selected || p->st.selected(p->st.arg, e));
+	repeats_saw(p->repeats, e, shown); /* what the kernel counted, seen here */
+	if (!shown)
 		return 0;
 	replay_stage(p, e, &rec, &rr);
 	sb_reset(&p->where);
@@ -157,6 +167,28 @@ int pipeline_event(const struct sclens_event *e, void *arg)
 	if (p->max_count && p->reported >= p->max_count)
 		return -ECANCELED; /* libbpf stops the poll on a negative return */
 	return 0;
+}
+
+static void repeat_to_sinks(const struct repeat_record *rr, void *arg)
+{
+	struct pipeline *p = arg;
+	struct repeat_record r = *rr;
+	uint64_t id = rr->key->cgroup_id;
+
+	r.container = container_lookup(id, cgroup_path_of_id(id), NULL);
+	for (int i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i]->repeat)
+			p->sinks[i]->repeat(p->sinks[i], &r);
+}
+
+void pipeline_repeats(struct pipeline *p, uint64_t now_ns)
+{
+	repeats_tick(p->repeats, p->obs, now_ns, repeat_to_sinks, p);
+}
+
+void pipeline_repeats_retain(struct pipeline *p, bool (*keep)(uint64_t cgroup_id, void *arg), void *arg)
+{
+	repeats_retain(p->repeats, keep, arg);
 }
 
 /* ---- watch's selection and explanation ---- */
@@ -594,6 +626,7 @@ static void prune_caches(struct watch_run *w)
 			w->out->sinks[i]->pruning(w->out->sinks[i]);
 	if (w->out->recording)
 		recording_prune(w->out->recording);
+	pipeline_repeats_retain(w->p, keep_cgroup, w);
 	containers_retain(keep_cgroup, w);
 	cgroup_retain(keep_cgroup, w);
 	if (containers_count() != before) {
@@ -634,6 +667,7 @@ static void tick(struct watch_run *w, const struct timespec *now, time_t *last_p
 	lock(w);
 	if (w->out->recording)
 		recording_decide_new(w->out->recording, false);
+	pipeline_repeats(w->p, now_ns);
 	for_each_tick(w, now_ns, false);
 	/* by elapsed time, not on a multiple of ten: a busy second must not skip it */
 	if (w->out->long_running && now->tv_sec - *last_prune >= 10) {
@@ -781,6 +815,9 @@ static int finish(struct watch_run *w, int rc)
 	lock(w);
 	if (w->out->recording) /* cgroups that started at the very end */
 		recording_decide_new(w->out->recording, true);
+	/* the last repeats, unless --count ended the run: what came after was not asked for */
+	if (!(w->o->max_count && pipeline_reported(w->p) >= (uint64_t)w->o->max_count))
+		pipeline_repeats(w->p, (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec);
 	for_each_tick(w, (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, true);
 	unlock(w);
 	/* unlocked: stopping a server thread may wait for its request */

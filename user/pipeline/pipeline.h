@@ -77,6 +77,10 @@ void pipeline_attach(struct pipeline *p, struct observer *obs);
 int pipeline_event(const struct sclens_event *e, void *pipeline);
 /* Denials and would-denies handed to the sinks so far */
 uint64_t pipeline_reported(const struct pipeline *p);
+/* The repeats (repeats.h) since the last call, to every sink's repeat() */
+void pipeline_repeats(struct pipeline *p, uint64_t now_ns);
+/* Forgets the repeats' keys of cgroups keep() says no to */
+void pipeline_repeats_retain(struct pipeline *p, bool (*keep)(uint64_t cgroup_id, void *arg), void *arg);
 void pipeline_free(struct pipeline *p);
 
 #endif

@@ -45,11 +45,24 @@ struct denial_record {
 	const char *scope;		/* the container (or cgroup), for once-per-fix */
 };
 
+/* Denials the kernel counted but did not send (paced, or lost), for one
+ * key since its last repeat (repeats.h). Valid during the call. */
+struct repeat_record {
+	const struct sclens_count_key *key;
+	const struct container *container; /* NULL: not resolved */
+	uint64_t count;			   /* not shown */
+	uint64_t written;		   /* shown in the same interval */
+	double interval_s;		   /* since the key's last repeat, or its first event */
+	uint64_t since_ns;		   /* CLOCK_MONOTONIC, the interval's start */
+};
+
 struct sink {
 	const char *name;
 	/* after the programs are attached, before any record: 0 or -errno (the run stops) */
 	int (*started)(struct sink *s, struct observer *obs);
 	void (*record)(struct sink *s, const struct denial_record *r);
+	/* optional: a repeat (repeats.h) */
+	void (*repeat)(struct sink *s, const struct repeat_record *r);
 	/* about once a second, and at the end (final = true) */
 	void (*tick)(struct sink *s, struct observer *obs, uint64_t now_ns, bool final);
 	/* SIGHUP: reopen files, write snapshots. 0 or a negative errno */

@@ -304,3 +304,67 @@ void event_format_json(struct sbuf *b, const struct denial_record *c, struct exp
 	}
 	jw_obj_end(&w);
 }
+
+/* ---- repeats: counted in the kernel, not shown ---- */
+
+static bool repeat_has_errno(const struct sclens_count_key *k)
+{
+	return k->action == SCLENS_ACT_ERRNO || k->action == SCLENS_ACT_USER_NOTIF;
+}
+
+void event_format_repeat_json(struct sbuf *b, const struct repeat_record *r)
+{
+	const struct sclens_count_key *k = r->key;
+	char when[48], num[32];
+	struct jw w;
+
+	jw_init(&w, b);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "type", "repeat");
+	event_time_rfc3339(event_clock_now_ns(), when, sizeof(when));
+	jw_kv_str(&w, "time", when);
+	jw_kv_str(&w, "node", node_name());
+	jw_kv_u64(&w, "cgroup_id", k->cgroup_id);
+	if (r->container)
+		container_json(&w, r->container);
+	jw_kv_str(&w, "arch", arch_name(k->arch, k->nr));
+	jw_kv_str(&w, "syscall", count_syscall_name(k->arch, k->nr));
+	jw_kv_str(&w, "action", action_name(k->action));
+	if (repeat_has_errno(k))
+		jw_kv_i64(&w, "errno", k->err);
+	jw_kv_u64(&w, "count", r->count);
+	jw_kv_u64(&w, "written", r->written);
+	snprintf(num, sizeof(num), "%.3f", r->interval_s);
+	jw_key(&w, "interval_s");
+	jw_raw(&w, num);
+	jw_obj_end(&w);
+}
+
+void event_format_repeat_plain(struct sbuf *b, const struct repeat_record *r)
+{
+	const struct sclens_count_key *k = r->key;
+	size_t start;
+
+	put_time(b);
+	sb_putc(b, ' ');
+	start = b->len;
+	if (r->container)
+		container_label(b, r->container);
+	if (b->len - start > 24 && !b->oom) {
+		b->len = start + 23;
+		sb_putc(b, '~');
+	}
+	while (b->len - start < 24)
+		sb_putc(b, ' ');
+	sb_printf(b, " %-22s %-12s %s", "", "repeat", count_syscall_name(k->arch, k->nr));
+	sb_printf(b, " %s", action_name(k->action));
+	if (repeat_has_errno(k)) {
+		const char *en = errno_name(k->err);
+		if (en)
+			sb_printf(b, " %s", en);
+		else
+			sb_printf(b, " %d", k->err);
+	}
+	sb_printf(b, " x %llu more in %.1f s, not shown (the rate limit, or the ring buffer full: counted in the kernel)",
+		  (unsigned long long)r->count, r->interval_s);
+}

@@ -32,5 +32,10 @@ struct explained;
 void event_format_explanation(struct sbuf *b, const struct explained *ex);
 /* Header line for the plain form. */
 void event_format_plain_header(struct sbuf *b);
+/* A repeat record (repeats.h): a JSON object with "type": "repeat", or
+ * the human line */
+struct repeat_record;
+void event_format_repeat_json(struct sbuf *b, const struct repeat_record *r);
+void event_format_repeat_plain(struct sbuf *b, const struct repeat_record *r);
 
 #endif

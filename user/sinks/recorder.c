@@ -102,6 +102,28 @@ static void record_record(struct sink *s, const struct denial_record *d)
 	};
 }
 
+/* Denials counted in the kernel and never sent: in their kind's count
+ * (the kind as the kernel saw it, else the same call and errno) */
+static void record_repeat(struct sink *s, const struct repeat_record *rr)
+{
+	struct recorder *r = (struct recorder *)s;
+	const struct sclens_count_key *key = rr->key;
+	struct denial_kind *near = NULL;
+
+	for (size_t i = 0; i < r->n_denials; i++) {
+		struct denial_kind *k = &r->denials[i];
+		if (k->cgroup_id != key->cgroup_id || k->arch != key->arch || k->nr != key->nr || k->err != key->err)
+			continue;
+		if (k->action == key->action) {
+			k->count += rr->count;
+			return;
+		}
+		near = near ? near : k;
+	}
+	if (near)
+		near->count += rr->count;
+}
+
 struct write_ctx {
 	struct recorder *r;
 	struct jw *w;
@@ -304,6 +326,7 @@ struct sink *recorder_new(struct recording *rec, const char *output)
 	r->output = output;
 	sb_init(&r->scratch);
 	r->base = (struct sink){ .name = "recording", .started = record_started, .record = record_record,
+				 .repeat = record_repeat,
 				 .tick = record_tick, .reopen = record_reopen, .stopping = record_stopping,
 				 .keeps = record_keeps, .error = record_error };
 	return &r->base;

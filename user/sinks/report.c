@@ -43,6 +43,18 @@ static void emit(struct reporter *r, struct sbuf *b)
 	fwrite(b->s, 1, b->len, stdout);
 }
 
+/* The line ended and written; on a terminal, no line past its edge */
+static void emit_wrapped(struct reporter *r, struct sbuf *b)
+{
+	sb_putc(b, '\n');
+	if (r->width > 0 && !b->oom) {
+		sb_reset(&r->wrapped);
+		sb_put_lines_wrapped(&r->wrapped, b->s, b->len, r->width);
+		b = &r->wrapped;
+	}
+	emit(r, b);
+}
+
 void reporter_record(struct reporter *r, const struct denial_record *rec)
 {
 	struct sbuf *b = &r->line;
@@ -58,13 +70,7 @@ void reporter_record(struct reporter *r, const struct denial_record *rec)
 		}
 		event_format_plain(b, rec);
 	}
-	sb_putc(b, '\n');
-	if (r->width > 0 && !b->oom) { /* a terminal: no line past its edge */
-		sb_reset(&r->wrapped);
-		sb_put_lines_wrapped(&r->wrapped, b->s, b->len, r->width);
-		b = &r->wrapped;
-	}
-	emit(r, b);
+	emit_wrapped(r, b);
 }
 
 void print_summary_json(uint64_t reported, const struct observer_counts *c, const char *error, int exit_status,
@@ -109,6 +115,23 @@ static void report_sink_record(struct sink *s, const struct denial_record *r)
 	reporter_record(&((struct report_sink *)s)->rep, r);
 }
 
+void reporter_repeat(struct reporter *r, const struct repeat_record *rr)
+{
+	struct sbuf *b = &r->line;
+
+	sb_reset(b);
+	if (r->json)
+		event_format_repeat_json(b, rr);
+	else
+		event_format_repeat_plain(b, rr);
+	emit_wrapped(r, b);
+}
+
+static void report_sink_repeat(struct sink *s, const struct repeat_record *r)
+{
+	reporter_repeat(&((struct report_sink *)s)->rep, r);
+}
+
 static void report_sink_containers_dropped(struct sink *s)
 {
 	explanation_memo_free(&((struct report_sink *)s)->rep.memo);
@@ -117,7 +140,7 @@ static void report_sink_containers_dropped(struct sink *s)
 void report_sink_init(struct report_sink *s, bool json)
 {
 	reporter_init(&s->rep, json);
-	s->base = (struct sink){ .name = "stdout", .record = report_sink_record,
+	s->base = (struct sink){ .name = "stdout", .record = report_sink_record, .repeat = report_sink_repeat,
 				 .containers_dropped = report_sink_containers_dropped };
 }
 

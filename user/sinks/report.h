@@ -29,6 +29,9 @@ void reporter_init(struct reporter *r, bool json);
 /* Sends the lines elsewhere than stdout (the daemon's log). */
 void reporter_set_output(struct reporter *r, reporter_write_fn fn, void *arg);
 void reporter_free(struct reporter *r);
+/* Renders one repeat record (repeats.h) and writes it */
+struct repeat_record;
+void reporter_repeat(struct reporter *r, const struct repeat_record *rr);
 /* Renders one record and writes it */
 void reporter_record(struct reporter *r, const struct denial_record *rec);
 

@@ -32,7 +32,8 @@ struct vol_key {
 
 struct vol_entry {
 	struct vol_key k;
-	uint64_t seen; /* this interval */
+	uint64_t seen;	 /* this interval */
+	uint64_t unsent; /* counted in the kernel, never sent (repeats.h), this interval */
 	bool used;
 	bool over; /* the cgroup's key past its budget: never written, all repeated */
 };
@@ -368,10 +369,10 @@ static void vol_flush(struct log_sink *l, uint64_t now_ns)
 
 	for (size_t i = 0; i < VOL_MAX * 2; i++) {
 		struct vol_entry *v = &l->vol[i];
-		if (!v->used || (!v->over && v->seen <= l->o.first))
+		if (!v->used || (!v->over && v->seen <= l->o.first && !v->unsent))
 			continue;
-		uint64_t written = v->over ? 0 : l->o.first;
-		uint64_t extra = v->seen - written;
+		uint64_t written = v->over ? 0 : v->seen < l->o.first ? v->seen : l->o.first;
+		uint64_t extra = v->seen - written + v->unsent;
 		const struct container *ct = container_lookup(v->k.cgroup_id, cgroup_path_of_id(v->k.cgroup_id), NULL);
 		struct jw w;
 		sb_reset(&l->line);
@@ -412,21 +413,15 @@ static struct vol_cgroup *vol_cgroup(struct log_sink *l, uint64_t id)
 	return &l->vol_cg[i];
 }
 
-/* true: write this event; false: counted for the interval's repeat line.
- * Keys as the kernel counts them: a number no arch names is "unknown", an
- * errno without a name 4095; past its budget of keys, a cgroup's new keys
- * are one "over_budget" key that is only counted. */
-static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t action)
+/* The interval's entry of a key (kernel's terms: a number no arch names
+ * is "unknown", an errno without a name 4095); past its budget of keys, a
+ * cgroup's new keys are one "over_budget" key that is only counted */
+static struct vol_entry *vol_entry_for(struct log_sink *l, struct vol_key k)
 {
-	struct vol_key k = { .cgroup_id = e->cgroup_id, .arch = e->arch, .action = action, .nr = e->nr,
-			     .err = e->err };
-
-	if (!l->o.first || e->type != SCLENS_EV_DENIAL)
-		return true;
-	if (!syscall_name(e->arch, e->nr))
+	if (!syscall_name(k.arch, k.nr))
 		k.nr = SCLENS_COUNT_NR_UNKNOWN;
-	if (k.err > SCLENS_COUNT_ERRNO_NAMED && action != SCLENS_ACT_TRAP && action != SCLENS_ACT_KILL_PROCESS &&
-	    action != SCLENS_ACT_KILL_THREAD)
+	if (k.err > SCLENS_COUNT_ERRNO_NAMED && k.action != SCLENS_ACT_TRAP && k.action != SCLENS_ACT_KILL_PROCESS &&
+	    k.action != SCLENS_ACT_KILL_THREAD)
 		k.err = 4095;
 	/* the clock only when an interval starts or the table is full: not
 	 * once per event of a storm */
@@ -441,7 +436,7 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 		struct vol_cgroup *cg = vol_cgroup(l, k.cgroup_id);
 		bool over = cg->keys >= VOL_KEYS_PER_CGROUP;
 		if (over) {
-			k = (struct vol_key){ .cgroup_id = e->cgroup_id, .arch = e->arch, .nr = SCLENS_COUNT_NR_OVER_BUDGET,
+			k = (struct vol_key){ .cgroup_id = k.cgroup_id, .arch = k.arch, .nr = SCLENS_COUNT_NR_OVER_BUDGET,
 					      .action = SCLENS_ACT_UNKNOWN };
 			i = vol_slot(l, &k);
 		}
@@ -453,7 +448,32 @@ static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t
 			cg->keys += !over;
 		}
 	}
-	return ++l->vol[i].seen <= l->o.first && !l->vol[i].over;
+	return &l->vol[i];
+}
+
+/* true: write this event; false: counted for the interval's repeat line */
+static bool vol_admit(struct log_sink *l, const struct sclens_event *e, uint32_t action)
+{
+	if (!l->o.first || e->type != SCLENS_EV_DENIAL)
+		return true;
+	struct vol_entry *v = vol_entry_for(l, (struct vol_key){ .cgroup_id = e->cgroup_id, .arch = e->arch,
+								.action = action, .nr = e->nr, .err = e->err });
+	return ++v->seen <= l->o.first && !v->over;
+}
+
+/* Denials the kernel counted but never sent: in the interval's repeat
+ * line of their key (every line written: a repeat line of their own) */
+static void log_repeat(struct sink *s, const struct repeat_record *r)
+{
+	struct log_sink *l = (struct log_sink *)s;
+	const struct sclens_count_key *k = r->key;
+
+	if (!l->o.first) {
+		reporter_repeat(&l->rep, r);
+		return;
+	}
+	vol_entry_for(l, (struct vol_key){ .cgroup_id = k->cgroup_id, .arch = k->arch, .action = k->action,
+					   .nr = k->nr, .err = k->err })->unsent += r->count;
 }
 
 static void log_record(struct sink *s, const struct denial_record *r)
@@ -554,7 +574,7 @@ int log_sink_open(struct log_sink **out, const struct log_sink_opts *o)
 	if (!l->o.interval_s)
 		l->o.interval_s = 60;
 	l->fd = -1;
-	l->base = (struct sink){ .name = o->path ? o->path : "stdout", .record = log_record, .tick = log_tick,
+	l->base = (struct sink){ .name = o->path ? o->path : "stdout", .record = log_record, .repeat = log_repeat, .tick = log_tick,
 				 .reopen = log_reopen, .error = log_error,
 				 .containers_dropped = log_containers_dropped };
 	if (o->path && (err = recover(l)))
