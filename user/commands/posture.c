@@ -655,6 +655,18 @@ static int find_containers(struct posture_container **out, int *n)
 	return 0;
 }
 
+/* What completion offers of a container: its name, pod, namespace or image */
+static const char *container_word(const struct container *c, const char *what)
+{
+	if (!strcmp(what, "pods"))
+		return c->pod;
+	if (!strcmp(what, "namespaces"))
+		return c->namespace;
+	if (!strcmp(what, "images"))
+		return c->image;
+	return c->name ? c->name : c->container_name;
+}
+
 void posture_print_container_words(const char *what)
 {
 	struct posture_container *pcs;
@@ -663,21 +675,11 @@ void posture_print_container_words(const char *what)
 	if (find_containers(&pcs, &n))
 		return;
 	for (int i = 0; i < n; i++) {
-		const struct container *c = pcs[i].c;
-		const char *word = !strcmp(what, "pods")	   ? c->pod
-				   : !strcmp(what, "namespaces") ? c->namespace
-				   : !strcmp(what, "images")	   ? c->image
-				   : c->name		   ? c->name
-							   : c->container_name;
+		const char *word = container_word(pcs[i].c, what);
 		/* words a shell can take as they are; each once */
 		bool again = false;
 		for (int k = 0; k < i && word && !again; k++) {
-			const struct container *o = pcs[k].c;
-			const char *w = !strcmp(what, "pods")	     ? o->pod
-					: !strcmp(what, "namespaces") ? o->namespace
-					: !strcmp(what, "images")     ? o->image
-					: o->name		      ? o->name
-								      : o->container_name;
+			const char *w = container_word(pcs[k].c, what);
 			again = w && !strcmp(w, word);
 		}
 		if (word && !again && !strpbrk(word, " \t\n'\"\\$`"))
