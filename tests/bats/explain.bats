@@ -248,3 +248,12 @@ personality allow"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"writing the differences failed"* ]]
 }
+
+@test "a 400,000-entry profile (issue 25): explained, the deciding entry and its fix, not converted once per capability" {
+	/usr/bin/python3 -c 'import json, sys
+rules = [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": i, "op": "SCMP_CMP_EQ"}]} for i in range(400000)]
+json.dump({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": rules}, open(sys.argv[1], "w"))' "$BATS_TEST_TMPDIR/big.json"
+	run "$SCLENS" explain --json -f "$BATS_TEST_TMPDIR/big.json" -s getppid
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.rule.index == 0 and .action == "errno" and (.fix[0].json_patch[0] == {"op": "remove", "path": "/syscalls/0"})'
+}

@@ -170,6 +170,27 @@ static void build_patch(const struct profile *src, const struct sc_target *t, co
 	x->fixed = apply_patch(src, x->patch);
 }
 
+/* The capabilities the entries naming the call are conditional on */
+static uint64_t caps_named_for(const struct profile *src, const char *name)
+{
+	uint64_t mask = 0;
+
+	for (int i = 0; i < src->n_rules; i++) {
+		const struct sc_rule *r = &src->rules[i];
+		if ((!r->includes.n_caps && !r->excludes.n_caps) || !rule_names(r, name))
+			continue;
+		for (int k = 0; k < r->includes.n_caps; k++) {
+			int cap = cap_from_name(r->includes.caps[k]);
+			mask |= cap >= 0 ? 1ULL << cap : 0;
+		}
+		for (int k = 0; k < r->excludes.n_caps; k++) {
+			int cap = cap_from_name(r->excludes.caps[k]);
+			mask |= cap >= 0 ? 1ULL << cap : 0;
+		}
+	}
+	return mask;
+}
+
 int explain_call(const struct profile *src, const struct sc_target *t, const struct sc_call *call,
 		 struct explanation *x)
 {
@@ -200,13 +221,16 @@ int explain_call(const struct profile *src, const struct sc_target *t, const str
 		x->intended = true;
 		goto out;
 	}
-	/* (1) a capability whose conditional entries would allow the call */
+	/* (1) a capability whose conditional entries would allow the call:
+	 * only those the call's own entries name can (each try converts the
+	 * whole profile: 400,000 entries must not be converted 40 times) */
+	uint64_t named = caps_named_for(src, call->name);
 	for (int c = 0; c <= SCLENS_CAP_LAST && x->n_caps < FIX_MAX; c++) {
 		struct sc_target t2 = *t;
 		struct profile *e2;
 		struct sc_verdict v2;
 
-		if (t->caps & (1ULL << c))
+		if ((t->caps & (1ULL << c)) || !(named & (1ULL << c)))
 			continue;
 		t2.caps |= 1ULL << c;
 		if (eval_for(src, &t2, call, &e2, &v2))
