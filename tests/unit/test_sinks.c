@@ -15,6 +15,7 @@
 #include "json_writer.h"
 #include "profile.h"
 #include "report.h"
+#include "repeats.h"
 #include "sink_log.h"
 #include "tune.h"
 #include "web_config.h"
@@ -435,6 +436,57 @@ static void generate_keeps_relied_on_errnos(void)
 	rset_free(&s);
 }
 
+/* A repeat record, rendered: the JSON line the daemon's log uses too, and
+ * the human line; and the kernel's count keys an event maps to */
+static void report_repeat_lines(void)
+{
+	struct sclens_count_key k = { .cgroup_id = 4242, .arch = SCMP_ARCH_X86_64, .nr = 110,
+				      .action = SCLENS_ACT_ERRNO, .err = 1 };
+	struct repeat_record rr = { .key = &k, .count = 368072, .written = 1000, .interval_s = 1.0 };
+	struct reporter rep;
+	struct captured c = {};
+
+	sb_init(&c.text);
+	reporter_init(&rep, true);
+	reporter_set_output(&rep, capture, &c);
+	reporter_repeat(&rep, &rr);
+	char *got = unclocked(c.text.s);
+	CHECK_STR(got, "{\"type\":\"repeat\",\"time\":\"T\",\"node\":\"node-a\",\"cgroup_id\":4242,\"arch\":\"x86_64\","
+		       "\"syscall\":\"getppid\",\"action\":\"errno\",\"errno\":1,\"count\":368072,\"written\":1000,"
+		       "\"interval_s\":1.000}\n");
+	free(got);
+	reporter_free(&rep);
+	sb_reset(&c.text);
+	reporter_init(&rep, false);
+	reporter_set_output(&rep, capture, &c);
+	reporter_repeat(&rep, &rr);
+	CHECK(strstr(c.text.s, "repeat       getppid errno EPERM x 368072 more in 1.0 s, not shown") != NULL, "%s",
+	      c.text.s);
+	reporter_free(&rep);
+	sb_free(&c.text);
+
+	static const struct {
+		int32_t nr, err;
+		uint32_t action;
+		int32_t key_nr, key_err;
+	} rows[] = {
+		{ 110, 1, SCLENS_ACT_ERRNO, 110, 1 },
+		{ 5000, 1, SCLENS_ACT_ERRNO, SCLENS_COUNT_NR_UNKNOWN, 1 },	   /* no arch has it */
+		{ -7, 1, SCLENS_ACT_ERRNO, SCLENS_COUNT_NR_UNKNOWN, 1 },
+		{ 110, 3000, SCLENS_ACT_ERRNO, 110, 4095 },			   /* an errno without a name */
+		{ 110, 3000, SCLENS_ACT_TRAP, 110, 3000 },			   /* TRAP's data stays */
+		{ 0x40000000 | 39, 1, SCLENS_ACT_ERRNO, 0x40000000 | 39, 1 },	   /* x32 keeps its flag */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct sclens_event e = denial(rows[i].nr, rows[i].err, "x", 1);
+		struct sclens_count_key key;
+		e.action = rows[i].action;
+		repeats_count_key(&e, &key);
+		CHECK(key.nr == rows[i].key_nr && key.err == rows[i].key_err && key.cgroup_id == e.cgroup_id,
+		      "row %zu: nr %d err %d", i, key.nr, key.err);
+	}
+}
+
 int main(void)
 {
 	RUN(generate_keeps_relied_on_errnos);
@@ -442,6 +494,7 @@ int main(void)
 	setenv("SCLENS_NODE_NAME", "node-a", 1);
 	RUN(report_json_line);
 	RUN(report_plain_line);
+	RUN(report_repeat_lines);
 	RUN(explainer_once_per_scope);
 	RUN(report_explained_json);
 	RUN(log_first_n_then_repeat);
