@@ -158,15 +158,16 @@ struct {
 	__type(value, __u64);
 } denial_counts SEC(".maps");
 
-/* Of each key's denials, those whose event went into the ring buffer:
- * the rest (paced, lost, or not wanted here) are the count's repeats,
- * exact in the kernel whatever is still in flight to user space */
+/* Of each key's denials, those whose event never went into the ring
+ * buffer (paced, lost, or not wanted here): user space says them as
+ * repeats. Counted when the event is refused, so an event in flight is
+ * never among them: exact whenever it is read */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SCLENS_COUNT_ENTRIES);
 	__type(key, struct sclens_count_key);
 	__type(value, __u64);
-} denial_sent SEC(".maps");
+} denial_unsent SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -381,18 +382,18 @@ static __always_inline struct sclens_event *new_call_event(struct task_struct *t
 	return e;
 }
 
-/* The event of a counted denial is in the ring buffer */
-static __always_inline void count_sent(const struct sclens_count_key *k)
+/* The event of a counted denial was not sent */
+static __always_inline void count_unsent(const struct sclens_count_key *k)
 {
 	__u64 one = 1, *v;
 
 	if (!k->cgroup_id)
 		return;
-	v = bpf_map_lookup_elem(&denial_sent, k);
+	v = bpf_map_lookup_elem(&denial_unsent, k);
 	if (v)
 		__sync_fetch_and_add(v, 1);
-	else if (bpf_map_update_elem(&denial_sent, k, &one, BPF_NOEXIST) &&
-		 (v = bpf_map_lookup_elem(&denial_sent, k)))
+	else if (bpf_map_update_elem(&denial_unsent, k, &one, BPF_NOEXIST) &&
+		 (v = bpf_map_lookup_elem(&denial_unsent, k)))
 		__sync_fetch_and_add(v, 1); /* made meanwhile by another CPU */
 }
 
@@ -580,9 +581,10 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 	if (how == J_DENIAL)
 		budget = count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err, &counted);
 	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL, budget);
-	if (!e)
+	if (!e) {
+		count_unsent(&counted);
 		return;
-	count_sent(&counted);
+	}
 	infer_from_return(e, ret);
 	if (settled)
 		set_verdict(e, &j);
@@ -769,9 +771,10 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 			      BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno),
 			      &counted);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
-	if (!e)
+	if (!e) {
+		count_unsent(&counted);
 		return 0;
-	count_sent(&counted);
+	}
 	/* siginfo holds what the filter saw: trust it over the registers */
 	e->nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 	e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
@@ -823,9 +826,10 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 			      task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
 			      (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff, &counted);
 	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
-	if (!e)
+	if (!e) {
+		count_unsent(&counted);
 		return 0;
-	count_sent(&counted);
+	}
 	e->action = j.action;
 	e->err = j.verdict & 0xffff;
 	if (settled)

@@ -208,7 +208,9 @@ gone_container() {
 JSON
 	start_daemon "$@"
 	CONTAINERS+=("$a")
-	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" /bin/calls 2 0
+	# it lives a moment after its denials, so that it is named (a cgroup
+	# gone before sclens looks is named by nothing), then goes
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" sh -c "/bin/calls 2 0; sleep 0.5"
 	run_container "$BATS_TEST_TMPDIR/a" "$a"
 	runc delete -f "$a" 2>/dev/null || true
 	sleep 1

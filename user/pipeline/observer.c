@@ -602,13 +602,11 @@ int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg)
 
 int observer_denial_unsent(struct observer *o, const struct sclens_count_key *k, uint64_t *n)
 {
-	__u64 count, sent = 0;
+	__u64 v;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.denial_counts), k, &count))
+	if (bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.denial_unsent), k, &v))
 		return -ENOENT;
-	bpf_map_lookup_elem(bpf_map__fd(o->skel->maps.denial_sent), k, &sent);
-	/* the two are added to a moment apart: never below zero */
-	*n = count > sent ? count - sent : 0;
+	*n = v;
 	return 0;
 }
 
@@ -667,7 +665,7 @@ int observer_record_forget(struct observer *o, uint64_t cgid)
 int observer_denial_counts_forget(struct observer *o, uint64_t cgroup_id)
 {
 	bpf_map_delete_elem(bpf_map__fd(o->skel->maps.count_budgets), &cgroup_id);
-	forget_cgroup(bpf_map__fd(o->skel->maps.denial_sent), sizeof(struct sclens_count_key), cgroup_id);
+	forget_cgroup(bpf_map__fd(o->skel->maps.denial_unsent), sizeof(struct sclens_count_key), cgroup_id);
 	return forget_cgroup(bpf_map__fd(o->skel->maps.denial_counts), sizeof(struct sclens_count_key), cgroup_id);
 }
 

@@ -2,13 +2,13 @@
 /* Repeats: what the kernel counted but did not send. A cgroup's events
  * are paced in the kernel (--rate-limit) and the ring buffer can be full,
  * while every denial is counted per (cgroup, arch, call, action, errno),
- * and so is every one whose event went into the ring buffer. Once a
+ * and so is every one whose event did not go into the ring buffer. Once a
  * second, for each key the pipeline has shown whose cgroup had events
  * held back (or when events were lost), those never sent since the last
  * time become one repeat record for every sink: "clock_settime errno
- * EPERM x 2,999,990 more". The kernel's own two counts make it exact,
- * whatever is still in flight: the denials received and the repeats add
- * up to the kernel's count. */
+ * EPERM x 2,999,990 more". Counted in the kernel as the event is refused,
+ * it is exact whatever is still in flight: the denials received and the
+ * repeats add up to the kernel's count. */
 #ifndef SCLENS_REPEATS_H
 #define SCLENS_REPEATS_H
 

@@ -808,13 +808,15 @@ const struct container *container_resolve(uint64_t cgroup_id, const char *path, 
 	uint64_t now = event_clock_now_ns();
 	if (old->runtime || old->unit || !path || !old->first_seen_ns || now - old->first_seen_ns >= CONTAINER_NAMING_NS)
 		return old;
-	/* asked again at most every CONTAINER_RETRY_NS: a storm from a new
-	 * cgroup must not re-read every runtime's state on each event */
-	if (now - old->last_try_ns < CONTAINER_RETRY_NS) {
+	/* asked again at most every CONTAINER_RETRY_NS after the first few:
+	 * a storm from a new cgroup must not re-read every runtime's state on
+	 * each event */
+	if (old->tries >= CONTAINER_TRIES_AT_ONCE && now - old->last_try_ns < CONTAINER_RETRY_NS) {
 		*naming = true;
 		return old;
 	}
 	old->last_try_ns = now;
+	old->tries++;
 	resolve(&c, path, leaf);
 	if (!c.runtime && !c.unit) {
 		container_free(&c);
@@ -824,6 +826,7 @@ const struct container *container_resolve(uint64_t cgroup_id, const char *path, 
 	/* named now; in place: pointers to the entry stay valid */
 	c.first_seen_ns = old->first_seen_ns;
 	c.last_try_ns = old->last_try_ns;
+	c.tries = old->tries;
 	container_free(old);
 	*old = c;
 	return old;

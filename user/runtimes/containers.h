@@ -51,6 +51,7 @@ struct container {
 	bool filter_decided; /* its cgroup's entry in the kernel filter is written */
 	uint64_t first_seen_ns; /* CLOCK_MONOTONIC, when first looked up */
 	uint64_t last_try_ns;	/* when its runtime was last asked for its name */
+	unsigned tries;		/* how often it was asked */
 };
 
 void containers_init(const struct container_roots *roots);
@@ -68,8 +69,12 @@ const struct container *container_lookup(uint64_t cgroup_id, const char *path, c
  * in place, for CONTAINER_NAMING_NS after it was first seen, and *naming
  * says so; a decision about it should wait until it is false. */
 #define CONTAINER_NAMING_NS (5 * 1000000000ULL)
-/* ... asked at most this often meanwhile */
+/* ... asked at most this often meanwhile, once the first events were
+ * asked for at once: the filter is installed (the first event) before
+ * `runc create` writes its state, and the container's first denial comes
+ * right after */
 #define CONTAINER_RETRY_NS (100 * 1000000ULL)
+#define CONTAINER_TRIES_AT_ONCE 3
 const struct container *container_resolve(uint64_t cgroup_id, const char *path, const char *leaf, bool *naming);
 /* Which known default c's effective profile is (computed once, from what
  * was read when the container was first seen: a container that is gone
