@@ -159,7 +159,7 @@ struct {
 } denial_counts SEC(".maps");
 
 /* Of each key's denials, those whose event never went into the ring
- * buffer (paced, lost, or not wanted here): user space says them as
+ * buffer (over its cgroup's rate, or no room): user space says them as
  * repeats. Counted when the event is refused, so an event in flight is
  * never among them: exact whenever it is read */
 struct {
@@ -354,35 +354,9 @@ static __always_inline void fill_task(struct task_struct *task, struct sclens_ev
  * sets action, err and flags, then submits. NULL when unwanted, over its
  * cgroup's event rate (budget, from count_denial), or lost.
  */
-static __always_inline struct sclens_event *new_call_event(struct task_struct *task, struct pt_regs *regs,
-							   __u32 type, struct sclens_count_budget *budget)
-{
-	struct sclens_event *e;
-	__u64 cgid = bpf_get_current_cgroup_id();
-	__s32 nr = (__s32)syscall_nr(regs) & ~SCLENS_X32_SYSCALL_BIT;
-
-	if (type == SCLENS_EV_FILTER_INSTALL) {
-		count(SCLENS_CNT_FILTER_INSTALLS);
-	} else {
-		if (type == SCLENS_EV_DENIAL)
-			count(SCLENS_CNT_DENIALS);
-		if (!wanted(task, nr, cgid) || !event_due(budget))
-			return NULL;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(SCLENS_CNT_LOST);
-		return NULL;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->cgroup_id = cgid;
-	read_syscall_regs(task, regs, e);
-	fill_task(task, e);
-	return e;
-}
-
-/* The event of a counted denial was not sent */
+/* A counted denial whose event was held back (its cgroup's rate) or found
+ * no room: user space says it as a repeat. One the user's own filters do
+ * not want is not counted here: it was not asked for */
 static __always_inline void count_unsent(const struct sclens_count_key *k)
 {
 	__u64 one = 1, *v;
@@ -396,6 +370,43 @@ static __always_inline void count_unsent(const struct sclens_count_key *k)
 		 (v = bpf_map_lookup_elem(&denial_unsent, k)))
 		__sync_fetch_and_add(v, 1); /* made meanwhile by another CPU */
 }
+
+static __always_inline struct sclens_event *new_call_event(struct task_struct *task, struct pt_regs *regs,
+							   __u32 type, struct sclens_count_budget *budget,
+							   const struct sclens_count_key *counted)
+{
+	struct sclens_event *e;
+	__u64 cgid = bpf_get_current_cgroup_id();
+	__s32 nr = (__s32)syscall_nr(regs) & ~SCLENS_X32_SYSCALL_BIT;
+
+	if (type == SCLENS_EV_FILTER_INSTALL) {
+		count(SCLENS_CNT_FILTER_INSTALLS);
+	} else {
+		if (type == SCLENS_EV_DENIAL)
+			count(SCLENS_CNT_DENIALS);
+		if (!wanted(task, nr, cgid))
+			return NULL;
+		if (!event_due(budget)) {
+			if (counted)
+				count_unsent(counted);
+			return NULL;
+		}
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SCLENS_CNT_LOST);
+		if (counted)
+			count_unsent(counted);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->cgroup_id = cgid;
+	read_syscall_regs(task, regs, e);
+	fill_task(task, e);
+	return e;
+}
+
 
 static __always_inline void submit(struct sclens_event *e)
 {
@@ -580,11 +591,10 @@ static __always_inline void emit_denial(struct task_struct *task, struct pt_regs
 
 	if (how == J_DENIAL)
 		budget = count_denial(bpf_get_current_cgroup_id(), arch, nr, j.action, j.err, &counted);
-	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL, budget);
-	if (!e) {
-		count_unsent(&counted);
+	e = new_call_event(task, regs, how == J_NOTIFICATION ? SCLENS_EV_NOTIFICATION : SCLENS_EV_DENIAL, budget,
+			   &counted);
+	if (!e)
 		return;
-	}
 	infer_from_return(e, ret);
 	if (settled)
 		set_verdict(e, &j);
@@ -598,7 +608,7 @@ static __always_inline void emit_install(struct task_struct *task, struct pt_reg
 
 	if (read_filters)
 		capture_newest(task); /* before the event that names it */
-	e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL, NULL);
+	e = new_call_event(task, regs, SCLENS_EV_FILTER_INSTALL, NULL, NULL);
 
 	if (!e)
 		return;
@@ -770,11 +780,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(), BPF_CORE_READ(info, _sifields._sigsys._arch),
 			      BPF_CORE_READ(info, _sifields._sigsys._syscall), j.action, BPF_CORE_READ(info, si_errno),
 			      &counted);
-	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
-	if (!e) {
-		count_unsent(&counted);
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget, &counted);
+	if (!e)
 		return 0;
-	}
 	/* siginfo holds what the filter saw: trust it over the registers */
 	e->nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 	e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
@@ -825,11 +833,9 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	struct sclens_count_budget *budget = count_denial(bpf_get_current_cgroup_id(),
 			      task_in_compat_syscall(task) ? SCLENS_ARCH_COMPAT : SCLENS_ARCH_NATIVE,
 			      (__s32)syscall_nr(regs), j.action, j.verdict & 0xffff, &counted);
-	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget);
-	if (!e) {
-		count_unsent(&counted);
+	e = new_call_event(task, regs, SCLENS_EV_DENIAL, budget, &counted);
+	if (!e)
 		return 0;
-	}
 	e->action = j.action;
 	e->err = j.verdict & 0xffff;
 	if (settled)
@@ -1083,7 +1089,7 @@ int BPF_PROG(handle_shadow_enter, struct pt_regs *regs, long id)
 	case SECCOMP_RET_LOG_:
 		return 0;
 	}
-	e = new_call_event(task, regs, SCLENS_EV_WOULD_DENY, NULL);
+	e = new_call_event(task, regs, SCLENS_EV_WOULD_DENY, NULL, NULL);
 	if (!e)
 		return 0;
 	e->verdict = ret;

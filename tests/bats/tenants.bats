@@ -171,3 +171,17 @@ storm_beside_quiet() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"-p, -c and -s do not apply"* ]]
 }
+
+@test "repeats are what the kernel held back, not what the user's filters left out: -c keeps another command's denials of the same call out of them" {
+	cp "$SCDENY" "$BATS_TEST_TMPDIR/otherdeny"
+	start_watch --json -c scdeny
+	"$BATS_TEST_TMPDIR/otherdeny" loop_denied 20000 >/dev/null
+	"$SCDENY" loop_denied 5000 >/dev/null
+	stop_watch
+	shown=$(grep -c '^{"type":"denial".*"comm":"scdeny"' "$WATCH_OUT" || true)
+	repeated=$(grep '^{"type":"repeat"' "$WATCH_OUT" | jq -s '[.[] | select(.syscall == "getppid") | .count] | add // 0')
+	echo "scdeny: $shown shown, $repeated repeated" >&3
+	[ "$shown" -ge 1000 ] && [ "$shown" -lt 5000 ]
+	[ $((shown + repeated)) -eq 5000 ]
+	! grep -q '"comm":"otherdeny"' "$WATCH_OUT"
+}

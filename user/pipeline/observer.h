@@ -60,7 +60,7 @@ struct observer_counts {
 typedef int (*observer_count_fn)(const struct sclens_count_key *k, uint64_t n, void *arg);
 int observer_denial_counts(struct observer *o, observer_count_fn fn, void *arg);
 /* Of one key's denials, those whose event never went into the ring
- * buffer (paced, lost, or not wanted in the kernel): 0 or -ENOENT. And a
+ * buffer (paced, or lost; not those --pid and such drop): 0 or -ENOENT. And a
  * cgroup's events held back by its rate so far (0: no budget entry) */
 int observer_denial_unsent(struct observer *o, const struct sclens_count_key *k, uint64_t *n);
 uint64_t observer_cgroup_suppressed(struct observer *o, uint64_t cgid);
