@@ -278,6 +278,41 @@ PY
 	stop_daemon
 }
 
+@test "a request has a deadline: a client trickling a byte a second is cut off, counted, and the next scrape answers" {
+	start_daemon
+	# each byte resets the idle timeout; the whole request may not last
+	# more than 15 s: the server must close it before the client is done
+	run timeout 60 python3 - "$DPORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"GET /metrics HTTP/1.1\r\n")
+start = time.monotonic()
+for _ in range(40):
+    time.sleep(1)
+    try:
+        s.sendall(b"X")
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                break
+        except BlockingIOError:
+            pass
+        s.setblocking(True)
+    except OSError:
+        break
+else:
+    print("still open after 40 s")
+    sys.exit(1)
+print("closed after %d s" % (time.monotonic() - start))
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run curl -sf --max-time 5 "http://127.0.0.1:$DPORT/metrics"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sclens_metrics_requests_cut_total 1"* ]]
+	stop_daemon
+}
+
 @test "--metrics-addr: :PORT is every address and says so, a host name is resolved" {
 	run timeout 20 "$SCLENS" daemon --metrics-addr ":$DPORT" -d 1 --log-file "$BATS_TEST_TMPDIR/l.json"
 	[ "$status" -eq 0 ]

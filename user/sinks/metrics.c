@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <microhttpd.h>
@@ -39,6 +41,19 @@ struct metrics {
 	size_t n_counted;
 	uint64_t last_check_ns;
 	uint64_t scrapes;
+	/* open connections and when their current request began: the idle
+	 * timeout alone lets a client trickling a byte at a time hold one */
+	pthread_mutex_t conns_lock;
+	struct conn_slot *conns;
+	uint64_t requests_cut;
+};
+
+/* One open connection: our own duplicate of its socket, so that
+ * shutdown() from the sweep can never hit a number reused meanwhile */
+struct conn_slot {
+	struct conn_slot *next;
+	int fd;
+	uint64_t since_ns;
 };
 
 int metrics_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len)
@@ -334,6 +349,11 @@ char *metrics_render(struct metrics *m, size_t *len)
 		"sclens_denials_total.", c.suppressed);
 	counter(&b, "sclens_denials_uncounted_total",
 		"Denials not counted per call: the kernel's count map was full.", c.count_overflow);
+	pthread_mutex_lock(&m->conns_lock);
+	uint64_t cut = m->requests_cut;
+	pthread_mutex_unlock(&m->conns_lock);
+	counter(&b, "sclens_metrics_requests_cut_total",
+		"Connections to this endpoint closed because a request took longer than the deadline.", cut);
 	counter(&b, "sclens_filter_installs_total", "Seccomp filters installed on the host.", c.filter_installs);
 	counter(&b, "sclens_filters_captured_total", "Filter programs the kernel side copied for replay.",
 		c.filters_captured);
@@ -417,6 +437,77 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 #define METRICS_CONNECTIONS 64
 #define METRICS_CONNECTIONS_PER_ADDRESS 4
+#define METRICS_IDLE_TIMEOUT_S 10
+#define METRICS_REQUEST_DEADLINE_S 15
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct metrics *m = cls;
+	struct conn_slot *slot = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		slot = calloc(1, sizeof(*slot));
+		if (!slot)
+			return; /* served, only without a deadline */
+		slot->fd = ci ? fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0) : -1;
+		slot->since_ns = event_clock_now_ns();
+		pthread_mutex_lock(&m->conns_lock);
+		slot->next = m->conns;
+		m->conns = slot;
+		pthread_mutex_unlock(&m->conns_lock);
+		*socket_context = slot;
+		return;
+	}
+	if (!slot)
+		return;
+	pthread_mutex_lock(&m->conns_lock);
+	for (struct conn_slot **p = &m->conns; *p; p = &(*p)->next) {
+		if (*p == slot) {
+			*p = slot->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&m->conns_lock);
+	if (slot->fd >= 0)
+		close(slot->fd);
+	free(slot);
+	*socket_context = NULL;
+}
+
+/* A request answered: the connection's next request has its own deadline */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode why)
+{
+	struct metrics *m = cls;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	(void)req_cls;
+	(void)why;
+	if (!ci || !ci->socket_context)
+		return;
+	pthread_mutex_lock(&m->conns_lock);
+	((struct conn_slot *)ci->socket_context)->since_ns = event_clock_now_ns();
+	pthread_mutex_unlock(&m->conns_lock);
+}
+
+/* Shut down connections whose request is over the deadline: libmicrohttpd
+ * then sees the socket closed and frees the connection itself */
+static void cut_slow_requests(struct metrics *m, uint64_t now_ns)
+{
+	pthread_mutex_lock(&m->conns_lock);
+	for (struct conn_slot *c = m->conns; c; c = c->next) {
+		/* since_ns may be later than now_ns: set by the server's thread
+		 * after the tick read the clock */
+		if (c->fd < 0 || c->since_ns + METRICS_REQUEST_DEADLINE_S * 1000000000ULL > now_ns)
+			continue;
+		shutdown(c->fd, SHUT_RDWR);
+		close(c->fd);
+		c->fd = -1;
+		m->requests_cut++;
+	}
+	pthread_mutex_unlock(&m->conns_lock);
+}
 
 int metrics_start(struct metrics **out, const struct metrics_opts *o, struct observer *obs, pthread_mutex_t *lock)
 {
@@ -433,6 +524,7 @@ int metrics_start(struct metrics **out, const struct metrics_opts *o, struct obs
 	m->o = *o;
 	m->obs = obs;
 	m->lock = lock;
+	pthread_mutex_init(&m->conns_lock, NULL);
 	/* bind ourselves first: libmicrohttpd's own failure says nothing of why */
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -454,13 +546,16 @@ int metrics_start(struct metrics **out, const struct metrics_opts *o, struct obs
 		free(m);
 		return -EPROTONOSUPPORT;
 	}
-	/* a client trickling header bytes holds its connection until the idle
-	 * timeout: each address may hold a few, so one cannot lock out scrapes */
+	/* a client trickling header bytes resets the idle timeout with each
+	 * byte: each address may hold only a few connections, so one cannot
+	 * lock out scrapes, and each request has a deadline (metrics_tick) */
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, METRICS_CONNECTIONS, NULL },
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, METRICS_CONNECTIONS_PER_ADDRESS, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, 10, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, METRICS_IDLE_TIMEOUT_S, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, m },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, m },
 		{ tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls ? o->web->key_pem : NULL },
 		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? o->web->cert_pem : NULL },
 		{ MHD_OPTION_END, 0, NULL },
@@ -519,7 +614,10 @@ void metrics_tick(struct metrics *m, uint64_t now_ns)
 	struct gone *next = NULL;
 	size_t n_next = 0;
 
-	if (!m || (m->last_check_ns && now_ns - m->last_check_ns < 5000000000ULL))
+	if (!m)
+		return;
+	cut_slow_requests(m, now_ns);
+	if (m->last_check_ns && now_ns - m->last_check_ns < 5000000000ULL)
 		return;
 	m->last_check_ns = now_ns;
 	if (observer_denial_counts(m->obs, add_id, &ids) < 0 && !ids.n)
@@ -580,6 +678,7 @@ void metrics_stop(struct metrics *m)
 		return;
 	if (m->httpd)
 		MHD_stop_daemon(m->httpd);
+	pthread_mutex_destroy(&m->conns_lock);
 	free(m->gone);
 	free(m->counted);
 	free(m);
