@@ -5,8 +5,12 @@ BUILD := build
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= cc
-CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
+CFLAGS ?= -g -O2
+# always on, whatever CFLAGS a packager gives (dpkg-buildflags' CPPFLAGS and
+# LDFLAGS carry the hardening: _FORTIFY_SOURCE, relro, bindnow)
+WARNINGS := -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
 	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
+ALL_CFLAGS = $(WARNINGS) $(CPPFLAGS) $(CFLAGS)
 PKGS := libbpf libseccomp libcjson libmicrohttpd yaml-0.1
 # user/ is grouped by the data path (commands, pipeline, sinks, profiles,
 # runtimes, common); headers are included by name from every folder
@@ -44,23 +48,23 @@ $(BUILD)/sclens.skel.h: $(BUILD)/sclens.bpf.o
 vpath %.c $(USER_DIRS)
 
 $(BUILD)/obj/%.o: %.c $(USER_HDRS) include/sclens.h $(BUILD)/sclens.skel.h | $(BUILD)/obj
-	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -c $< -o $@
 
 # Docker's defaults are compiled in: dockerd keeps its own in its binary
 $(BUILD)/builtin_profiles.c: profiles/index.txt $(wildcard profiles/*/*.json) scripts/embed-profiles.sh | $(BUILD)
 	scripts/embed-profiles.sh $@
 
 $(BUILD)/obj/builtin_profiles.o: $(BUILD)/builtin_profiles.c user/profiles/builtin.h | $(BUILD)/obj
-	$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -c $< -o $@
 
 $(BUILD)/sclens: $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(INCLUDES) -Itests/unit $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(INCLUDES) -Itests/unit $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/helpers/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Iinclude $< -lseccomp -lpthread -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Iinclude $< -lseccomp -lpthread -o $@
 
 helpers: $(HELPER_BINS) $(BUILD)/sclens $(BUILD)/tests/bench
 	scripts/build-test-assets.sh $(BUILD)/tests
@@ -78,8 +82,7 @@ bats: all helpers
 # `make test` runs the unit tests and the parsing and replay bats files
 # with it, failing on any report.
 SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
-	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation \
-	-Werror=incompatible-pointer-types -Werror=implicit-function-declaration
+	-fno-sanitize-recover=all
 san:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" build-san/sclens \
 		$(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
@@ -124,20 +127,34 @@ $(BUILD)/sclens.8: $(BUILD)/sclens scripts/gen-man.sh
 	scripts/gen-man.sh $(BUILD)/sclens $@
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the man page,
-# bash completion, and the shipped default profiles with their notice.
+# bash completion, the systemd unit (running this binary), the docs, the
+# licences, and the shipped default profiles with their notice.
 PREFIX ?= /usr/local
+# systemd reads units from /usr/local/lib/systemd/system too; Debian 12's
+# own packages put theirs in /lib/systemd/system
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+DOCDIR ?= $(PREFIX)/share/doc/sclens
 install: $(BUILD)/sclens $(BUILD)/sclens.8
 	install -D -m 0755 $(BUILD)/sclens $(DESTDIR)$(PREFIX)/sbin/sclens
 	install -D -m 0644 $(BUILD)/sclens.8 $(DESTDIR)$(PREFIX)/share/man/man8/sclens.8
 	install -D -m 0644 completions/sclens.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sclens
-	install -d $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/sclens|$(PREFIX)/sbin/sclens|g' deploy/sclens.service >$(DESTDIR)$(UNITDIR)/sclens.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sclens.service
+	install -d $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/LICENSES LICENSES/*
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 0644 deploy/Containerfile deploy/kubernetes/*.yaml $(DESTDIR)$(DOCDIR)/examples/
+	install -d $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker $(DESTDIR)$(PREFIX)/share/sclens/profiles/containerd
 	install -m 0644 profiles/docker/*.json $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker/
+	install -m 0644 profiles/containerd/*.json $(DESTDIR)$(PREFIX)/share/sclens/profiles/containerd/
 	install -m 0644 profiles/NOTICE profiles/LICENSE.Apache-2.0 profiles/index.txt $(DESTDIR)$(PREFIX)/share/sclens/profiles/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/sclens $(DESTDIR)$(PREFIX)/share/man/man8/sclens.8 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sclens
-	rm -rf $(DESTDIR)$(PREFIX)/share/sclens
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sclens $(DESTDIR)$(UNITDIR)/sclens.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/sclens $(DESTDIR)$(DOCDIR)
 
 # The Debian package (debian/), into build/deb/
 deb:
@@ -148,7 +165,7 @@ deb-arm64: cross-arm64
 	scripts/build-deb.sh arm64
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c) over the user-space sources
 # built by clang with ASan and UBSan; `make fuzz` runs each for

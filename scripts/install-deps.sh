@@ -14,7 +14,7 @@ pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
 libseccomp-dev pkg-config bats jq runc busybox-static gcc-multilib libclang-rt-14-dev
 docker.io podman containerd strace python3-jsonschema python3-grpcio python3-grpc-tools
 libmicrohttpd-dev libyaml-dev libcrypt-dev openssl prometheus python3-yaml systemd
-debhelper dpkg-dev man-db qemu-system-x86 mmdebstrap"
+debhelper dpkg-dev lintian man-db qemu-system-x86 mmdebstrap"
 fi
 missing=""
 for p in $pkgs; do

@@ -11,7 +11,21 @@ load helpers
 		[ -e "$d/usr/$f" ] || { echo "missing $f"; false; }
 	done
 	"$d/usr/sbin/sclens" --version | grep -q '^sclens '
+	# the unit runs the binary it was installed with; the docs --help cites
+	grep -qx 'ExecStart=/usr/sbin/sclens daemon .*' "$d/lib/systemd/system/sclens.service"
+	[ -e "$d/usr/share/doc/sclens/docs/json-schema.md" ]
+	[ -e "$d/usr/share/doc/sclens/LICENSE" ]
 	make -C "$ROOT" -s uninstall DESTDIR="$d" PREFIX=/usr >/dev/null
+	[ -z "$(find "$d" -type f)" ]
+	# the default prefix: a unit systemd reads from /usr/local, running /usr/local/sbin/sclens
+	make -C "$ROOT" -s install DESTDIR="$d" >/dev/null
+	grep -qx 'ExecStart=/usr/local/sbin/sclens daemon .*' "$d/usr/local/lib/systemd/system/sclens.service"
+	if command -v systemd-analyze >/dev/null; then
+		sed "s|/usr/local/sbin/sclens|$d/usr/local/sbin/sclens|" "$d/usr/local/lib/systemd/system/sclens.service" \
+			>"$BATS_TEST_TMPDIR/sclens.service"
+		systemd-analyze verify --man=no "$BATS_TEST_TMPDIR/sclens.service"
+	fi
+	make -C "$ROOT" -s uninstall DESTDIR="$d" >/dev/null
 	[ -z "$(find "$d" -type f)" ]
 }
 
@@ -86,6 +100,22 @@ complete_words() { # complete_words WORD...: what TAB offers for the last word
 	[[ "$output" == "sclens "* ]]
 	dpkg -c "$deb" | grep -q 'usr/share/man/man8/sclens.8.gz'
 	dpkg -c "$deb" | grep -q 'usr/share/sclens/profiles/NOTICE'
+	# the unit (installed, not enabled), the docs --help and the man page cite
+	dpkg -c "$deb" | grep -q ' \./lib/systemd/system/sclens.service$'
+	dpkg -c "$deb" | grep -q 'usr/share/doc/sclens/docs/json-schema.md'
+	dpkg -c "$deb" | grep -q 'usr/share/doc/sclens/examples/daemonset.yaml'
+	# Debian's hardening took: relro, bindnow, PIE, fortified calls
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/sclens >"$BATS_TEST_TMPDIR/sclens"
+	readelf -lW "$BATS_TEST_TMPDIR/sclens" | grep -q GNU_RELRO
+	readelf -dW "$BATS_TEST_TMPDIR/sclens" | grep -q 'FLAGS.*BIND_NOW'
+	readelf -hW "$BATS_TEST_TMPDIR/sclens" | grep -q 'DYN (Position-Independent'
+	readelf -sW --dyn-syms "$BATS_TEST_TMPDIR/sclens" | grep -q '__[a-z]*_chk'
+	# lintian: no error or warning (info tags allowed)
+	if command -v lintian >/dev/null; then
+		run lintian --allow-root "$deb"
+		echo "$output"
+		! grep -E '^[EW]: ' <<<"$output"
+	fi
 }
 
 @test "the arm64 package cross-builds: an aarch64 binary with its BPF object, the man page and the profiles" {
