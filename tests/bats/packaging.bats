@@ -118,6 +118,42 @@ complete_words() { # complete_words WORD...: what TAB offers for the last word
 	fi
 }
 
+@test "the Debian package on a clean Debian 12: installs with its libraries, its unit enabled, /var/log/sclens made; purge removes it" {
+	need_root
+	command -v dpkg-buildpackage >/dev/null || skip "dpkg-dev is not installed"
+	command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed"
+	[ -e "$ROOT/.git" ] || skip "not a git checkout"
+	run "$ROOT/scripts/build-deb.sh"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	deb=$(ls "$ROOT"/build/deb/sclens_*_"$(dpkg --print-architecture)".deb | tail -1)
+	# a clean system with what the package declares it needs, and systemd
+	# (not running: as in a chroot or an image build), cached
+	deps=$(dpkg-deb -f "$deb" Depends | sed 's/([^)]*)//g; s/|[^,]*//g; s/ //g')
+	cache=/var/cache/sclens-test/images
+	tar=$cache/clean-bookworm-$(echo "$deps" | md5sum | cut -c1-8).tar
+	mkdir -p "$cache"
+	if [ ! -s "$tar" ]; then
+		timeout 900 mmdebstrap --variant=apt --include="systemd,systemd-sysv,$deps" bookworm "$cache/new-clean-bookworm.tar" \
+			>"$cache/clean-bookworm.log" 2>&1 || skip "mmdebstrap could not make Debian 12 (no mirror?): $(tail -1 "$cache/clean-bookworm.log")"
+		mv "$cache/new-clean-bookworm.tar" "$tar"
+	fi
+	c=$BATS_TEST_TMPDIR/chroot
+	mkdir "$c"
+	tar -C "$c" -xf "$tar"
+	cp "$deb" "$c/tmp/sclens.deb"
+	run chroot "$c" dpkg -i /tmp/sclens.deb
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(readlink "$c/etc/systemd/system/multi-user.target.wants/sclens.service")" = /lib/systemd/system/sclens.service ]
+	[ "$(stat -c '%a %U' "$c/var/log/sclens")" = "750 root" ]
+	chroot "$c" /usr/sbin/sclens --version | grep -q '^sclens '
+	[ -e "$c/usr/share/doc/sclens/docs/json-schema.json" ]
+	[ -e "$c/usr/share/doc/sclens/examples/prometheusrule.yaml" ]
+	chroot "$c" dpkg --purge sclens
+	[ ! -e "$c/var/log/sclens" ]
+	[ ! -e "$c/etc/systemd/system/multi-user.target.wants/sclens.service" ]
+}
+
 @test "the arm64 package cross-builds: an aarch64 binary with its BPF object, the man page and the profiles" {
 	command -v dpkg-buildpackage >/dev/null || skip "dpkg-dev is not installed"
 	command -v aarch64-linux-gnu-gcc >/dev/null || skip "no cross compiler (make cross-arm64 installs it)"
