@@ -19,17 +19,22 @@ storm() { # storm LABEL WATCH_ARGS...
 	build/sclens watch --json --no-replay "$@" > "$out" 2> "$err" &
 	pid=$!
 	for _ in $(seq 100); do grep -q watching "$err" && break; sleep 0.1; done
+	local t0 t1
+	t0=$(date +%s.%N)
 	build/tests/scdeny loop_denied "$n" > /dev/null
+	t1=$(date +%s.%N)
 	sleep 1
 	kill -INT "$pid"; wait "$pid" || true
-	local summary reported lost seen explained suppressed
+	local summary reported lost seen explained suppressed bytes
 	summary=$(grep '"type":"summary"' "$out")
 	reported=$(grep -c '"type":"denial"' "$out" || true)
 	explained=$(grep -c '"explanation"' "$out" || true)
 	lost=$(echo "$summary" | sed -n 's/.*"events_lost":\([0-9]*\).*/\1/p')
 	seen=$(echo "$summary" | sed -n 's/.*"denials_seen":\([0-9]*\).*/\1/p')
 	suppressed=$(echo "$summary" | sed -n 's/.*"events_suppressed":\([0-9]*\).*/\1/p')
+	bytes=$(stat -c %s "$out")
 	echo "  $label: seen in kernel $seen, lines written $reported ($explained explained), over the cgroup's rate $suppressed, counted as lost $lost (seen = written + suppressed + lost: $([ "$seen" = $((reported + suppressed + lost)) ] && echo yes || echo NO))"
+	echo "  $label  $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB written; the storm ran at $(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }') denials per second"
 	rm -f "$out" "$err"
 }
 echo
@@ -51,6 +56,7 @@ echo
 echo "5. Loading a profile of 200,000 entries with arguments:"
 build/tests/test_profile 2>/dev/null | grep 'entries with args loaded' | sed 's/^# /  /'
 scripts/soak.sh
+scripts/soak-hostile.sh
 
 # 6. The fexit method, where this kernel refuses it: the same program on
 #    Debian's kernels under QEMU (tests/kernels/matrix.txt, x86), the
