@@ -185,3 +185,34 @@ storm_beside_quiet() {
 	[ $((shown + repeated)) -eq 5000 ]
 	! grep -q '"comm":"otherdeny"' "$WATCH_OUT"
 }
+
+@test "the recorder and the daemon: a flood of distinct numbers fills only its tenant's budgets (counted, in the recording and the metrics); a quiet tenant is recorded exactly" {
+	in_tenant "sclens-flood-$$" true
+	in_tenant "sclens-quiet-$$" true
+	flood=$(stat -c %i "$CG2/sclens-flood-$$")
+	quiet=$(stat -c %i "$CG2/sclens-quiet-$$")
+	port=$((19700 + $$ % 200))
+	rec=$BATS_TEST_TMPDIR/d.rec.json
+	"$SCLENS" daemon --metrics-addr "127.0.0.1:$port" --record "$rec" --log-file "$BATS_TEST_TMPDIR/d.json" \
+		2>"$BATS_TEST_TMPDIR/d.err" &
+	dpid=$!
+	for _ in $(seq 100); do grep -q watching "$BATS_TEST_TMPDIR/d.err" && break; sleep 0.1; done
+	in_tenant "sclens-flood-$$" "$SCDENY" flood 5000 >/dev/null
+	in_tenant "sclens-quiet-$$" "$SCDENY" errno >/dev/null
+	sleep 1.5
+	curl -sf "http://127.0.0.1:$port/metrics" >"$BATS_TEST_TMPDIR/page"
+	kill -INT "$dpid"
+	wait "$dpid"
+	overflow() { awk -v c="cache=\"$1\"" 'index($0, "sclens_cache_overflows_total{" c "}") == 1 { print $2 }' "$BATS_TEST_TMPDIR/page"; }
+	echo "recorder_kinds $(overflow recorder_kinds), log_keys $(overflow log_keys)"
+	[ "$(overflow recorder_kinds)" -gt 0 ]
+	[ "$(overflow log_keys)" -gt 0 ]
+	[ "$(overflow filters)" = 0 ]
+	! command -v promtool >/dev/null || promtool check metrics <"$BATS_TEST_TMPDIR/page"
+	# the flood: at most its budget of kinds, the rest counted as lost
+	jq -e '.lost.denial_kinds > 0' "$rec"
+	[ "$(jq "[.recorded[] | select(.cgroup_id == $flood) | .denials | length] | add" "$rec")" -le 256 ]
+	# the quiet tenant: each of its three denials, exactly once
+	jq -c ".recorded[] | select(.cgroup_id == $quiet) | .denials" "$rec"
+	[ "$(jq "[.recorded[] | select(.cgroup_id == $quiet) | .denials[] | .count] | add" "$rec")" = 3 ]
+}

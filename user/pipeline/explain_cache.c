@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "explain_cache.h"
+#include "overflow.h"
 
 #define SLOTS 4096 /* a power of two */
 #define MAX_USED (SLOTS * 3 / 4)
@@ -101,8 +102,10 @@ const struct explanation *explain_cached(struct explain_cache *c, const struct p
 	static const uint64_t no_args[6];
 	struct sc_target t;
 
-	if (c->used >= MAX_USED)
+	if (c->used >= MAX_USED) {
+		overflow_count(OVERFLOW_EXPLANATIONS);
 		clear(c);
+	}
 	/* first: does this profile look at this call's arguments at all? */
 	struct slot *probe = find(c, true, src, 0, call->arch, call->name, no_args);
 	if (!probe->used) {

@@ -7,6 +7,7 @@
 #include "explain_cache.h"
 #include "explainer.h"
 #include "names.h"
+#include "overflow.h"
 
 struct seen_call {
 	char *key; /* scope/call */
@@ -77,8 +78,10 @@ static uint64_t seen_bump(struct explainer *x, const char *key)
 	for (int i = 0; i < x->n_seen; i++)
 		if (!strcmp(x->seen[i].key, key))
 			return ++x->seen[i].count;
-	if (x->n_seen == SEEN_MAX)
+	if (x->n_seen == SEEN_MAX) {
+		overflow_count(OVERFLOW_FIXES_TOLD);
 		forget_seen(x);
+	}
 	if (ARRAY_GROW(x->seen, x->cap_seen, x->n_seen, 32))
 		return 1;
 	x->seen[x->n_seen].key = strdup(key);

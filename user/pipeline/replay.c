@@ -9,6 +9,7 @@
 #include "actions.h"
 #include "names.h"
 #include "replay.h"
+#include "overflow.h"
 
 #define REPLAY_MAX 4096 /* filters kept; the least recently used go first */
 #define QUEUE_MAX 256
@@ -289,8 +290,10 @@ void replay_request(struct replay *r, const struct sclens_event *e)
 	if (!r || !e->filter_key)
 		return;
 	pthread_mutex_lock(&r->lock);
-	if (r->q_len == QUEUE_MAX)
+	if (r->q_len == QUEUE_MAX) {
+		overflow_count(OVERFLOW_REPLAY_QUEUE);
 		goto out; /* asked again on a later event */
+	}
 	if (r->kernel_copies) {
 		/* ptrace only for a stack the kernel kept no copy of */
 		struct filter_stack ks;
@@ -309,8 +312,10 @@ void replay_request(struct replay *r, const struct sclens_event *e)
 			enqueue(r, ent, e);
 		goto out;
 	}
-	if (r->n == REPLAY_MAX)
+	if (r->n == REPLAY_MAX) {
+		overflow_count(OVERFLOW_FILTERS);
 		drop(r, LRU_ENTRY(r->lru.tail, struct entry));
+	}
 	ent = calloc(1, sizeof(*ent));
 	if (!ent)
 		goto out;

@@ -23,6 +23,7 @@
 #include "names.h"
 #include "text.h"
 #include "array.h"
+#include "overflow.h"
 
 /* A cgroup with counts whose directory is gone: since when */
 struct gone {
@@ -354,6 +355,14 @@ char *metrics_render(struct metrics *m, size_t *len)
 	pthread_mutex_unlock(&m->conns_lock);
 	counter(&b, "sclens_metrics_requests_cut_total",
 		"Connections to this endpoint closed because a request took longer than the deadline.", cut);
+	family(&b, "sclens_cache_overflows_total", "counter",
+	       "Times a bounded cache was full: recorder_kinds and log_keys lose detail (only counted), the others "
+	       "forget and work again.");
+	for (enum overflow_cache i = 0; i < OVERFLOW_CACHES; i++) {
+		sb_puts(&b, "sclens_cache_overflows_total{");
+		label(&b, "cache", overflow_name(i), false);
+		sb_printf(&b, "} %llu\n", (unsigned long long)overflow_get(i));
+	}
 	counter(&b, "sclens_filter_installs_total", "Seccomp filters installed on the host.", c.filter_installs);
 	counter(&b, "sclens_filters_captured_total", "Filter programs the kernel side copied for replay.",
 		c.filters_captured);

@@ -19,6 +19,7 @@
 #include "pipeline.h"
 #include "recorder.h"
 #include "recording.h"
+#include "overflow.h"
 
 /* One kind of denial of a recorded cgroup */
 struct denial_kind {
@@ -87,6 +88,7 @@ static void record_record(struct sink *s, const struct denial_record *d)
 	if (of_cgroup >= RECORDER_KINDS_PER_CGROUP || r->n_denials >= RECORDER_KINDS_MAX ||
 	    ARRAY_GROW(r->denials, r->cap_denials, r->n_denials, 32)) {
 		r->kinds_lost++;
+		overflow_count(OVERFLOW_RECORDER_KINDS);
 		return;
 	}
 	char *x = NULL;

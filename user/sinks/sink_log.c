@@ -19,6 +19,7 @@
 #include "report.h"
 #include "sink_log.h"
 #include "observer.h"
+#include "overflow.h"
 
 /* Keys of the volume control kept per interval; a full table is summed
  * up early (its repeat lines written) rather than grown */
@@ -436,6 +437,7 @@ static struct vol_entry *vol_entry_for(struct log_sink *l, struct vol_key k)
 		struct vol_cgroup *cg = vol_cgroup(l, k.cgroup_id);
 		bool over = cg->keys >= VOL_KEYS_PER_CGROUP;
 		if (over) {
+			overflow_count(OVERFLOW_LOG_KEYS);
 			k = (struct vol_key){ .cgroup_id = k.cgroup_id, .arch = k.arch, .nr = SCLENS_COUNT_NR_OVER_BUDGET,
 					      .action = SCLENS_ACT_UNKNOWN };
 			i = vol_slot(l, &k);
