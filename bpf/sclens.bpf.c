@@ -50,6 +50,7 @@ enum call_kind {
 #define SECCOMP_MODE_FILTER 2
 #define SECCOMP_MODE_DEAD (SECCOMP_MODE_FILTER + 1)
 #define SIGSYS 31
+#define SIGKILL 9
 #define SYS_SECCOMP 1
 #define ENOSYS 38
 #define ERESTARTSYS 512
@@ -465,6 +466,27 @@ static __always_inline void read_path_args(struct sclens_event *e)
 	}
 }
 
+/* include/linux/sched/jobctl.h: a stop, a ptrace trap or the cgroup
+ * freezer woke the task (bits unchanged since 5.2) */
+#define JOBCTL_WAKERS ((1UL << 17) | (1UL << 19) | (1UL << 20) | (1UL << 23))
+
+/* A USER_NOTIF wait cut by a signal (or a stop, or the freezer) returns
+ * -ERESTART* with it still pending, and the kernel restarts the call (or
+ * says EINTR) on the way out; with nothing pending, -ERESTARTSYS is a
+ * supervisor's own answer and the caller gets errno 512: a denial like any
+ * other. Pending is read from the signal sets and job control, not from
+ * TIF_SIGPENDING, whose bit differs between kernels (6.18 renumbered x86's). */
+static __always_inline bool restarted_by_signal(struct task_struct *task, long ret)
+{
+	if (ret > -ERESTARTSYS || ret < -ERESTART_RESTARTBLOCK)
+		return false;
+	unsigned long pending = BPF_CORE_READ(task, pending.signal.sig[0]) |
+				BPF_CORE_READ(task, signal, shared_pending.signal.sig[0]);
+	if (pending & ~BPF_CORE_READ(task, blocked.sig[0]))
+		return true;
+	return BPF_CORE_READ(task, jobctl) & JOBCTL_WAKERS;
+}
+
 /* Does a filter of the task's stack have a listener (USER_NOTIF)? */
 static __always_inline bool stack_has_listener(struct task_struct *task)
 {
@@ -696,7 +718,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	nr = syscall_nr(regs);
 	if (nr == -1)
 		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
-	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+	if (restarted_by_signal(task, ret))
 		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
 	if (BPF_CORE_READ(task, ptrace) && sysemu_set(task))
 		return 0; /* PTRACE_SYSEMU skips every call */
@@ -840,6 +862,15 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	e->err = j.verdict & 0xffff;
 	if (settled)
 		set_verdict(e, &j);
+	/* do_exit(SIGKILL) is strict mode's kill, do_exit(SIGSYS) a
+	 * filter's KILL_THREAD; the thread group's live count, already
+	 * taken down by this exit, says whether the process ends with it */
+	if (BPF_CORE_READ(task, exit_code) == SIGKILL)
+		e->flags |= SCLENS_F_STRICT;
+	else if (!settled)
+		e->flags |= SCLENS_F_KILLED_BY_SECCOMP;
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		e->flags |= SCLENS_F_PROCESS_KILLED;
 	submit(e);
 	return 0;
 }
@@ -880,7 +911,7 @@ int BPF_PROG(handle_sys_exit_cached, struct pt_regs *regs, long ret)
 	/* the slow path: calls the cache cannot vouch for */
 	if (nr == -1)
 		return 0; /* cancelled by a tracer (or user dispatch): not seccomp */
-	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+	if (restarted_by_signal(task, ret))
 		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
 	if (!(ret <= 0 && ret >= -MAX_ERRNO) && !stack_has_listener(task))
 		return 0; /* no action of the stack returns this */
@@ -918,7 +949,7 @@ int handle_seccomp_fexit(__u64 *ctx)
 	task = bpf_get_current_task_btf();
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	ret = syscall_return_value(regs);
-	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
+	if (restarted_by_signal(task, ret))
 		return 0; /* a USER_NOTIF wait cut by a signal: the kernel restarts the call */
 	emit_denial(task, regs, ret);
 	return 0;

@@ -58,6 +58,13 @@ enum sclens_action {
 /* a KILL action ended the whole process (KILL_PROCESS, or KILL_THREAD on
  * the last thread); without it, a KILL_THREAD ended one thread */
 #define SCLENS_F_PROCESS_KILLED (1U << 6)
+/* killed by strict mode (SECCOMP_MODE_STRICT: read, write, _exit and
+ * sigreturn only), which the kernel logs as KILL_THREAD */
+#define SCLENS_F_STRICT (1U << 7)
+/* the kernel's own seccomp kill (the task marked dead, exiting of SIGSYS)
+ * whose filters were released before they could be run: the action is
+ * the kill's, the deciding filter unknown */
+#define SCLENS_F_KILLED_BY_SECCOMP (1U << 8)
 
 struct sclens_event {
 	__u64 ts_ns;	 /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */

@@ -61,6 +61,26 @@ helper_field() { # OUTPUT CALL FIELD
 	stop_watch
 	[ "$(count_denials ".pid == $pid")" -eq 1 ]
 	[ "$(count_denials ".pid == $pid and .tid == $tid and .action == \"kill_thread\" and .syscall == \"getppid\" and .args[0] == 7")" -eq 1 ]
+	# the kernel's own kill, its filters released before they could be run:
+	# not an action inferred from a return value, and not an eval failure
+	denials "select(.pid == $pid)" | jq -e '.effect == "thread_killed" and (.action_from == "kill" or .action_from == "filter")'
+	jq -e 'select(.type == "summary") | .eval_failed == 0' "$WATCH_OUT"
+}
+
+@test "strict mode: the single-threaded process killed (SIGKILL) is process_killed; a strict thread is thread_killed and its process lives" {
+	run "$SCDENY" strict
+	[ "$status" -eq 137 ] # SIGKILL
+	pid=$(helper_field "$output" strict_about_to_die pid)
+	run "$SCDENY" strict_thread
+	[ "$status" -eq 0 ]
+	[[ "$output" == *main_survived* ]]
+	tpid=$(helper_field "$output" strict_thread_about_to_die pid)
+	tid=$(helper_field "$output" strict_thread_about_to_die tid)
+	stop_watch
+	[ "$(count_denials ".pid == $pid")" -eq 1 ]
+	denials "select(.pid == $pid)" | jq -e '.syscall == "getppid" and .action == "kill_thread" and .effect == "process_killed" and .action_from == "strict"'
+	[ "$(count_denials ".pid == $tpid")" -eq 1 ]
+	denials "select(.pid == $tpid)" | jq -e --argjson tid "$tid" '.tid == $tid and .effect == "thread_killed" and .action_from == "strict"'
 }
 
 @test "TRAP with a SIGSYS handler" {
@@ -92,6 +112,16 @@ helper_field() { # OUTPUT CALL FIELD
 	stop_watch
 	[ "$(count_denials ".pid == $pid")" -eq 1 ]
 	[ "$(count_denials ".pid == $pid and .action == \"user_notif\" and .errno == 111 and .errno_name == \"ECONNREFUSED\"")" -eq 1 ]
+}
+
+@test "USER_NOTIF answered -ERESTARTSYS with no signal pending: the caller gets errno 512, and it is a denial" {
+	run "$SCDENY" notif_restartsys
+	[ "$status" -eq 0 ]
+	pid=$(helper_field "$output" getppid pid)
+	[ "$(helper_field "$output" getppid errno)" -eq 512 ]
+	stop_watch
+	[ "$(count_denials ".pid == $pid")" -eq 1 ]
+	[ "$(count_denials ".pid == $pid and .action == \"user_notif\" and .errno == 512")" -eq 1 ]
 }
 
 @test "a USER_NOTIF wait cut by a signal is restarted by the kernel, not a second denial" {

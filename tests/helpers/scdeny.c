@@ -164,6 +164,32 @@ static int mode_kill_thread(void)
 	return 0;
 }
 
+/* Strict mode (read, write, _exit and sigreturn only): getppid kills the
+ * thread with SIGKILL; with threads=1 the process ends with it */
+static void *strict_body(void *arg)
+{
+	report(arg ? "strict_thread_about_to_die" : "strict_about_to_die", 0, 0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT))
+		die("prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)", errno);
+	syscall(SYS_getppid, 7);
+	return NULL;
+}
+
+static int mode_strict(bool in_thread)
+{
+	pthread_t t;
+
+	if (!in_thread) {
+		strict_body(NULL);
+		return 1; /* not reached */
+	}
+	if (pthread_create(&t, NULL, strict_body, (void *)1))
+		die("pthread_create", errno);
+	pthread_join(t, NULL);
+	report("main_survived", 0, 0);
+	return 0;
+}
+
 static volatile sig_atomic_t trap_syscall = -1, trap_errno = -1;
 
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
@@ -200,7 +226,8 @@ static int mode_trace(void)
 struct notif_arg {
 	int fd;
 	int delay_ms; /* before each answer */
-	long answer;  /* 0: answer ECONNREFUSED; else succeed with this value */
+	long answer;  /* 0: answer ECONNREFUSED (or error); else succeed with this value */
+	int error;    /* the error to answer, if not ECONNREFUSED */
 };
 
 static void *supervisor(void *arg)
@@ -228,7 +255,7 @@ static void *supervisor(void *arg)
 			usleep(a->delay_ms * 1000);
 		resp->id = req->id;
 		resp->val = a->answer;
-		resp->error = a->answer ? 0 : -ECONNREFUSED;
+		resp->error = a->answer ? 0 : a->error ? a->error : -ECONNREFUSED;
 		resp->flags = 0;
 		seccomp_notify_respond(a->fd, resp);
 	}
@@ -245,7 +272,7 @@ static void on_usr1_restart(int sig)
  * the wait: the kernel then restarts the call, which is notified again */
 /* answer: 0 to answer ECONNREFUSED, else to succeed with that value (a
  * notification, not a denial) */
-static int mode_notif(bool slow, long answer)
+static int mode_notif(bool slow, long answer, int error)
 {
 	struct sigaction sa = { .sa_handler = on_usr1_restart, .sa_flags = SA_RESTART };
 	scmp_filter_ctx ctx = new_filter();
@@ -253,6 +280,7 @@ static int mode_notif(bool slow, long answer)
 	pthread_t t;
 
 	a.answer = answer;
+	a.error = error;
 	if (slow) {
 		a.delay_ms = 1000;
 		sigaction(SIGUSR1, &sa, NULL);
@@ -722,7 +750,8 @@ static int mode_flood(long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: scdeny MODE [N]\n"
-			"modes: errno args kill_process kill_thread trap trace notif\n"
+			"modes: errno args kill_process kill_thread trap trace notif notif_restartsys\n"
+			"       strict strict_thread\n"
 			"       control_errors control_fork N control_exec_thread blocked_read\n"
 			"       loop_denied N loop_allowed N loop_unfiltered N spin_then_deny evil_comm noop\n"
 			"       stack errno_errno|errno_kill|kill_errno\n"
@@ -745,9 +774,14 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "kill_thread")) return mode_kill_thread();
 	if (!strcmp(m, "trap")) return mode_trap();
 	if (!strcmp(m, "trace")) return mode_trace();
-	if (!strcmp(m, "notif")) return mode_notif(false, 0);
-	if (!strcmp(m, "notif_slow")) return mode_notif(true, 0);
-	if (!strcmp(m, "notif_ok")) return mode_notif(false, 42);
+	if (!strcmp(m, "notif")) return mode_notif(false, 0, 0);
+	if (!strcmp(m, "notif_slow")) return mode_notif(true, 0, 0);
+	if (!strcmp(m, "notif_ok")) return mode_notif(false, 42, 0);
+	/* a supervisor answering -ERESTARTSYS: with no signal pending, the
+	 * caller gets it as errno 512 */
+	if (!strcmp(m, "notif_restartsys")) return mode_notif(false, 0, -512);
+	if (!strcmp(m, "strict")) return mode_strict(false);
+	if (!strcmp(m, "strict_thread")) return mode_strict(true);
 	if (!strcmp(m, "control_errors")) return mode_control_errors();
 	if (!strcmp(m, "control_fork")) return mode_control_fork(n);
 	if (!strcmp(m, "control_exec_thread")) return mode_control_exec_thread();

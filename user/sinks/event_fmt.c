@@ -179,7 +179,9 @@ void event_format_plain(struct sbuf *b, const struct denial_record *c)
 	} else if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD) {
 		/* the filter's action, and what it did: KILL_THREAD on the last
 		 * thread ends the process */
-		sb_printf(b, " = SIGSYS (%s killed)", e->flags & SCLENS_F_PROCESS_KILLED ? "process" : "thread");
+		sb_printf(b, " = %s (%s killed%s)", e->flags & SCLENS_F_STRICT ? "SIGKILL" : "SIGSYS",
+			  e->flags & SCLENS_F_PROCESS_KILLED ? "process" : "thread",
+			  e->flags & SCLENS_F_STRICT ? " by strict mode: only read, write, _exit and sigreturn" : "");
 	} else if (c->action == SCLENS_ACT_TRAP) {
 		sb_puts(b, " = SIGSYS");
 	} else {
@@ -277,9 +279,14 @@ void event_format_json(struct sbuf *b, const struct denial_record *c, struct exp
 			jw_kv_i64(&w, "action_data", e->err);
 		if (c->action == SCLENS_ACT_KILL_PROCESS || c->action == SCLENS_ACT_KILL_THREAD)
 			jw_kv_str(&w, "effect", e->flags & SCLENS_F_PROCESS_KILLED ? "process_killed" : "thread_killed");
-		/* "filter": the kernel ran the task's filters on the call; "exit":
-		 * inferred from what the call returned (no program copy) */
-		jw_kv_str(&w, "action_from", e->flags & SCLENS_F_VERDICT ? "filter" : "exit");
+		/* "filter": the kernel ran the task's filters on the call; "kill":
+		 * seccomp's own kill, its filters already released; "strict":
+		 * strict mode's kill; "exit": inferred from what the call
+		 * returned (no program copy) */
+		jw_kv_str(&w, "action_from", e->flags & SCLENS_F_VERDICT	     ? "filter" :
+					     e->flags & SCLENS_F_STRICT	     ? "strict" :
+					     e->flags & SCLENS_F_KILLED_BY_SECCOMP ? "kill" :
+										     "exit");
 		if (e->flags & SCLENS_F_ENOSYS_AMBIGUOUS && c->action == SCLENS_ACT_ERRNO && !c->replay)
 			jw_kv_bool(&w, "maybe_trace", true);
 	}
