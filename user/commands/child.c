@@ -23,7 +23,7 @@ int child_release(pid_t child, int go_fd)
 	sigaction(SIGPIPE, &old, NULL);
 	if (n != 1) {
 		err = n < 0 ? -errno : -EIO;
-		fprintf(stderr, "sclens run: cannot start the command: %s\n", strerror(-err));
+		fprintf(stderr, "sclens: cannot start the command: %s\n", strerror(-err));
 		kill(child, SIGKILL);
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;

@@ -18,6 +18,7 @@ struct recording {
 	struct recorded_cgroup *seen;
 	size_t n_seen, cap_seen;
 	bool no_wait; /* at start and at the end: every cgroup is decided at once */
+	uint64_t held; /* a cgroup whose only task waits to start: new, not running */
 };
 
 int recording_new(struct recording **out, struct watch_opts *w)
@@ -108,9 +109,14 @@ static int scan_one(const char *path, const struct stat *st, int type, struct FT
 {
 	(void)path;
 	(void)ftw;
-	if (type == FTW_D && !recording_find(scanning, st->st_ino))
+	if (type == FTW_D && st->st_ino != scanning->held && !recording_find(scanning, st->st_ino))
 		decide(scanning, st->st_ino, false);
 	return 0;
+}
+
+void recording_hold(struct recording *r, uint64_t cgroup_id)
+{
+	r->held = cgroup_id;
 }
 
 void recording_started(struct recording *r, struct observer *obs)

@@ -30,6 +30,10 @@ void recording_free(struct recording *r);
 /* The programs are attached: what runs now is decided at once (recorded
  * from now on, not from its start) */
 void recording_started(struct recording *r, struct observer *obs);
+/* Before start: a cgroup made for a command that waits, before its first
+ * instruction, for the programs to be attached (record -- COMMAND): it is
+ * decided as a new one, recorded from its start */
+void recording_hold(struct recording *r, uint64_t cgroup_id);
 /* Between events: decides the cgroups the kernel has been recording
  * undecided; final: also those still waiting for a name */
 void recording_decide_new(struct recording *r, bool final);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# sclens record -- COMMAND: a plain command (not a container) recorded from
+# its first instruction in a cgroup of its own, as spoc record does; its
+# generated profile runs it again clean under sclens run.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_root
+	CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$CG2" ] || skip "no cgroup2 hierarchy"
+	CALLS=$ROOT/build/tests/calls
+	[ -x "$CALLS" ] || skip "build/tests/calls is not built (make helpers)"
+}
+
+@test "record -- COMMAND: recorded from its start in its own cgroup, its exit status kept; its profile runs it clean and denies what it never called" {
+	rec=$BATS_TEST_TMPDIR/cmd.rec.json
+	run "$SCLENS" record -o "$rec" -- sh -c "$CALLS 3 0; ls / >/dev/null; exit 3"
+	echo "$output"
+	[ "$status" -eq 3 ] # the command's own
+	jq -e '.recorded | length == 1' "$rec"
+	jq -e '.recorded[0] | .from_start and (.cgroup | startswith("/sclens-record-"))' "$rec"
+	jq -e '[.recorded[0].calls[] | select(.syscall == "getppid") | .count] | add >= 3' "$rec"
+	jq -e '[.recorded[0].calls[] | select(.syscall == "getpgid")] | length == 0' "$rec"
+	# its cgroup is gone with it
+	[ ! -d "$CG2$(jq -r '.recorded[0].cgroup' "$rec")" ]
+	"$SCLENS" profile generate "$rec" >"$BATS_TEST_TMPDIR/p.json"
+	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/p.json" --json -- sh -c "$CALLS 3 0; ls / >/dev/null; exit 3"
+	[ "$status" -eq 3 ]
+	[ "$(echo "$output" | grep '^{"type":"denial"' | wc -l)" -eq 0 ]
+	# a call the recording never saw is denied
+	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/p.json" --json -- sh -c "$CALLS 3 2; exit 0"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep '^{"type":"denial"' | jq -s '[.[] | select(.syscall == "getpgid")] | length')" -eq 2 ]
+}
+
+@test "record -- COMMAND: a command that cannot run exits 127 with a recording; container selection and --duration are refused with it" {
+	rec=$BATS_TEST_TMPDIR/none.rec.json
+	run -127 "$SCLENS" record -o "$rec" -- /nonexistent/cmd
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"cannot run /nonexistent/cmd"* ]]
+	jq -e '.kind == "sclens-recording"' "$rec"
+	for opt in "--container x" "--cgroup $CG2" "--host" "-d 5"; do
+		run "$SCLENS" record $opt -- true
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"with a command, the recording is the command's"* ]]
+	done
+}
