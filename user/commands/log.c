@@ -367,8 +367,9 @@ static void print_plain(const struct log_read *r)
 			sb_putc(&b, '\n');
 		}
 	}
-	sb_printf(&b, "%llu denials in %zu groups, from %d files (%llu lines", (unsigned long long)r->selected, r->n,
-		  r->files, (unsigned long long)r->lines);
+	sb_printf(&b, "%llu denial%s in %zu group%s, from %d file%s (%llu line%s", (unsigned long long)r->selected,
+		  r->selected == 1 ? "" : "s", r->n, r->n == 1 ? "" : "s", r->files, r->files == 1 ? "" : "s",
+		  (unsigned long long)r->lines, r->lines == 1 ? "" : "s");
 	if (r->skipped)
 		sb_printf(&b, "; %llu not the daemon's JSON: skipped", (unsigned long long)r->skipped);
 	sb_puts(&b, ")\n");
