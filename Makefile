@@ -145,7 +145,7 @@ install: $(BUILD)/sclens $(BUILD)/sclens.8
 	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/LICENSES LICENSES/*
 	install -m 0644 docs/*.md docs/*.json $(DESTDIR)$(DOCDIR)/docs/
-	install -m 0644 deploy/Containerfile deploy/kubernetes/*.yaml $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 deploy/Containerfile deploy/kubernetes/*.yaml deploy/grafana/*.json $(DESTDIR)$(DOCDIR)/examples/
 	install -d $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker $(DESTDIR)$(PREFIX)/share/sclens/profiles/containerd
 	install -m 0644 profiles/docker/*.json $(DESTDIR)$(PREFIX)/share/sclens/profiles/docker/
 	install -m 0644 profiles/containerd/*.json $(DESTDIR)$(PREFIX)/share/sclens/profiles/containerd/

@@ -114,6 +114,56 @@ YAML
 	[ "$D_RC" -eq 0 ]
 }
 
+@test "the Grafana dashboard: every panel's query returns series from a real daemon scraped by a real Prometheus" {
+	command -v prometheus >/dev/null || skip "prometheus is not installed"
+	command -v runc >/dev/null || skip "runc is not installed"
+	[ -x "$ROOT/build/tests/rootfs/bin/busybox" ] || skip "no busybox rootfs"
+	dash=$ROOT/deploy/grafana/sclens-dashboard.json
+	# every panel reads the chosen Prometheus and has a query
+	jq -e '[.panels[] | .datasource.uid == "${datasource}" and (.targets | length > 0) and all(.targets[]; .expr | length > 0)] | all' "$dash"
+	cat >"$BATS_TEST_TMPDIR/deny.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"],
+  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 } ] }
+JSON
+	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json"
+	ppport=$((DPORT + 600))
+	printf 'global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: sclens\n    static_configs: [ { targets: ["127.0.0.1:%s"] } ]\n' "$DPORT" >"$BATS_TEST_TMPDIR/prom.yml"
+	prometheus --config.file="$BATS_TEST_TMPDIR/prom.yml" --storage.tsdb.path="$BATS_TEST_TMPDIR/tsdb" \
+		--web.listen-address="127.0.0.1:$ppport" >"$BATS_TEST_TMPDIR/prom.log" 2>&1 &
+	PROM_PID=$!
+	# denials while Prometheus scrapes, so that rates have something to say
+	for _ in $(seq 60); do
+		curl -sfG "http://127.0.0.1:$ppport/api/v1/query" --data-urlencode 'query=up{job="sclens"} == 1' |
+			jq -e '.data.result | length == 1' >/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	a=sclens-g-$$
+	CONTAINERS+=("$a")
+	make_bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/deny.json" "$DOCKER_DEFAULT_CAPS" sh -c '/bin/calls 5 0; sleep 3; /bin/calls 5 0'
+	run_container "$BATS_TEST_TMPDIR/a" "$a"
+	# the dashboard's variables as Grafana fills them with "All", over a short range
+	jq -r '.panels[] | .title as $t | .targets[] | "\($t)\t\(.expr)"' "$dash" |
+		sed -e 's/\$__rate_interval/1m/g; s/\$__range/5m/g; s/\$instance/.*/g; s/\$container/.*/g' >"$BATS_TEST_TMPDIR/queries"
+	empty=
+	for _ in $(seq 40); do
+		empty=
+		while IFS=$'\t' read -r title expr; do
+			n=$(curl -sfG "http://127.0.0.1:$ppport/api/v1/query" --data-urlencode "query=$expr" | jq '.data.result | length' 2>/dev/null || echo 0)
+			[ "${n:-0}" -gt 0 ] || empty="$empty [$title] $expr;"
+		done <"$BATS_TEST_TMPDIR/queries"
+		[ -z "$empty" ] && break
+		sleep 0.5
+	done
+	echo "queries with no series: ${empty:-none}"
+	[ -z "$empty" ] || curl -sf "http://127.0.0.1:$DPORT/metrics" | grep "^sclens_denials_total"
+	[ -z "$empty" ]
+	# and the container is in them, by its id
+	curl -sfG "http://127.0.0.1:$ppport/api/v1/query" --data-urlencode \
+		"query=$(sed -n 's/^Top denied calls\t//p' "$BATS_TEST_TMPDIR/queries")" |
+		jq -e --arg a "$a" '[.data.result[] | select(.metric.container_id == $a and .metric.syscall == "getppid")] | length == 1'
+	stop_daemon
+}
+
 @test "a storm of 1,000,000 denials: the metric is exact, the log holds the first N and repeat lines that add up, losses are said" {
 	start_daemon --log-file "$BATS_TEST_TMPDIR/d.json" --log-first 5 --log-interval 2s --buffer-mb 1
 	run "$SCDENY" loop_denied 1000000
