@@ -12,7 +12,7 @@ libseccomp-dev:$arch libcjson-dev:$arch libmicrohttpd-dev:$arch libyaml-dev:$arc
 else
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev
 libseccomp-dev pkg-config bats jq runc busybox-static gcc-multilib libclang-rt-14-dev
-docker.io podman containerd strace python3-jsonschema python3-grpcio python3-grpc-tools
+docker.io podman containerd strace python3-jsonschema python3-grpcio python3-grpc-tools tmux
 libmicrohttpd-dev libyaml-dev libcrypt-dev openssl prometheus python3-yaml systemd
 debhelper dpkg-dev lintian man-db qemu-system-x86 mmdebstrap"
 fi

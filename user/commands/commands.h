@@ -24,6 +24,7 @@ int cmd_posture(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 /* for the shell's completion: sclens __complete commands|syscalls|containers|profiles */
 int cmd_complete(int argc, char **argv);
 

@@ -14,6 +14,7 @@ static const struct command {
 	{ "watch", cmd_watch, "report seccomp denials on this host as they happen" },
 	{ "record", cmd_record, "record what containers really call, to make a profile from it" },
 	{ "daemon", cmd_daemon, "run as a service: Prometheus metrics and a rotated JSON log" },
+	{ "top", cmd_top, "a live view of denials per container, refreshed in place" },
 	{ "log", cmd_log, "read the daemon's logs back, grouped by container and call" },
 	{ "explain", cmd_explain, "tell which profile entry decides a call, and the fix" },
 	{ "profile", cmd_profile, "make, tighten, merge, compare and convert profiles; the engines' defaults" },

@@ -568,6 +568,21 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 	}
 }
 
+void explanation_fix_command(const struct explanation *x, char *out, size_t n)
+{
+	out[0] = 0;
+	if (x->allowed)
+		return;
+	if (x->intended)
+		snprintf(out, n, "none needed (ENOSYS on purpose)");
+	else if (x->n_caps)
+		cap_command(out, n, x->engine, bare_cap(x->caps[0].cap));
+	else if (x->patch)
+		profile_command(out, n, x);
+	else if (x->kernel_cap_missing && x->kernel_cap >= 0)
+		cap_command(out, n, x->engine, bare_cap(x->kernel_cap));
+}
+
 void explanation_summary(struct sbuf *b, const struct explanation *x, const struct profile *src,
 			 const struct sc_call *call)
 {

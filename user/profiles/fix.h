@@ -63,6 +63,9 @@ void explanation_plain(struct sbuf *b, const struct explanation *x, const struct
 void explanation_json(struct jw *w, const struct explanation *x, const struct profile *src,
 		      const struct sc_call *call);
 /* One short line for a watch event: "rule: ...; fix: ..." */
+/* The first fix in the words of the container's engine (the JSON fix's
+ * "command"), "" when there is none */
+void explanation_fix_command(const struct explanation *x, char *out, size_t n);
 void explanation_summary(struct sbuf *b, const struct explanation *x, const struct profile *src,
 			 const struct sc_call *call);
 
