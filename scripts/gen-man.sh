@@ -26,13 +26,22 @@ esc() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\\&'/"; }
 	echo ".nf"
 	help | esc
 	echo ".fi"
-	for c in watch daemon record explain run posture "profile convert" "profile generate" "profile merge" \
-		"profile tighten" "profile diff" "filter dump" "filter eval"; do
-		echo ".SH \"SCLENS $(echo "$c" | tr a-z A-Z)\""
-		echo ".nf"
-		# shellcheck disable=SC2086 # two-word commands split on purpose
-		help $c | esc
-		echo ".fi"
+	# every command sclens has (its own list), and the subcommands of
+	# profile and filter that take options
+	for c in $("$bin" __complete commands); do
+		case $c in
+		profile) subs="convert generate merge tighten diff" ;;
+		filter) subs="dump eval" ;;
+		*) subs=- ;;
+		esac
+		for s in $subs; do
+			[ "$s" = - ] && s= || s=" $s"
+			echo ".SH \"SCLENS $(echo "$c$s" | tr a-z A-Z)\""
+			echo ".nf"
+			# shellcheck disable=SC2086 # two-word commands split on purpose
+			help $c$s | esc
+			echo ".fi"
+		done
 	done
 	echo ".SH EXIT STATUS"
 	echo ".TP"; echo "0"; echo "Success."
