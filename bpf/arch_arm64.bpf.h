@@ -134,12 +134,12 @@ static __always_inline bool sysemu_set(struct task_struct *task)
 static __always_inline int recorded_arg(__u32 arch, long nr, bool ioctl)
 {
 	if (arch == SCLENS_ARCH_COMPAT) {
-		if (nr == 120 || nr == 281 || nr == 136) /* clone socket personality */
-			return 0;
+		if (nr == 120 || nr == 281 || nr == 136 || nr == 337 || nr == 172)
+			return 0; /* clone socket personality unshare prctl */
 		return ioctl && nr == 54 ? 1 : -1;
 	}
-	if (nr == 220 || nr == 198 || nr == 92) /* clone socket personality */
-		return 0;
+	if (nr == 220 || nr == 198 || nr == 92 || nr == 97 || nr == 167)
+		return 0; /* clone socket personality unshare prctl */
 	return ioctl && nr == 29 ? 1 : -1;
 }
 

@@ -170,12 +170,12 @@ static __always_inline bool sysemu_set(struct task_struct *task)
 static __always_inline int recorded_arg(__u32 arch, long nr, bool ioctl)
 {
 	if (arch == SCLENS_ARCH_I386) {
-		if (nr == 120 || nr == 359 || nr == 136) /* clone socket personality */
-			return 0;
+		if (nr == 120 || nr == 359 || nr == 136 || nr == 310 || nr == 172)
+			return 0; /* clone socket personality unshare prctl */
 		return ioctl && nr == 54 ? 1 : -1;
 	}
-	if (nr == 56 || nr == 41 || nr == 135) /* clone socket personality */
-		return 0;
+	if (nr == 56 || nr == 41 || nr == 135 || nr == 272 || nr == 157)
+		return 0; /* clone socket personality unshare prctl */
 	return ioctl && nr == 16 ? 1 : -1;
 }
 

@@ -46,3 +46,21 @@ setup() {
 		[[ "$output" == *"with a command, the recording is the command's"* ]]
 	done
 }
+
+@test "record -- COMMAND: argument rules from what it passed (unshare's flags): the same flags run clean, other flags are denied by the profile" {
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	rec=$BATS_TEST_TMPDIR/u.rec.json
+	run "$SCLENS" record -o "$rec" -- sh -c 'unshare -U true'
+	[ "$status" -eq 0 ]
+	jq -e '[.recorded[0].args[] | select(.syscall == "unshare" and .arg == 0 and .value == 268435456)] | length == 1' "$rec" # CLONE_NEWUSER
+	"$SCLENS" profile generate "$rec" >"$BATS_TEST_TMPDIR/p.json"
+	jq -e '[.syscalls[] | select(.names == ["unshare"]) | .args[0] | select(.op == "SCMP_CMP_EQ" and .value == 268435456)] | length == 1' "$BATS_TEST_TMPDIR/p.json"
+	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/p.json" --json -- sh -c 'unshare -U true'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^{"type":"denial"')" -eq 0 ]
+	# a new network namespace too: flags the recording never saw
+	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/p.json" --json -- sh -c 'unshare -U -n true'
+	[ "$status" -ne 0 ]
+	echo "$output" | grep '^{"type":"denial"' | jq -se '[.[] | select(.syscall == "unshare" and .errno == 1 and .args[0] == 1342177280)] | length == 1'
+}

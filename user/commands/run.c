@@ -150,15 +150,16 @@ static void child_main(const struct run_opts *o, const struct profile *eff, cons
 		fprintf(stderr, "sclens run: cannot limit capabilities: %s\n", strerror(-err));
 		_exit(127);
 	}
+	/* the JSON stream is sclens's: the command's own output goes to
+	 * stderr, so that jq reads only JSON (before the filter: the
+	 * command's profile need not allow sclens's own setup) */
+	if (o->json && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
 	err = profile_apply(eff, &skipped);
 	if (err) {
 		fprintf(stderr, "sclens run: loading the filter failed: %s\n", strerror(-err));
 		_exit(127);
 	}
-	/* the JSON stream is sclens's: the command's own output goes to
-	 * stderr, so that jq reads only JSON */
-	if (o->json && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-		_exit(127);
 	execvp(o->cmd[0], o->cmd);
 	fprintf(stderr, "sclens run: cannot run %s: %s\n", o->cmd[0], strerror(errno));
 	_exit(127);
