@@ -863,13 +863,14 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	if (settled)
 		set_verdict(e, &j);
 	/* do_exit(SIGKILL) is strict mode's kill, do_exit(SIGSYS) a
-	 * filter's KILL_THREAD; the thread group's live count, already
-	 * taken down by this exit, says whether the process ends with it */
+	 * filter's KILL_THREAD; the thread group's count, which still holds
+	 * this thread until it is released, says whether the process ends
+	 * with it */
 	if (BPF_CORE_READ(task, exit_code) == SIGKILL)
 		e->flags |= SCLENS_F_STRICT;
 	else if (!settled)
 		e->flags |= SCLENS_F_KILLED_BY_SECCOMP;
-	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+	if (BPF_CORE_READ(task, signal, nr_threads) <= 1)
 		e->flags |= SCLENS_F_PROCESS_KILLED;
 	submit(e);
 	return 0;

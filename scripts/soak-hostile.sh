@@ -43,19 +43,10 @@ PY
 fi
 [ -n "$big" ] || echo "  (runc, the test rootfs or an OCI seccomp section missing: no 3 MB configs this run)"
 
-build/sclens daemon --metrics-addr "127.0.0.1:$port" --log-file "$tmp/soak.json" --log-max-mb 256 --log-keep 1 \
-	--metrics-retention 10s >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 100); do grep -q watching "$tmp/err" && break; sleep 0.1; done
+. scripts/soak-lib.sh
+soak_daemon 256
 state() { # LABEL
-	local rss m
-	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-	m=$(curl -sf "http://127.0.0.1:$port/metrics")
-	printf '  %-8s RSS %6d KiB, containers cached %5s, gone cgroups kept %4s, series %5s, log %5d KiB\n' "$1" \
-		"$rss" "$(echo "$m" | awk '$1 == "sclens_containers" { print $2 }')" \
-		"$(echo "$m" | awk '$1 == "sclens_cgroups_gone" { print $2 }')" \
-		"$(echo "$m" | grep -c '^sclens_denials_total{')" \
-		"$(cat "$tmp"/soak.json* | wc -c | awk '{ print int($1 / 1024) }')"
+	soak_state "$1" "log $(cat "$tmp"/soak.json* | wc -c | awk '{ printf "%5d", $1 / 1024 }') KiB"
 }
 # in_cgroup NAME CMD...: CMD in a fresh cgroup, removed after
 in_cgroup() {

@@ -11,19 +11,11 @@ root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 [ -n "$root" ] || { echo "  soak: no cgroup v2 hierarchy: skipped"; exit 0; }
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-build/sclens daemon --metrics-addr "127.0.0.1:$port" --log-file "$tmp/soak.json" --log-max-mb 4 --log-keep 2 \
-	--metrics-retention 10s >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-for _ in $(seq 100); do grep -q watching "$tmp/err" && break; sleep 0.1; done
+. scripts/soak-lib.sh
+soak_daemon 4
 state() { # LABEL
-	local rss m
-	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-	m=$(curl -sf "http://127.0.0.1:$port/metrics")
-	printf '  %-8s RSS %6d KiB, containers cached %5s, gone cgroups kept %4s, series %5s, denials counted %s\n' "$1" \
-		"$rss" "$(echo "$m" | awk '$1 == "sclens_containers" { print $2 }')" \
-		"$(echo "$m" | awk '$1 == "sclens_cgroups_gone" { print $2 }')" \
-		"$(echo "$m" | grep -c '^sclens_denials_total{')" \
-		"$(echo "$m" | awk '/^sclens_denials_total/ { s += $2 } END { print s + 0 }')"
+	soak_state "$1" "denials counted $(curl -sf "http://127.0.0.1:$port/metrics" |
+		awk '/^sclens_denials_total/ { s += $2 } END { print s + 0 }')"
 }
 echo "6. Churn soak: short-lived cgroups with a filtered process each, ${secs} s"
 state start

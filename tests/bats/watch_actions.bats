@@ -63,6 +63,7 @@ helper_field() { # OUTPUT CALL FIELD
 	[ "$(count_denials ".pid == $pid and .tid == $tid and .action == \"kill_thread\" and .syscall == \"getppid\" and .args[0] == 7")" -eq 1 ]
 	# the kernel's own kill, its filters released before they could be run:
 	# not an action inferred from a return value, and not an eval failure
+	denials "select(.pid == $pid)" | jq -c '{effect, action_from, action}' # said on failure
 	denials "select(.pid == $pid)" | jq -e '.effect == "thread_killed" and (.action_from == "kill" or .action_from == "filter")'
 	jq -e 'select(.type == "summary") | .eval_failed == 0' "$WATCH_OUT"
 }
