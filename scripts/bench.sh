@@ -58,12 +58,12 @@ build/tests/test_profile 2>/dev/null | grep 'entries with args loaded' | sed 's/
 scripts/soak.sh
 scripts/soak-hostile.sh
 
-# 6. The fexit method, where this kernel refuses it: the same program on
+# 8. The fexit method, where this kernel refuses it: the same program on
 #    Debian's kernels under QEMU (tests/kernels/matrix.txt, x86), the
 #    methods alternated in one run on each (TCG: read the ratios)
 if command -v qemu-system-x86_64 >/dev/null && [ -z "${SCLENS_BENCH_NO_QEMU:-}" ]; then
 	echo
-	echo "6. On Debian's kernels under QEMU (fexit, the floors and the tracepoint methods):"
+	echo "8. On Debian's kernels under QEMU (fexit, the floors and the tracepoint methods):"
 	SCLENS_VM_MODE=bench BENCH_LOOP=${BENCH_QEMU_LOOP:-200000} BENCH_STORM=100000 scripts/test-kernels.sh x86 |
 		grep '^#' | grep -v '^# done'
 fi

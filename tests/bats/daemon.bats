@@ -634,3 +634,24 @@ JSON
 	[[ "$output" == *"its directory's parent is missing too"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/no" ]
 }
+
+@test "daemon --record: a kill -9 right after a SIGHUP never leaves a torn recording (each snapshot is a new file renamed over the last)" {
+	rec=$BATS_TEST_TMPDIR/k.rec.json
+	for round in 1 2 3 4 5; do
+		start_daemon --record "$rec" --log-file "$BATS_TEST_TMPDIR/k.json"
+		"$SCDENY" flood 300 >/dev/null
+		kill -HUP "$DAEMON_PID"
+		# around when the snapshot is being written (the loop looks at
+		# SIGHUP at least every 100 ms)
+		sleep "$(awk -v r="$round" 'BEGIN { print r * 0.03 }')"
+		kill -KILL "$DAEMON_PID"
+		wait "$DAEMON_PID" 2>/dev/null || true
+		DAEMON_PID=
+		# the old snapshot or the new one, whole; never half of one
+		[ ! -e "$rec" ] || jq -e '.kind == "sclens-recording"' "$rec" >/dev/null
+	done
+	# and a clean exit writes the whole recording over it
+	start_daemon --record "$rec" --log-file "$BATS_TEST_TMPDIR/k.json"
+	stop_daemon
+	jq -e '.kind == "sclens-recording"' "$rec"
+}

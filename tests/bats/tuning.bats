@@ -22,7 +22,8 @@ setup() {
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null || true
 	[ -n "${REC_PID:-}" ] && kill -INT "$REC_PID" 2>/dev/null && wait "$REC_PID" 2>/dev/null || true
-	"$DOCKER" rm -f tune-a tune-b tune-c tune-d >/dev/null 2>&1 || true
+	"$DOCKER" rm -f tune-a tune-b tune-c tune-d fleet-a fleet-b >/dev/null 2>&1 || true
+	for p in ${D_a:-} ${D_b:-}; do kill -INT "$p" 2>/dev/null || true; done
 }
 
 # A few dozen kinds of calls: files, directories, fork and exec (every
@@ -174,6 +175,44 @@ record_docker() {
 		[ "$status" -eq 0 ]
 		[[ "$output" == *done* ]]
 	done
+}
+
+@test "across a fleet: two daemons (two hosts, each with its own state) record the same image; merged, Docker's default tightened with both, the candidate in shadow flags only the call removed on purpose" {
+	# each daemon records the container of its own "host"
+	for h in a b; do
+		"$SCLENS" daemon --metrics-addr none --container "fleet-$h" --record "$BATS_TEST_TMPDIR/$h.rec.json" \
+			--log-file "$BATS_TEST_TMPDIR/$h.log.json" 2>"$BATS_TEST_TMPDIR/$h.err" &
+		eval "D_$h=\$!"
+		for _ in $(seq 100); do grep -q watching "$BATS_TEST_TMPDIR/$h.err" && break; sleep 0.1; done
+	done
+	"$DOCKER" run --name fleet-a "$ENGINE_IMAGE" sh -c "$SCRIPT_A" >/dev/null
+	"$DOCKER" run --name fleet-b "$ENGINE_IMAGE" sh -c "$SCRIPT_B" >/dev/null
+	kill -INT "$D_a" "$D_b"
+	wait "$D_a"
+	wait "$D_b"
+	D_a= D_b=
+	"$DOCKER" rm -f fleet-a fleet-b >/dev/null
+	jq -e '[.recorded[] | select(.container.name == "fleet-a")] | length == 1' "$BATS_TEST_TMPDIR/a.rec.json"
+	jq -e '[.recorded[] | select(.container.name == "fleet-b")] | length == 1' "$BATS_TEST_TMPDIR/b.rec.json"
+	# merged: the image's profile from the whole fleet runs both workloads
+	"$SCLENS" profile merge "$BATS_TEST_TMPDIR/a.rec.json" "$BATS_TEST_TMPDIR/b.rec.json" >"$BATS_TEST_TMPDIR/m.json"
+	for s in "$SCRIPT_A" "$SCRIPT_B"; do
+		run "$DOCKER" run --rm --name tune-c --security-opt seccomp="$BATS_TEST_TMPDIR/m.json" "$ENGINE_IMAGE" sh -c "$s"
+		[ "$status" -eq 0 ]
+	done
+	# Docker's default tightened with the fleet's evidence
+	"$SCLENS" profile tighten --profile docker-20.10 "$BATS_TEST_TMPDIR/a.rec.json" "$BATS_TEST_TMPDIR/b.rec.json" \
+		>"$BATS_TEST_TMPDIR/tight.json" 2>/dev/null
+	jq -e '[.syscalls[] | .names[]] | index("sync") == null' "$BATS_TEST_TMPDIR/tight.json"
+	# in shadow on a live container doing both workloads and one sync:
+	# only sync would be denied, and nothing is
+	"$DOCKER" run -d --name tune-d "$ENGINE_IMAGE" sh -c "busybox sleep 2; $SCRIPT_B; $SCRIPT_A; busybox sync" >/dev/null
+	start_watch --json --container tune-d --shadow "$BATS_TEST_TMPDIR/tight.json"
+	"$DOCKER" wait tune-d >/dev/null
+	stop_watch
+	jq -c 'select(.type == "would_deny") | .syscall' "$WATCH_OUT" | sort | uniq -c
+	[ "$(jq -sc '[.[] | select(.type == "would_deny") | .syscall] | unique' "$WATCH_OUT")" = '["sync"]' ]
+	[ "$(denials 'select(.container.name == "tune-d")' | wc -l)" -eq 0 ]
 }
 
 @test "generate --format spo: a SeccompProfile SPO reads, and sclens reads it back to the same profile" {

@@ -473,7 +473,8 @@ int cmd_log(int argc, char **argv)
 		if (e && !err)
 			err = e;
 	}
-	qsort(r.v, r.n, sizeof(*r.v), cmp_groups);
+	if (r.n)
+		qsort(r.v, r.n, sizeof(*r.v), cmp_groups);
 	if (o.json)
 		print_json(&r);
 	else

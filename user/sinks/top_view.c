@@ -225,7 +225,8 @@ static void top_tick(struct sink *s, struct observer *obs, uint64_t now_ns, bool
 			r->label = label_of(NULL, NULL, r->cgroup_id);
 		r->rate = dt > 0 && r->total >= r->prev ? (r->total - r->prev) / dt : 0;
 	}
-	qsort(t->rows, t->n, sizeof(*t->rows), cmp_rows);
+	if (t->n) /* rows is NULL before the first denial */
+		qsort(t->rows, t->n, sizeof(*t->rows), cmp_rows);
 	render(t, obs);
 	if (t->o.iterations && ++t->refreshes >= t->o.iterations)
 		sclens_exiting = 1;
