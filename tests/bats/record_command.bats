@@ -24,7 +24,13 @@ setup() {
 	jq -e '[.recorded[0].calls[] | select(.syscall == "getpgid")] | length == 0' "$rec"
 	# its cgroup is gone with it
 	[ ! -d "$CG2$(jq -r '.recorded[0].cgroup' "$rec")" ]
-	"$SCLENS" profile generate "$rec" >"$BATS_TEST_TMPDIR/p.json"
+	# a command, not a container: no runtime's setup to warn of
+	"$SCLENS" profile generate "$rec" >"$BATS_TEST_TMPDIR/p.json" 2>"$BATS_TEST_TMPDIR/gen.err"
+	cat "$BATS_TEST_TMPDIR/gen.err"
+	[ ! -s "$BATS_TEST_TMPDIR/gen.err" ]
+	# the same recording said to be a container's: warned of
+	jq '.recorded[0].container = {"runtime": "docker", "name": "c"}' "$rec" >"$BATS_TEST_TMPDIR/as-container.json"
+	"$SCLENS" profile generate "$BATS_TEST_TMPDIR/as-container.json" 2>&1 >/dev/null | grep -q '1 container ran without a seccomp filter'
 	run "$SCLENS" run --profile "$BATS_TEST_TMPDIR/p.json" --json -- sh -c "$CALLS 3 0; ls / >/dev/null; exit 3"
 	[ "$status" -eq 3 ]
 	[ "$(echo "$output" | grep '^{"type":"denial"' | wc -l)" -eq 0 ]

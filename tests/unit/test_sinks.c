@@ -13,6 +13,7 @@
 #include "unit.h"
 #include "explainer.h"
 #include "json_writer.h"
+#include "overflow.h"
 #include "profile.h"
 #include "report.h"
 #include "repeats.h"
@@ -166,6 +167,42 @@ static void explainer_once_per_scope(void)
 	CHECK(ex && ex->id != id && ex->occurrence == 3, "dropped: a new id, the count goes on");
 	struct sclens_event unnamed = denial(4000, 1, "x", 1);
 	CHECK(!explainer_explain(x, &unnamed, &src, "web"), "a number no table names is not explained");
+	explainer_free(x);
+	profile_free(p);
+}
+
+/* A flood of scopes: each its first, until the bound, past which all are
+ * forgotten (counted) and the old ones are told again */
+static void explainer_seen_bound(void)
+{
+	struct profile *p = load_small();
+	struct explainer *x;
+	struct sclens_event e = denial(227, 1, "date", 4321);
+	struct explain_src src = { .profile = p, .has_caps = true, .caps = 0, .engine = "docker" };
+	const struct explained *ex;
+	uint64_t told = overflow_get(OVERFLOW_FIXES_TOLD);
+	char scope[32];
+	int firsts = 0, seconds = 0;
+
+	if (!p)
+		return;
+	CHECK(!explainer_new(&x), "explainer_new");
+	for (int i = 0; i < 16384; i++) {
+		snprintf(scope, sizeof(scope), "tenant-%d", i);
+		ex = explainer_explain(x, &e, &src, scope);
+		firsts += ex && ex->occurrence == 1;
+		ex = explainer_explain(x, &e, &src, scope);
+		seconds += ex && ex->occurrence == 2;
+	}
+	CHECK(firsts == 16384 && seconds == 16384, "%d firsts, %d seconds", firsts, seconds);
+	CHECK(overflow_get(OVERFLOW_FIXES_TOLD) == told, "no overflow within the bound");
+	ex = explainer_explain(x, &e, &src, "one-more");
+	CHECK(ex && ex->occurrence == 1, "the one past the bound");
+	CHECK(overflow_get(OVERFLOW_FIXES_TOLD) == told + 1, "the overflow counted");
+	ex = explainer_explain(x, &e, &src, "tenant-0");
+	CHECK(ex && ex->occurrence == 1, "forgotten: told again");
+	ex = explainer_explain(x, &e, &src, "one-more");
+	CHECK(ex && ex->occurrence == 2, "kept after the forgetting");
 	explainer_free(x);
 	profile_free(p);
 }
@@ -496,6 +533,7 @@ int main(void)
 	RUN(report_plain_line);
 	RUN(report_repeat_lines);
 	RUN(explainer_once_per_scope);
+	RUN(explainer_seen_bound);
 	RUN(report_explained_json);
 	RUN(log_first_n_then_repeat);
 	RUN(log_rotates_into_gzip);

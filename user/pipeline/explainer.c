@@ -17,11 +17,15 @@ struct seen_call {
 /* (container, call) pairs remembered for the once-per-fix rule: past this,
  * a long-running daemon forgets them all and tells each fix once more */
 #define SEEN_MAX 16384
+/* open addressing at most half full, so a lookup is a probe or two: every
+ * explained denial asks */
+#define SEEN_SLOTS (2 * SEEN_MAX)
 
 struct explainer {
 	struct explain_cache *cache;
 	struct seen_call *seen;
 	int n_seen, cap_seen;
+	int32_t *seen_slot; /* SEEN_SLOTS: index in seen + 1, 0 for none */
 	uint64_t first;
 	struct explained out;
 	struct explanation copy; /* the cache's, with this container's words */
@@ -47,6 +51,8 @@ static void forget_seen(struct explainer *x)
 	for (int i = 0; i < x->n_seen; i++)
 		free(x->seen[i].key);
 	x->n_seen = 0;
+	if (x->seen_slot)
+		memset(x->seen_slot, 0, SEEN_SLOTS * sizeof(*x->seen_slot));
 }
 
 void explainer_free(struct explainer *x)
@@ -55,6 +61,7 @@ void explainer_free(struct explainer *x)
 		return;
 	forget_seen(x);
 	free(x->seen);
+	free(x->seen_slot);
 	free(x->last_title);
 	explain_cache_free(x->cache);
 	free(x);
@@ -72,15 +79,40 @@ uint64_t explainer_first_count(const struct explainer *x)
 	return x->first;
 }
 
-/* Occurrence number of key (1 for the first) */
+static uint32_t key_hash(const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* The slot of key: where it is, or the empty one where it would go */
+static int32_t *seen_slot_of(struct explainer *x, const char *key)
+{
+	for (uint32_t i = key_hash(key);; i++) {
+		int32_t *slot = &x->seen_slot[i & (SEEN_SLOTS - 1)];
+
+		if (!*slot || !strcmp(x->seen[*slot - 1].key, key))
+			return slot;
+	}
+}
+
+/* Occurrence number of key (1 for the first; 1 again when out of memory) */
 static uint64_t seen_bump(struct explainer *x, const char *key)
 {
-	for (int i = 0; i < x->n_seen; i++)
-		if (!strcmp(x->seen[i].key, key))
-			return ++x->seen[i].count;
+	int32_t *slot;
+
+	if (!x->seen_slot && !(x->seen_slot = calloc(SEEN_SLOTS, sizeof(*x->seen_slot))))
+		return 1;
+	slot = seen_slot_of(x, key);
+	if (*slot)
+		return ++x->seen[*slot - 1].count;
 	if (x->n_seen == SEEN_MAX) {
 		overflow_count(OVERFLOW_FIXES_TOLD);
 		forget_seen(x);
+		slot = seen_slot_of(x, key);
 	}
 	if (ARRAY_GROW(x->seen, x->cap_seen, x->n_seen, 32))
 		return 1;
@@ -88,7 +120,7 @@ static uint64_t seen_bump(struct explainer *x, const char *key)
 	x->seen[x->n_seen].count = 1;
 	if (!x->seen[x->n_seen].key)
 		return 1;
-	x->n_seen++;
+	*slot = ++x->n_seen;
 	return 1;
 }
 

@@ -135,7 +135,9 @@ int rset_add_recording(struct rset *s, const cJSON *doc, char *msg, size_t msg_l
 		bool any_filtered = false;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "calls"))
 			any_filtered |= cJSON_IsTrue(cJSON_GetObjectItem(it, "filtered"));
-		if (!any_filtered)
+		/* only a runtime's setup is mixed in: a command or host cgroup
+		 * recorded unfiltered made every call it needs itself */
+		if (!any_filtered && cJSON_GetObjectItem(c, "container"))
 			s->unconfined++;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "calls")) {
 			const cJSON *name = cJSON_GetObjectItem(it, "syscall"), *arch = cJSON_GetObjectItem(it, "arch");
