@@ -21,6 +21,7 @@
 #include "syscall_facts.h"
 #include "text.h"
 #include "spo.h"
+#include "str_list.h"
 #include "tune.h"
 
 struct gen_opts {
@@ -235,7 +236,8 @@ out:
 static const char diff_doc[] =
 	"What one profile allows that the other does not, call by call, for this\n"
 	"host's arches and Docker's default capabilities: allowed, denied, or\n"
-	"allowed only for some argument values (with the conditions).\n"
+	"allowed only for some argument values (with the conditions); then the\n"
+	"calls with a known risk that only one of them lets through.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  sclens profile diff docker-20.10 web-seccomp.json\n"
@@ -252,6 +254,17 @@ static void print_conditions(const struct sc_rule *r)
 	printf(")");
 }
 
+/* A call with a known risk that one profile lets through (all values or
+ * some) and the other denies: what tightening took away, or added */
+static void note_risky(struct str_list risky[2], const char *name, const char *ca, const char *cb)
+{
+	const struct syscall_fact *f = syscall_fact(name);
+	int only = !strcmp(cb, "deny") ? 0 : !strcmp(ca, "deny") ? 1 : -1;
+
+	if (only >= 0 && f && f->danger && !str_list_has(&risky[only], name))
+		str_list_add(&risky[only], name); /* out of memory: the line above still says it */
+}
+
 static int cmd_profile_diff(int argc, char **argv)
 {
 	/* no options of its own: NULL, not an empty list (glibc's argp help
@@ -262,6 +275,7 @@ static int cmd_profile_diff(int argc, char **argv)
 	struct profile *src[2] = {}, *eff[2] = {};
 	struct sc_target t;
 	struct sc_error e;
+	struct str_list risky[2] = {};
 	int rc, differ = 0;
 
 	if ((rc = cli_parse(&argp, argc, argv, 0, &o)) >= 0)
@@ -291,6 +305,7 @@ static int cmd_profile_diff(int argc, char **argv)
 			const struct sc_rule *ra, *rb;
 			const char *ca = tune_classify(eff[0], arches[ai], name, &ra), *cb = tune_classify(eff[1], arches[ai], name, &rb);
 			if (strcmp(ca, cb)) {
+				note_risky(risky, name, ca, cb);
 				printf("%-8s %-24s %-6s in %s", arch_name(arches[ai], nr), name, ca, o.inputs[0]);
 				print_conditions(ra);
 				printf(", %s in %s", cb, o.inputs[1]);
@@ -301,12 +316,20 @@ static int cmd_profile_diff(int argc, char **argv)
 			free(name);
 		}
 	}
+	for (int i = 0; i < 2; i++)
+		if (risky[i].n) {
+			printf("risky, allowed (for some values at least) only in %s:", o.inputs[i]);
+			for (int k = 0; k < risky[i].n; k++)
+				printf(" %s", risky[i].v[k]);
+			printf("\n");
+		}
 	printf("%d differences\n", differ);
 	rc = differ ? EXIT_FAIL : EXIT_OK; /* like diff(1): 1 when they differ */
 out:
 	for (int i = 0; i < 2; i++) {
 		profile_free(src[i]);
 		profile_free(eff[i]);
+		str_list_free(&risky[i]);
 	}
 	if (output_failed(stdout, "the differences"))
 		rc = EXIT_USAGE;
