@@ -57,6 +57,7 @@ echo "5. Loading a profile of 200,000 entries with arguments:"
 build/tests/test_profile 2>/dev/null | grep 'entries with args loaded' | sed 's/^# /  /'
 scripts/soak.sh
 scripts/soak-hostile.sh
+scripts/bench-recorder.sh
 
 # 8. The fexit method, where this kernel refuses it: the same program on
 #    Debian's kernels under QEMU (tests/kernels/matrix.txt, x86), the
