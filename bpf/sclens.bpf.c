@@ -1255,6 +1255,13 @@ int bench_floor(void *ctx)
 	return 0;
 }
 
+/* with bench_floor, the floor of the recorder's two hooks */
+SEC("raw_tp/sys_enter")
+int bench_floor_enter(void *ctx)
+{
+	return 0;
+}
+
 /* the floor of the fexit method: an empty program on the same function */
 SEC("fexit/__seccomp_filter")
 int bench_fexit_floor(void *ctx)

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,10 +180,38 @@ static int count_runs(long n)
 	return 0;
 }
 
+/*
+ * bench hold-floor: empty programs on sys_enter and sys_exit, the hooks
+ * `sclens record` uses, held until SIGINT or SIGTERM: the floor arm of
+ * scripts/bench-recorder.sh. Says "watching" on stderr once attached.
+ */
+static int hold_floor(void)
+{
+	struct observer_filters f = { .nr = -1, .method = SCLENS_METHOD_TWO_HOOKS, .bench_hooks_floor_only = true };
+	struct observer *o;
+	sigset_t set;
+	int sig;
+
+	if (observer_preflight())
+		return 3;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (observer_open(&o, &f, false, count_event, NULL))
+		return 1;
+	fprintf(stderr, "bench: watching nothing: empty programs on sys_enter and sys_exit\n");
+	sigwait(&set, &sig);
+	observer_close(o);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && !strcmp(argv[1], "runs"))
 		return count_runs(atol(argv[2]));
+	if (argc > 1 && !strcmp(argv[1], "hold-floor"))
+		return hold_floor();
 	long loop_n = argc > 1 ? atol(argv[1]) : 2000000;
 	long storm_n = argc > 2 ? atol(argv[2]) : 1000000;
 	int rounds = 11;

@@ -307,11 +307,13 @@ static int observer_load(struct observer *o, const struct observer_filters *f, b
 	bpf_program__set_autoload(o->skel->progs.bench_floor, f->bench_floor || f->bench_floor_only);
 	bpf_program__set_autoload(o->skel->progs.bench_early_return, f->bench_floor);
 	bpf_program__set_autoload(o->skel->progs.bench_fexit_floor, f->bench_fexit_floor);
-	if (f->bench_floor_only || f->bench_fexit_floor_only) {
-		struct bpf_program *prog, *floor = f->bench_floor_only ? o->skel->progs.bench_floor
-									: o->skel->progs.bench_fexit_floor;
+	bpf_program__set_autoload(o->skel->progs.bench_floor_enter, false);
+	if (f->bench_floor_only || f->bench_fexit_floor_only || f->bench_hooks_floor_only) {
+		struct bpf_program *prog, *floor = f->bench_fexit_floor_only ? o->skel->progs.bench_fexit_floor
+									     : o->skel->progs.bench_floor;
 		bpf_object__for_each_program(prog, o->skel->obj)
-			bpf_program__set_autoload(prog, prog == floor);
+			bpf_program__set_autoload(prog, prog == floor || (f->bench_hooks_floor_only &&
+									  prog == o->skel->progs.bench_floor_enter));
 	}
 	err = bpf_map__set_max_entries(o->skel->maps.in_syscall, (pid_max() + 7) / 8);
 	if (!err)

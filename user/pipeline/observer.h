@@ -20,6 +20,7 @@ struct observer_filters {
 	bool undecided_cgroups_pass; /* cgroups not yet in the map are reported */
 	bool bench_floor;	  /* also load the empty reference program */
 	bool bench_floor_only;	  /* load nothing but it: the floor of one hook */
+	bool bench_hooks_floor_only; /* load nothing but empty sys_enter and sys_exit programs */
 	bool bench_fexit_floor;	  /* also load an empty fexit on __seccomp_filter */
 	bool bench_fexit_floor_only; /* load nothing but it: the floor of fexit */
 	unsigned int buffer_mb;	  /* ring buffer size, a power of two; 0: 16 */
