@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 make -s build/sclens build/tests/bench
-ROOT=$PWD # engines.sh imports the test image from $ROOT/build
+export ROOT=$PWD # engines.sh imports the test image from $ROOT/build
 rounds=${BENCH_RECORDER_ROUNDS:-6}
 requests=${BENCH_RECORDER_REQUESTS:-1000000}
 ENGINE_STATE=$(mktemp -d)
