@@ -26,15 +26,26 @@ teardown() {
 	[ "${ENGINE:-docker}" != podman ] || "${PODMAN[@]}" rm -f wl-pnginx wl-pnginx-2 >/dev/null 2>&1 || true
 }
 
-# exec_in NAME COMMAND...: runs COMMAND in the container NAME of $ENGINE
-# (docker unless the test says podman)
-exec_in() {
+# engine ARGS...: $ENGINE's command line (docker unless the test says podman)
+engine() {
 	if [ "${ENGINE:-docker}" = podman ]; then
-		"${PODMAN[@]}" exec "$@"
+		"${PODMAN[@]}" "$@"
 	else
-		"$DOCKER" exec "$@"
+		"$DOCKER" "$@"
 	fi
 }
+
+# engine_run ARGS...: a detached container, without network in Podman
+# (Docker runs here with --bridge=none already)
+engine_run() {
+	if [ "${ENGINE:-docker}" = podman ]; then
+		"${PODMAN[@]}" "${PODMAN_RUN[@]}" -d --network none "$@" >/dev/null
+	else
+		"$DOCKER" run -d "$@" >/dev/null
+	fi
+}
+
+exec_in() { engine exec "$@"; }
 
 # record_start NAME: sclens record of the container NAME, before it starts
 record_start() {
@@ -118,52 +129,44 @@ nginx_load() {
 
 NGINX=(nginx -g 'daemon off;')
 
-@test "nginx: recorded serving static files, a 404 and a reload, its generated profile runs it again with the same answers and no new denial" {
-	workload_image nginx nginx-light curl || skip "cannot make the nginx image from Debian's packages: $(tail -1 "$WORKLOAD_CACHE/nginx.log" 2>/dev/null)"
-	record_start wl-nginx
-	"$DOCKER" run -d --name wl-nginx sclens-nginx "${NGINX[@]}" >/dev/null
-	nginx_load wl-nginx "$BATS_TEST_TMPDIR/answers-1.txt"
-	"$DOCKER" stop -t 5 wl-nginx >/dev/null
+# tune_nginx NAME DEFAULT: nginx in $ENGINE recorded as NAME under its
+# load, its profile generated (DEFAULT: the engine's default, to report
+# against), then NAME-2 under that profile: the same answers, no new denial
+tune_nginx() {
+	record_start "$1"
+	engine_run --name "$1" sclens-nginx "${NGINX[@]}"
+	nginx_load "$1" "$BATS_TEST_TMPDIR/answers-1.txt"
+	engine stop -t 5 "$1" >/dev/null
 	record_stop
+	jq -e --arg name "$1" '.recorded[0].container.name == $name' "$REC"
 	echo "nginx answered: $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/answers-1.txt")" >&3
 	[ "$(tr '\n' ' ' <"$BATS_TEST_TMPDIR/answers-1.txt")" = "200 404 200 200 200 200 200 " ]
-	generate_formats "$REC" "$BATS_TEST_TMPDIR" nginx
-	echo "nginx: $(against_default "$BATS_TEST_TMPDIR/nginx.json" docker-20.10)" >&3
-	start_watch --json --container wl-nginx-2
-	"$DOCKER" run -d --name wl-nginx-2 --security-opt seccomp="$BATS_TEST_TMPDIR/nginx.json" sclens-nginx "${NGINX[@]}" >/dev/null
-	if ! nginx_load wl-nginx-2 "$BATS_TEST_TMPDIR/answers-2.txt"; then
-		"$DOCKER" logs wl-nginx-2 2>&1 | tail -5 >&3
+	generate_formats "$REC" "$BATS_TEST_TMPDIR" "$1"
+	echo "nginx in $ENGINE: $(against_default "$BATS_TEST_TMPDIR/$1.json" "$2")" >&3
+	start_watch --json --container "$1-2"
+	engine_run --name "$1-2" --security-opt seccomp="$BATS_TEST_TMPDIR/$1.json" sclens-nginx "${NGINX[@]}"
+	if ! nginx_load "$1-2" "$BATS_TEST_TMPDIR/answers-2.txt"; then
+		engine logs "$1-2" 2>&1 | tail -5 >&3
 		false
 	fi
-	"$DOCKER" stop -t 5 wl-nginx-2 >/dev/null
+	engine stop -t 5 "$1-2" >/dev/null
 	stop_watch
 	cmp "$BATS_TEST_TMPDIR/answers-1.txt" "$BATS_TEST_TMPDIR/answers-2.txt"
 	no_new_denials "$REC" >&3
 }
 
+@test "nginx: recorded serving static files, a 404 and a reload, its generated profile runs it again with the same answers and no new denial" {
+	workload_image nginx nginx-light curl || skip "cannot make the nginx image from Debian's packages: $(tail -1 "$WORKLOAD_CACHE/nginx.log" 2>/dev/null)"
+	ENGINE=docker
+	tune_nginx wl-nginx docker-20.10
+}
+
 @test "nginx in Podman: recorded under Podman's default, its generated profile runs it again in Podman with the same answers and no new denial" {
-	ENGINE=podman
 	command -v podman >/dev/null || skip "podman is not installed"
+	ENGINE=podman
 	podman_workload_image nginx nginx-light curl || skip "cannot make the nginx image from Debian's packages"
-	record_start wl-pnginx
-	"${PODMAN[@]}" "${PODMAN_RUN[@]}" -d --network none --name wl-pnginx sclens-nginx "${NGINX[@]}" >/dev/null
-	nginx_load wl-pnginx "$BATS_TEST_TMPDIR/answers-1.txt"
-	"${PODMAN[@]}" stop -t 5 wl-pnginx >/dev/null
-	record_stop
-	jq -e '.recorded[0].container | .runtime == "podman" and .name == "wl-pnginx"' "$REC"
-	[ "$(tr '\n' ' ' <"$BATS_TEST_TMPDIR/answers-1.txt")" = "200 404 200 200 200 200 200 " ]
-	generate_formats "$REC" "$BATS_TEST_TMPDIR" pnginx
-	echo "nginx in Podman: $(against_default "$BATS_TEST_TMPDIR/pnginx.json" podman)" >&3
-	start_watch --json --container wl-pnginx-2
-	"${PODMAN[@]}" "${PODMAN_RUN[@]}" -d --network none --name wl-pnginx-2 --security-opt seccomp="$BATS_TEST_TMPDIR/pnginx.json" sclens-nginx "${NGINX[@]}" >/dev/null
-	if ! nginx_load wl-pnginx-2 "$BATS_TEST_TMPDIR/answers-2.txt"; then
-		"${PODMAN[@]}" logs wl-pnginx-2 2>&1 | tail -5 >&3
-		false
-	fi
-	"${PODMAN[@]}" stop -t 5 wl-pnginx-2 >/dev/null
-	stop_watch
-	cmp "$BATS_TEST_TMPDIR/answers-1.txt" "$BATS_TEST_TMPDIR/answers-2.txt"
-	no_new_denials "$REC" >&3
+	tune_nginx wl-pnginx podman
+	jq -e '.recorded[0].container.runtime == "podman"' "$REC"
 }
 
 # PostgreSQL as its official image runs it: a fresh cluster made by initdb
