@@ -655,3 +655,33 @@ JSON
 	stop_daemon
 	jq -e '.kind == "sclens-recording"' "$rec"
 }
+
+# The kill above lands at some moment of a write that takes little time:
+# this one checks the mechanism itself, whatever the timing
+@test "daemon --record: every snapshot goes to a new file renamed over the recording, which is never opened for writing (strace)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	rec=$BATS_TEST_TMPDIR/s.rec.json
+	trace=$BATS_TEST_TMPDIR/trace
+	strace -f -qq -e trace=open,openat,creat,truncate,rename,renameat,renameat2 -o "$trace" \
+		"$SCLENS" daemon --metrics-addr "127.0.0.1:$DPORT" --record "$rec" --log-file "$BATS_TEST_TMPDIR/s.json" \
+		>"$BATS_TEST_TMPDIR/s.out" 2>"$BATS_TEST_TMPDIR/s.err" &
+	tracer=$!
+	wait_until 30 grep -q watching "$BATS_TEST_TMPDIR/s.err"
+	pid=$(pgrep -P "$tracer" | head -1)
+	[ -n "$pid" ]
+	"$SCDENY" flood 300 >/dev/null
+	kill -HUP "$pid"
+	wait_until 10 test -s "$rec"
+	kill -HUP "$pid"
+	sleep 0.5
+	kill -TERM "$pid"
+	wait "$tracer"
+	jq -e '.kind == "sclens-recording"' "$rec"
+	# two SIGHUPs and the exit: three renames onto it, from files of its own
+	grep -F "\"$rec\")" "$trace" | grep -E 'rename(at2?)?\(' >"$BATS_TEST_TMPDIR/renames"
+	cat "$BATS_TEST_TMPDIR/renames"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/renames")" -ge 3 ]
+	! grep -vF "\"$rec.tmp." "$BATS_TEST_TMPDIR/renames"
+	# and never opened itself (for writing or at all)
+	! grep -E "(open|openat|creat|truncate)\(.*\"$rec\"" "$trace"
+}

@@ -70,3 +70,36 @@ setup() {
 	[ "$status" -ne 0 ]
 	echo "$output" | grep '^{"type":"denial"' | jq -se '[.[] | select(.syscall == "unshare" and .errno == 1 and .args[0] == 1342177280)] | length == 1'
 }
+
+# A recording is written whole (a new file renamed over the old), but what
+# is not a regular file is written through, never replaced: renaming over
+# /dev/null as root replaced the device with a file (found by make bench)
+@test "record -o: a device or /dev/stdout is written through, never replaced; a symlink's file is replaced and the link stays; a directory or dangling link is an error" {
+	dev=$BATS_TEST_TMPDIR/null
+	mknod "$dev" c 1 3
+	run "$SCLENS" record -o "$dev" -- true
+	[ "$status" -eq 0 ]
+	[ -c "$dev" ]
+	# through a pipe
+	"$SCLENS" record -o /dev/stdout -- true 2>/dev/null | jq -e '.kind == "sclens-recording"'
+	# a symlink to a regular file, relative
+	mkdir "$BATS_TEST_TMPDIR/sub"
+	echo old >"$BATS_TEST_TMPDIR/sub/r.json"
+	ln -s sub/r.json "$BATS_TEST_TMPDIR/link"
+	"$SCLENS" record -o "$BATS_TEST_TMPDIR/link" -- true 2>/dev/null
+	[ -L "$BATS_TEST_TMPDIR/link" ]
+	jq -e '.kind == "sclens-recording"' "$BATS_TEST_TMPDIR/sub/r.json"
+	# refused before recording, and nothing made
+	run "$SCLENS" record -o "$BATS_TEST_TMPDIR/sub" -- true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot write $BATS_TEST_TMPDIR/sub: Is a directory"* ]]
+	ln -s "$BATS_TEST_TMPDIR/nowhere/r.json" "$BATS_TEST_TMPDIR/dangling"
+	run "$SCLENS" record -o "$BATS_TEST_TMPDIR/dangling" -- true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot write $BATS_TEST_TMPDIR/dangling: No such file or directory"* ]]
+	# a new file is not made before the recording is written
+	run "$SCLENS" record -o "$BATS_TEST_TMPDIR/new.json" -- sh -c "test ! -e $BATS_TEST_TMPDIR/new.json"
+	[ "$status" -eq 0 ]
+	jq -e '.kind == "sclens-recording"' "$BATS_TEST_TMPDIR/new.json"
+	[ "$(find "$BATS_TEST_TMPDIR" -name '*.tmp.*' -o -name '*.check.*' | wc -l)" -eq 0 ]
+}

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,92 @@ int file_read_all(const char *path, size_t max, int flags, char **out, size_t *l
 	return 0;
 }
 
+static int write_all(int fd, const char *data, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		off += w;
+	}
+	return 0;
+}
+
+/* Where a write of path lands: a symlink's target (so the link stays a
+ * link); *special when that is not a regular file (a device such as
+ * /dev/null, a FIFO, a terminal), which is written in place: renaming a
+ * file over /dev/null would replace the device. real gets the path to
+ * write. 0 or -errno. */
+static int write_target(const char *path, char *real, size_t real_len, bool *special)
+{
+	struct stat st;
+	const char *to = path;
+	char *resolved = NULL;
+	int err = 0;
+
+	*special = false;
+	if (lstat(path, &st)) {
+		if (errno != ENOENT)
+			return -errno;
+	} else {
+		if (S_ISLNK(st.st_mode) && stat(path, &st))
+			return -errno; /* a dangling link: nothing to write to */
+		*special = !S_ISREG(st.st_mode);
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		/* a link to a regular file: that file is replaced, the link
+		 * stays; to anything else (/dev/stdout's pipe), written through */
+		if (!*special && (resolved = realpath(path, NULL)))
+			to = resolved;
+		else if (!*special)
+			return -errno;
+	}
+	if (snprintf(real, real_len, "%s", to) >= (int)real_len)
+		err = -ENAMETOOLONG;
+	free(resolved);
+	return err;
+}
+
+int file_check_writable(const char *path)
+{
+	char real[4096], tmp[4200];
+	bool special;
+	int fd, err = write_target(path, real, sizeof(real), &special);
+
+	if (err)
+		return err;
+	if (special)
+		return access(real, W_OK) ? -errno : 0;
+	/* what the write will need: a new file beside it */
+	snprintf(tmp, sizeof(tmp), "%s.check.%d", real, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 int file_write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4096];
-	int fd, err = 0;
+	char real[4096], tmp[4200];
+	bool special;
+	int fd, err = write_target(path, real, sizeof(real), &special);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+	if (err)
+		return err;
+	if (special) {
+		fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		err = write_all(fd, data, len);
+		if (close(fd) && !err)
+			err = -errno;
+		return err;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", real, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == EEXIST && !unlink(tmp)) /* one of ours, left by a crash */
@@ -86,22 +167,14 @@ int file_write_atomic(const char *path, const char *data, size_t len)
 		return -errno;
 	/* the new file keeps the old one's mode: a profile made private stays so */
 	struct stat st;
-	if (!stat(path, &st) && S_ISREG(st.st_mode))
+	if (!stat(real, &st) && S_ISREG(st.st_mode))
 		fchmod(fd, st.st_mode & 07777);
-	for (size_t off = 0; off < len && !err;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			err = -errno;
-		else
-			off += w;
-	}
+	err = write_all(fd, data, len);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
-	if (!err && rename(tmp, path))
+	if (!err && rename(tmp, real))
 		err = -errno;
 	if (err)
 		unlink(tmp);

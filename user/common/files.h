@@ -18,8 +18,14 @@ int file_read_all(const char *path, size_t max, int flags, char **out, size_t *l
 /* Writes data as path's new content: into a new temporary file beside it
  * (O_EXCL, never through a symlink), flushed, then renamed over path, so
  * a reader sees the old file or the new one, never a part. A failed
- * write leaves path as it was. 0 or -errno. */
+ * write leaves path as it was. A symlink is followed (the link stays);
+ * what is not a regular file (/dev/null, /dev/stdout's terminal or pipe,
+ * a FIFO) is written in place, never replaced. 0 or -errno. */
 int file_write_atomic(const char *path, const char *data, size_t len);
+
+/* Can file_write_atomic write path? Checked as it would write, without
+ * creating or changing path. 0 or -errno. */
+int file_check_writable(const char *path);
 
 /* doc, indented, as path's new content (file_write_atomic) */
 struct cJSON;

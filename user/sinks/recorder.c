@@ -350,13 +350,9 @@ void recorder_free(struct sink *s)
 /* Checks the output can be written before recording for minutes */
 int recorder_check_output(const char *path)
 {
-	FILE *f = fopen(path, "ae");
+	int err = file_check_writable(path);
 
-	if (!f) {
-		int err = -errno;
+	if (err)
 		fprintf(stderr, "sclens: cannot write %s: %s\n", path, strerror(-err));
-		return err;
-	}
-	fclose(f);
-	return 0;
+	return err;
 }
