@@ -82,6 +82,17 @@ setup() {
 	[ -c "$dev" ]
 	# through a pipe
 	"$SCLENS" record -o /dev/stdout -- true 2>/dev/null | jq -e '.kind == "sclens-recording"'
+	# a FIFO: to its reader; with none, an error rather than a wait
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	jq -c .kind <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/fifo.out" &
+	reader=$!
+	"$SCLENS" record -o "$BATS_TEST_TMPDIR/fifo" -- true 2>/dev/null
+	wait "$reader"
+	[ "$(cat "$BATS_TEST_TMPDIR/fifo.out")" = '"sclens-recording"' ]
+	[ -p "$BATS_TEST_TMPDIR/fifo" ]
+	run timeout 20 "$SCLENS" record -o "$BATS_TEST_TMPDIR/fifo" -- true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"No such device or address"* ]]
 	# a symlink to a regular file, relative
 	mkdir "$BATS_TEST_TMPDIR/sub"
 	echo old >"$BATS_TEST_TMPDIR/sub/r.json"

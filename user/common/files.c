@@ -150,10 +150,14 @@ int file_write_atomic(const char *path, const char *data, size_t len)
 	if (err)
 		return err;
 	if (special) {
-		fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		/* a FIFO nobody reads is an error (ENXIO), not a wait forever */
+		fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
 			return -errno;
-		err = write_all(fd, data, len);
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
+			err = -errno;
+		if (!err)
+			err = write_all(fd, data, len);
 		if (close(fd) && !err)
 			err = -errno;
 		return err;
