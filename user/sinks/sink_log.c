@@ -53,6 +53,10 @@ struct log_sink {
 	struct log_sink_opts o;
 	int fd;
 	uint64_t size;
+	/* a device, FIFO or terminal (/dev/null, a pipe to a collector) is
+	 * never rotated, cut back or compressed: renaming it would move the
+	 * device */
+	bool regular;
 	int err; /* the first failed write or rotation */
 	struct reporter rep;
 	struct vol_entry *vol;
@@ -99,7 +103,14 @@ static int open_log(struct log_sink *l)
 	l->fd = open(l->o.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (l->fd < 0)
 		return -errno;
-	l->size = fstat(l->fd, &st) ? 0 : st.st_size;
+	if (fstat(l->fd, &st)) {
+		int err = -errno;
+		close(l->fd);
+		l->fd = -1;
+		return err;
+	}
+	l->size = st.st_size;
+	l->regular = S_ISREG(st.st_mode);
 	return 0;
 }
 
@@ -293,7 +304,7 @@ static int log_write(void *arg, const char *line, size_t len)
 
 	if (l->fd < 0)
 		return -EBADF;
-	if (l->o.path && l->o.max_bytes && l->size && l->size + len > l->o.max_bytes) {
+	if (l->regular && l->o.max_bytes && l->size && l->size + len > l->o.max_bytes) {
 		err = rotate(l);
 		if (err) {
 			fprintf(stderr, "sclens: rotating %s failed: %s; writing on\n", l->o.path, strerror(-err));
@@ -321,7 +332,7 @@ static int log_write(void *arg, const char *line, size_t len)
 	if (err) {
 		/* a full disk wrote part of the line: cut the file back to the
 		 * last whole line, so that the next one is not glued onto it */
-		if (l->o.path && ftruncate(l->fd, l->size) == 0)
+		if (l->regular && ftruncate(l->fd, l->size) == 0)
 			lseek(l->fd, 0, SEEK_END);
 		if (!l->err || l->err != err)
 			fprintf(stderr, "sclens: writing %s failed: %s; the line is dropped, the file keeps "
