@@ -126,13 +126,15 @@ call_and_wait() {
 	run "$SCLENS" filter eval "$p"
 	[ "$status" -eq 2 ]
 	# a process that has exited (a zombie nobody reaps)
-	sh -c "\"$SCDENY\" errno >/dev/null & exec sleep 5" &
+	# (the parent sleeps long: a busy machine must not reap the zombie
+	# before the dump, nor fail the kill after it)
+	sh -c "\"$SCDENY\" errno >/dev/null & exec sleep 60" &
 	parent=$!
-	sleep 0.5
+	wait_until 10 sh -c "[ \"\$(awk '{print \$3}' /proc/\$(pgrep -P $parent | head -1)/stat)\" = Z ]"
 	z=$(pgrep -P "$parent" | head -1)
 	[ -n "$z" ] && [ "$(awk '{print $3}' /proc/$z/stat)" = Z ]
 	run "$SCLENS" filter dump "$z"
-	kill "$parent"
+	kill "$parent" 2>/dev/null || true
 	echo "$output"
 	# Linux 6.1 keeps a zombie's filters until it is reaped (the dump is
 	# then the filter it died with); later kernels drop them at exit
